@@ -1,0 +1,150 @@
+package vn.lgsp.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A provider's upstream API for tests, the local run and benchmarks: a real HTTP server on loopback.
+ * <ul>
+ * <li>{@code /status/{code}} answers with that status;</li>
+ * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts);</li>
+ * <li>anything else answers 200 with JSON describing what arrived: method, path, query, body size and
+ * SHA-256, and the headers a provider cares about (request id, trace context, gateway assertion).</li>
+ * </ul>
+ * Every request's headers are recorded so tests can check what the gateway forwarded.
+ */
+public final class StubUpstream implements AutoCloseable {
+
+    /** Headers echoed back, so a caller can see what the gateway added or stripped. */
+    private static final List<String> ECHOED = List.of("x-request-id", "traceparent", "x-lgsp-gateway-assertion",
+            "authorization", "signature", "signature-input", "content-type", "x-forwarded-for");
+
+    private final Vertx vertx;
+    private final boolean ownVertx;
+    private final HttpServer server;
+    private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+
+    private StubUpstream(Vertx vertx, boolean ownVertx, int port) {
+        this.vertx = vertx;
+        this.ownVertx = ownVertx;
+        this.server = vertx.createHttpServer().requestHandler(this::handle);
+        try {
+            server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Stub upstream could not listen on port " + port, e);
+        }
+    }
+
+    /** Starts on a free port with its own Vert.x. */
+    public static StubUpstream start() {
+        return start(0);
+    }
+
+    public static StubUpstream start(int port) {
+        return new StubUpstream(Vertx.vertx(), true, port);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Headers of every request received so far (lower-case names), oldest first. */
+    public List<Map<String, String>> received() {
+        return List.copyOf(received);
+    }
+
+    public void clear() {
+        received.clear();
+    }
+
+    private void handle(HttpServerRequest req) {
+        Map<String, String> headers = new java.util.TreeMap<>();
+        req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+        headers.put(":method", req.method().name());
+        headers.put(":path", req.path());
+        received.add(headers);
+        req.body().onComplete(ar -> {
+            byte[] body = ar.succeeded() ? ar.result().getBytes() : new byte[0];
+            String path = req.path();
+            if (path.startsWith("/status/")) {
+                int status = parse(path.substring("/status/".length()), 200);
+                req.response().setStatusCode(status).putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("status", status).encode());
+                return;
+            }
+            if (path.startsWith("/delay/")) {
+                long millis = Math.max(1, parse(path.substring("/delay/".length()), 0));
+                vertx.setTimer(millis, t -> respond(req, headers, body));
+                return;
+            }
+            respond(req, headers, body);
+        });
+    }
+
+    private void respond(HttpServerRequest req, Map<String, String> headers, byte[] body) {
+        JsonObject echoed = new JsonObject();
+        for (String name : ECHOED) {
+            if (headers.containsKey(name)) {
+                echoed.put(name, headers.get(name));
+            }
+        }
+        JsonObject answer = new JsonObject()
+                .put("provider", "lgsp-stub-upstream")
+                .put("method", req.method().name())
+                .put("path", req.path())
+                .put("query", req.query())
+                .put("bodyBytes", body.length)
+                .put("bodySha256", sha256(body))
+                .put("headers", echoed);
+        if (!req.response().closed()) {
+            req.response().putHeader("content-type", "application/json").end(answer.encode());
+        }
+    }
+
+    private static int parse(String s, int fallback) {
+        try {
+            return Integer.parseInt(s.replaceAll("/.*", ""));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            if (ownVertx) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // closing is best effort in tests
+        }
+    }
+
+    /** Runs the stub on its own: {@code java ... vn.lgsp.testing.StubUpstream [port]}. */
+    public static void main(String[] args) throws InterruptedException {
+        StubUpstream stub = start(args.length > 0 ? Integer.parseInt(args[0]) : 9090);
+        System.out.println("Stub upstream listening on " + stub.baseUrl());
+        Thread.currentThread().join();
+    }
+}
