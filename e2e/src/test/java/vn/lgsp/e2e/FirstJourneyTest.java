@@ -1,0 +1,162 @@
+package vn.lgsp.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import vn.lgsp.e2e.PlatformClient.Reply;
+
+/**
+ * The first journey (An Giang Art. 12's token flow) across the five real services, each its own JVM and
+ * HTTP server, on one real PostgreSQL: an operator sets up two agencies, their systems, a published
+ * service pointing at a stub provider and an approved subscription; the consumer exchanges its key and
+ * secret for a token, calls through the gateway, gets the provider's answer; audit shows the transaction.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FirstJourneyTest {
+
+    static Platform platform;
+    static PlatformClient client;
+    static DemoData.World world;
+    static String consumerToken;
+
+    @BeforeAll
+    static void startPlatform() {
+        Path root = Path.of(System.getProperty("lgsp.repo.root", "..")).toAbsolutePath().normalize();
+        platform = Platform.builder(root, root.resolve("e2e/target/platform-" + System.currentTimeMillis()))
+                .randomPorts().jsonLogs(false).progress(System.out).build();
+        platform.start(Duration.ofSeconds(180));
+        client = PlatformClient.of(platform);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyServiceExposesHealthWithItsDatabaseOpenApiAndMetrics() {
+        for (String service : Platform.DEFAULT_PORTS.keySet()) {
+            Reply ready = client.get(service, "/q/health/ready", null).expect(200);
+            assertTrue(ready.raw().contains("PostgreSQL"), service + " readiness must include its database check: " + ready.raw());
+            Reply openapi = client.get(service, "/q/openapi?format=json", null).expect(200);
+            assertTrue(openapi.json().has("paths"), service + " must serve its OpenAPI document");
+            Reply metrics = client.get(service, "/q/metrics", null).expect(200);
+            assertTrue(metrics.raw().contains("jvm_"), service + " must serve Prometheus metrics");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void operatorSetsUpTheWorldAndTheConsumerGetsAToken() {
+        world = DemoData.create(client, platform.operatorUsername(), platform.operatorPassword(), platform.providerUrl());
+        assertFalse(world.clientId().isBlank(), "a consumer key is issued");
+        assertFalse(world.clientSecret().isBlank(), "the secret is shown once, at issue");
+
+        Reply token = client.token(world.clientId(), world.clientSecret()).expect(200);
+        assertEquals("Bearer", token.json().path("token_type").asText());
+        assertEquals(3600, token.json().path("expires_in").asInt(), "An Giang Art. 12: tokens live 1 hour by default");
+        assertTrue(token.json().path("scope").asText().contains(DemoData.SERVICE + ":" + DemoData.VERSION),
+                "the token's scope lists the subscribed service version: " + token.raw());
+        assertEquals("no-store", token.header("cache-control"));
+        consumerToken = token.json().path("access_token").asText();
+
+        Reply wrong = client.token(world.clientId(), "not-the-secret");
+        assertEquals(401, wrong.status());
+        assertEquals("invalid_client", wrong.json().path("error").asText());
+    }
+
+    @Test
+    @Order(3)
+    void theConsumerCallsThroughTheGatewayAndAuditShowsTheTransaction() {
+        assertNotNull(consumerToken, "the previous step issued a token");
+        String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich?ma=123";
+        // routing learns of the new subscription from catalog's feed within its snapshot delay (target 2 s)
+        Reply answer = eventually(Duration.ofSeconds(5), () -> client.get("routing", path, consumerToken),
+                r -> r.status() == 200);
+        assertEquals(200, answer.status(), answer.raw());
+        assertEquals("lgsp-stub-upstream", answer.json().path("provider").asText(), "the upstream's own answer comes back");
+        assertEquals("/so-ho-tich", answer.json().path("path").asText(), "the gateway strips /{service}/{version}");
+        JsonNode forwarded = answer.json().path("headers");
+        assertFalse(forwarded.has("authorization"), "the consumer's credentials never reach the provider");
+        assertTrue(forwarded.has("x-lgsp-gateway-assertion"), "the provider receives the signed gateway assertion");
+        String requestId = answer.header("x-request-id");
+        assertNotNull(requestId, "the gateway answers with the request id");
+
+        long start = System.nanoTime();
+        Reply events = eventually(Duration.ofSeconds(2), () -> client.get("audit",
+                "/api/v1/events?requestId=" + requestId, world.operatorToken()),
+                r -> r.status() == 200 && r.json().path("items").size() == 1);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1, events.json().path("items").size(), "audit shows the transaction within 2 s: " + events.raw());
+        JsonNode event = events.json().path("items").get(0).path("event");
+        assertEquals(DemoData.CONSUMER_SYSTEM, event.path("consumerSystem").asText());
+        assertEquals(DemoData.SERVICE, event.path("serviceCode").asText());
+        assertEquals(DemoData.VERSION, event.path("serviceVersion").asText());
+        assertEquals(200, event.path("status").asInt());
+        assertTrue(event.has("latencyMs") && event.path("latencyMs").asLong() >= 0, "latency is recorded");
+        assertEquals(64, event.path("responseSha256").asText().length(), "the body's hash, never the body");
+        System.out.println("audit showed the transaction after " + millis + " ms");
+    }
+
+    @Test
+    @Order(4)
+    void callsWithoutATokenForAnotherSystemOrToAnUnknownServiceAreProblems() {
+        String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
+        Reply anonymous = client.get("routing", path, null);
+        assertProblem(anonymous, 401);
+
+        // a second consumer system with its own valid credentials but no subscription
+        client.post("registry", "/api/v1/systems", world.operatorToken(), DemoData.system("HTTT-KHAC",
+                "Hệ thống khác", DemoData.CONSUMER_AGENCY, "http://127.0.0.1:9")).expect(201);
+        JsonNode cred = client.post("auth", "/api/v1/credentials", world.operatorToken(),
+                DemoData.credential("HTTT-KHAC", DemoData.CONSUMER_AGENCY)).expect(201).json();
+        String otherToken = client.token(cred.path("clientId").asText(), cred.path("clientSecret").asText())
+                .expect(200).json().path("access_token").asText();
+        Reply notSubscribed = client.get("routing", path, otherToken);
+        assertProblem(notSubscribed, 403);
+
+        Reply unknown = client.get("routing", "/khong-ton-tai/v1/x", consumerToken);
+        assertProblem(unknown, 404);
+    }
+
+    private static void assertProblem(Reply reply, int status) {
+        assertEquals(status, reply.status(), reply.raw());
+        assertTrue(reply.contentType() != null && reply.contentType().startsWith("application/problem+json"),
+                "problem+json expected, got " + reply.contentType());
+        assertEquals(status, reply.json().path("status").asInt());
+        assertTrue(reply.json().path("type").asText().startsWith("urn:lgsp:problem:"), reply.raw());
+        assertFalse(reply.json().path("detail").asText().isBlank(), "the problem says what went wrong");
+    }
+
+    static Reply eventually(Duration timeout, Supplier<Reply> call, java.util.function.Predicate<Reply> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Reply last = call.get();
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            last = call.get();
+        }
+        return last;
+    }
+
+}
