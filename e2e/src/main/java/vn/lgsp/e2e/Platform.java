@@ -151,6 +151,9 @@ public final class Platform implements AutoCloseable {
         c.append("quarkus.datasource.username=").append(database.user()).append('\n');
         c.append("quarkus.datasource.password=").append(database.password()).append('\n');
         for (String peer : DEFAULT_PORTS.keySet()) {
+            if ("routing".equals(peer)) {
+                continue; // nobody calls the gateway from inside the platform
+            }
             c.append("lgsp.platform.").append(peer).append("-url=").append(url(peer)).append('\n');
         }
         c.append("lgsp.jwt.issuer=").append(url("auth")).append('\n');

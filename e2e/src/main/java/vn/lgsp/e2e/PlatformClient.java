@@ -93,7 +93,7 @@ public final class PlatformClient {
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
-        headers.forEach(b::header);
+        headers.forEach(b::setHeader);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.headers(), r.body(), parse(r.body()));

@@ -56,7 +56,7 @@ class FirstJourneyTest {
             assertTrue(ready.raw().contains("PostgreSQL"), service + " readiness must include its database check: " + ready.raw());
             Reply openapi = client.get(service, "/q/openapi?format=json", null).expect(200);
             assertTrue(openapi.json().has("paths"), service + " must serve its OpenAPI document");
-            Reply metrics = client.get(service, "/q/metrics", null).expect(200);
+            Reply metrics = client.get(service, "/q/metrics", null, Map.of("Accept", "text/plain")).expect(200);
             assertTrue(metrics.raw().contains("jvm_"), service + " must serve Prometheus metrics");
         }
     }

@@ -185,7 +185,8 @@ public class ProblemMappers {
             if (node.getIndex() != null && !names.isEmpty()) {
                 names.set(names.size() - 1, names.get(names.size() - 1) + "[" + node.getIndex() + "]");
             }
-            if (name != null) {
+            // Hibernate Validator names list elements "<list element>": the index already says which.
+            if (name != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 names.add(name);
             }
         }

@@ -2,7 +2,6 @@ package vn.lgsp.auth.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithDefaults;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,6 @@ public interface AuthConfig {
     Optional<Duration> keyOverlap();
 
     /** Platform service clients: name → secret. */
-    @WithDefaults
     Map<String, String> serviceClients();
 
     /** Whether the scope claim is read from catalog's active subscriptions at issue time. */

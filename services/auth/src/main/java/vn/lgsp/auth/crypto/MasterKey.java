@@ -61,6 +61,11 @@ public class MasterKey {
         return new SecretKeySpec(raw, "AES");
     }
 
+    /** For unit tests that run without CDI. */
+    void useKeyForTests(SecretKey key) {
+        this.key = key;
+    }
+
     public byte[] encrypt(byte[] plain, String associatedData) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

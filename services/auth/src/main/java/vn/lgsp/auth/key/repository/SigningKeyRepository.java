@@ -68,8 +68,8 @@ public class SigningKeyRepository {
         return conn.preparedQuery("""
                 INSERT INTO signing_key (kid, algorithm, public_key, private_key_enc, status, created_at)
                 VALUES ($1, $2, $3, $4, 'active', $5)""")
-                .execute(Tuple.of(k.kid(), k.algorithm(), io.vertx.mutiny.core.buffer.Buffer.buffer(k.publicKey()),
-                        io.vertx.mutiny.core.buffer.Buffer.buffer(k.privateKeyEnc()), utc(k.createdAt())))
+                .execute(Tuple.of(k.kid(), k.algorithm(), io.vertx.core.buffer.Buffer.buffer(k.publicKey()),
+                        io.vertx.core.buffer.Buffer.buffer(k.privateKeyEnc()), utc(k.createdAt())))
                 .replaceWithVoid();
     }
 

@@ -1,0 +1,70 @@
+package vn.lgsp.auth.account.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import vn.lgsp.auth.account.domain.Account;
+import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.paging.PageRequest;
+
+@ApplicationScoped
+public class AccountRepository {
+
+    @Inject
+    Pool pool;
+
+    /** Inserts unless the username is taken; null when it was. */
+    public Uni<Account> insert(String username, String hash, String role, String agencyCode) {
+        return pool.preparedQuery("""
+                INSERT INTO account (username, password_hash, role, agency_code, status) VALUES ($1, $2, $3, $4, 'active')
+                ON CONFLICT (username) DO NOTHING RETURNING *""")
+                .execute(Tuple.of(username, hash, role, agencyCode)).map(AccountRepository::first);
+    }
+
+    public Uni<Account> find(String username) {
+        return pool.preparedQuery("SELECT * FROM account WHERE username = $1").execute(Tuple.of(username))
+                .map(AccountRepository::first);
+    }
+
+    public Uni<Account> setStatus(String username, String status) {
+        return pool.preparedQuery("UPDATE account SET status = $2, updated_at = now() WHERE username = $1 RETURNING *")
+                .execute(Tuple.of(username, status)).map(AccountRepository::first);
+    }
+
+    public Uni<Void> touchLogin(String username) {
+        return pool.preparedQuery("UPDATE account SET last_login_at = now() WHERE username = $1")
+                .execute(Tuple.of(username)).replaceWithVoid();
+    }
+
+    public Uni<Page<Account>> list(PageRequest page) {
+        return pool.query("SELECT count(*) FROM account").execute().map(rows -> rows.iterator().next().getLong(0))
+                .chain(total -> pool.preparedQuery("SELECT * FROM account ORDER BY username LIMIT $1 OFFSET $2")
+                        .execute(Tuple.of(page.size, page.offset())).map(rows -> {
+                            List<Account> items = new ArrayList<>();
+                            rows.forEach(r -> items.add(map(r)));
+                            return new Page<>(items, page.page, page.size, total);
+                        }));
+    }
+
+    private static Account first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : map(rows.iterator().next());
+    }
+
+    private static Account map(Row r) {
+        return new Account(r.getString("username"), r.getString("password_hash"), r.getString("role"), r.getString("agency_code"),
+                r.getString("status"), instant(r, "created_at"), instant(r, "updated_at"), instant(r, "last_login_at"));
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+}

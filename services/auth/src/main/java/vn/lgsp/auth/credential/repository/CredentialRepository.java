@@ -1,0 +1,163 @@
+package vn.lgsp.auth.credential.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import vn.lgsp.auth.credential.domain.Credential;
+import vn.lgsp.auth.revocation.repository.RevocationRepository;
+import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.paging.PageRequest;
+
+/** The credential table. Every revocation bumps the revocation feed's revision in the same transaction. */
+@ApplicationScoped
+public class CredentialRepository {
+
+    @Inject
+    Pool pool;
+
+    public record Filter(String systemCode, String environment, String status, String agencyCode) {
+    }
+
+    public Uni<Credential> insert(Credential c) {
+        return pool.preparedQuery("""
+                INSERT INTO credential (id, system_code, agency_code, environment, kind, client_id, secret_hash, secret_enc,
+                  status, created_at, expires_at, created_by)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *""")
+                .execute(Tuple.from(new Object[] { c.id(), c.systemCode(), c.agencyCode(), c.environment(), c.kind(),
+                        c.clientId(), c.secretHash(), buffer(c.secretEnc()), c.status(), utc(c.createdAt()), utc(c.expiresAt()),
+                        c.createdBy() }))
+                .map(CredentialRepository::first);
+    }
+
+    public Uni<Credential> findById(UUID id) {
+        return pool.preparedQuery("SELECT * FROM credential WHERE id = $1").execute(Tuple.of(id)).map(CredentialRepository::first);
+    }
+
+    public Uni<Credential> findByClientId(String clientId) {
+        return pool.preparedQuery("SELECT * FROM credential WHERE client_id = $1").execute(Tuple.of(clientId))
+                .map(CredentialRepository::first);
+    }
+
+    public Uni<Page<Credential>> list(Filter f, PageRequest page) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (f.systemCode() != null) {
+            args.add(f.systemCode());
+            where.append(" AND system_code = $").append(args.size());
+        }
+        if (f.environment() != null) {
+            args.add(f.environment());
+            where.append(" AND environment = $").append(args.size());
+        }
+        if (f.agencyCode() != null) {
+            args.add(f.agencyCode());
+            where.append(" AND agency_code = $").append(args.size());
+        }
+        if (f.status() != null) {
+            where.append(switch (f.status()) {
+                case Credential.REVOKED -> " AND status = 'revoked'";
+                case Credential.EXPIRED -> " AND status = 'active' AND expires_at <= now()";
+                default -> " AND status = 'active' AND (expires_at IS NULL OR expires_at > now())";
+            });
+        }
+        Tuple countArgs = Tuple.from(args);
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(page.size);
+        pageArgs.add(page.offset());
+        String select = "SELECT * FROM credential" + where + " ORDER BY created_at DESC, id LIMIT $" + (args.size() + 1)
+                + " OFFSET $" + (args.size() + 2);
+        return pool.preparedQuery("SELECT count(*) FROM credential" + where).execute(countArgs)
+                .map(rows -> rows.iterator().next().getLong(0))
+                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(pageArgs)).map(rows -> {
+                    List<Credential> items = new ArrayList<>();
+                    rows.forEach(r -> items.add(map(r)));
+                    return new Page<>(items, page.page, page.size, total);
+                }));
+    }
+
+    /** Revokes one credential; null if it does not exist. Revoking twice is harmless (the first time wins). */
+    public Uni<Credential> revoke(UUID id) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE credential SET status = 'revoked', revoked_at = now() WHERE id = $1 AND status = 'active' RETURNING *""")
+                .execute(Tuple.of(id))
+                .chain(rows -> rows.size() > 0
+                        ? RevocationRepository.bump(conn).replaceWith(first(rows))
+                        : conn.preparedQuery("SELECT * FROM credential WHERE id = $1").execute(Tuple.of(id)).map(CredentialRepository::first)));
+    }
+
+    /** Revokes every active credential of a system in an environment; the ones revoked now. */
+    public Uni<List<Credential>> revokeAll(String systemCode, String environment) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE credential SET status = 'revoked', revoked_at = now()
+                WHERE system_code = $1 AND environment = $2 AND status = 'active' RETURNING *""")
+                .execute(Tuple.of(systemCode, environment))
+                .chain(rows -> {
+                    List<Credential> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out.isEmpty() ? Uni.createFrom().item(out) : RevocationRepository.bump(conn).replaceWith(out);
+                }));
+    }
+
+    /** Replaces the secret; the old one stays valid until {@code overlapUntil}. Null if not active. */
+    public Uni<Credential> rotate(UUID id, String newHash, byte[] newEnc, Instant overlapUntil) {
+        return pool.preparedQuery("""
+                UPDATE credential SET previous_secret_hash = secret_hash, previous_secret_enc = secret_enc,
+                  previous_valid_until = $2, secret_hash = $3, secret_enc = $4, rotated_at = now()
+                WHERE id = $1 AND status = 'active' AND (expires_at IS NULL OR expires_at > now()) RETURNING *""")
+                .execute(Tuple.of(id, utc(overlapUntil), newHash, buffer(newEnc)))
+                .map(CredentialRepository::first);
+    }
+
+    /** Client ids revoked recently enough that tokens issued to them may still be unexpired. */
+    public static Uni<List<String>> revokedSince(SqlConnection conn, Instant since) {
+        return conn.preparedQuery("SELECT client_id FROM credential WHERE status = 'revoked' AND revoked_at > $1 ORDER BY client_id")
+                .execute(Tuple.of(utc(since))).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
+    private static Credential first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : map(rows.iterator().next());
+    }
+
+    static Credential map(Row r) {
+        return new Credential(r.getUUID("id"), r.getString("system_code"), r.getString("agency_code"), r.getString("environment"),
+                r.getString("kind"), r.getString("client_id"), r.getString("secret_hash"), bytes(r, "secret_enc"),
+                r.getString("previous_secret_hash"), bytes(r, "previous_secret_enc"), instant(r, "previous_valid_until"),
+                r.getString("status"), instant(r, "created_at"), instant(r, "expires_at"), instant(r, "rotated_at"),
+                instant(r, "revoked_at"), r.getString("created_by"));
+    }
+
+    private static byte[] bytes(Row r, String column) {
+        Buffer b = r.getBuffer(column);
+        return b == null ? null : b.getBytes();
+    }
+
+    /** The SQL client encodes core buffers, not the Mutiny wrappers. */
+    private static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
+        return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,78 @@
+package vn.lgsp.auth.security;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import vn.lgsp.auth.config.AuthConfig;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.common.web.RequestIds;
+
+/**
+ * Brute-force protection and the audit trail of failed authentications, shared by the token, introspection,
+ * revocation and login endpoints. Records who tried and why it failed, never what secret was presented.
+ */
+@ApplicationScoped
+public class AuthGuard {
+
+    private static final Logger LOG = Logger.getLogger(AuthGuard.class);
+
+    @Inject
+    AuthConfig config;
+
+    @Inject
+    AuditPublisher publisher;
+
+    private FailureThrottle throttle;
+
+    @PostConstruct
+    void init() {
+        throttle = new FailureThrottle(config.throttle().window(), System::currentTimeMillis);
+    }
+
+    /** Seconds the caller must wait (0 = go ahead), judged by its claimed identity and its address. */
+    public long retryAfter(String principalKey, String address) {
+        long byPrincipal = principalKey == null ? 0
+                : throttle.retryAfterSeconds("p:" + principalKey, config.throttle().maxFailuresPerClient());
+        long byAddress = address == null ? 0
+                : throttle.retryAfterSeconds("a:" + address, config.throttle().maxFailuresPerAddress());
+        return Math.max(byPrincipal, byAddress);
+    }
+
+    public void failed(String principalKey, String address) {
+        if (principalKey != null) {
+            throttle.recordFailure("p:" + principalKey);
+        }
+        if (address != null) {
+            throttle.recordFailure("a:" + address);
+        }
+    }
+
+    public void succeeded(String principalKey) {
+        if (principalKey != null) {
+            throttle.reset("p:" + principalKey);
+        }
+    }
+
+    /** An auth_failure audit event: the claimed client id or username, the reason, the address; no secrets. */
+    public void audit(String clientId, String systemCode, String environment, String path, int status, String errorType,
+            String reason, String address) {
+        Object requestId = MDC.get(RequestIds.MDC_KEY);
+        String detail = reason + (address == null ? "" : " (from " + address + ")");
+        AuditEvent event = new AuditEvent(UUID.randomUUID(), AuditEvent.AUTH_FAILURE, Instant.now(), "auth",
+                cut(requestId == null ? null : requestId.toString(), 64), null, cut(systemCode, 64), null, null, null, null,
+                null, cut(environment, 16), "POST", cut(path, 512), status, null, null, null, null, null, null,
+                cut(clientId, 128), cut(errorType, 128), null, null, null, null, null, null, null, cut(detail, 1024));
+        if (!publisher.offer(event)) {
+            LOG.errorf("Audit buffer full: authentication failure of %s not queued", cut(clientId, 128));
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

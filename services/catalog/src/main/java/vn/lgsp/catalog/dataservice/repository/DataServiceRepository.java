@@ -1,0 +1,152 @@
+package vn.lgsp.catalog.dataservice.repository;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import vn.lgsp.catalog.dataservice.domain.Contact;
+import vn.lgsp.catalog.dataservice.domain.DataClass;
+import vn.lgsp.catalog.dataservice.domain.DataService;
+import vn.lgsp.catalog.dataservice.domain.DataServiceRequest;
+import vn.lgsp.catalog.dataservice.domain.Documentation;
+import vn.lgsp.catalog.dataservice.domain.SharingMethod;
+import vn.lgsp.catalog.support.Sql;
+import vn.lgsp.common.paging.Page;
+
+/** The data_service table through the reactive SQL client. Writes take the caller's connection (its transaction). */
+@ApplicationScoped
+public class DataServiceRepository {
+
+    /** Sort keys a client may use, and the column each maps to (never interpolate client input). */
+    public static final Map<String, String> SORTS = Map.of("code", "code", "name", "name", "createdAt", "created_at",
+            "updatedAt", "updated_at", "ownerAgency", "owner_agency");
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public Uni<DataService> find(SqlClient client, String code, boolean forUpdate) {
+        return client.preparedQuery("SELECT * FROM data_service WHERE code = $1" + (forUpdate ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(code))
+                .map(rows -> rows.iterator().hasNext() ? map(rows.iterator().next()) : null);
+    }
+
+    public Uni<DataService> find(String code) {
+        return find(pool, code, false);
+    }
+
+    public Uni<Boolean> insert(SqlClient client, DataServiceRequest r, Instant now) {
+        return client.preparedQuery("""
+                INSERT INTO data_service (code, name, description, owner_agency, provider_system, category, data_class,
+                  personal_data, sharing_scope, sharing_method, update_frequency, formats, standards, contact, documentation,
+                  row_version, created_at, updated_at)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,1,$16,$16)
+                ON CONFLICT (code) DO NOTHING""")
+                .execute(Tuple.from(values(r, Sql.utc(now)))).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Optimistic update: false when the row changed since {@code expectedVersion} was read. */
+    public Uni<Boolean> update(SqlClient client, DataServiceRequest r, int expectedVersion, Instant now) {
+        List<Object> v = new ArrayList<>(values(r, Sql.utc(now)));
+        v.add(expectedVersion);
+        return client.preparedQuery("""
+                UPDATE data_service SET name=$2, description=$3, owner_agency=$4, provider_system=$5, category=$6,
+                  data_class=$7, personal_data=$8, sharing_scope=$9, sharing_method=$10, update_frequency=$11, formats=$12,
+                  standards=$13, contact=$14, documentation=$15, updated_at=$16, row_version = row_version + 1
+                WHERE code = $1 AND row_version = $17""")
+                .execute(Tuple.from(v)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Filtered, sorted, paged list. */
+    public Uni<Page<DataService>> list(Filter f, String sortColumn, boolean descending, int page, int size) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (f.q() != null && !f.q().isBlank()) {
+            args.add(Sql.likePattern(f.q().trim()));
+            int n = args.size();
+            where.append(" AND (code ILIKE $").append(n).append(" OR name ILIKE $").append(n)
+                    .append(" OR description ILIKE $").append(n).append(" OR category ILIKE $").append(n).append(')');
+        }
+        eq(where, args, "data_class", f.dataClass());
+        eq(where, args, "owner_agency", f.ownerAgency());
+        if (f.versionStatus() != null) {
+            args.add(f.versionStatus());
+            where.append(" AND EXISTS (SELECT 1 FROM service_version v WHERE v.service_code = data_service.code AND v.status = $")
+                    .append(args.size()).append(')');
+        }
+        if (f.onlyShared()) {
+            where.append(" AND EXISTS (SELECT 1 FROM service_version v WHERE v.service_code = data_service.code"
+                    + " AND v.status IN ('published', 'deprecated'))");
+        }
+        if (f.personalData() != null) {
+            args.add(f.personalData());
+            where.append(" AND personal_data = $").append(args.size());
+        }
+        String count = "SELECT count(*) AS n FROM data_service" + where;
+        List<Object> listArgs = new ArrayList<>(args);
+        listArgs.add(size);
+        listArgs.add((long) page * size);
+        String select = "SELECT * FROM data_service" + where + " ORDER BY " + sortColumn + (descending ? " DESC" : " ASC")
+                + ", code ASC LIMIT $" + (args.size() + 1) + " OFFSET $" + (args.size() + 2);
+        return pool.preparedQuery(count).execute(Tuple.from(args)).map(rs -> rs.iterator().next().getLong("n"))
+                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs)).map(rows -> {
+                    List<DataService> items = new ArrayList<>();
+                    rows.forEach(r -> items.add(map(r)));
+                    return new Page<>(items, page, size, total);
+                }));
+    }
+
+    private static void eq(StringBuilder sql, List<Object> args, String column, Object value) {
+        if (value != null) {
+            args.add(value);
+            sql.append(" AND ").append(column).append(" = $").append(args.size());
+        }
+    }
+
+    private List<Object> values(DataServiceRequest r, Object now) {
+        List<Object> v = new ArrayList<>();
+        v.add(r.code());
+        v.add(r.name());
+        v.add(r.description());
+        v.add(r.ownerAgencyCode());
+        v.add(r.providerSystemCode());
+        v.add(r.category());
+        v.add(r.dataClass().wire());
+        v.add(r.personalData());
+        v.add(r.sharingScope());
+        v.add(r.sharingMethod().wire());
+        v.add(r.updateFrequency());
+        v.add(Sql.jsonb(mapper, r.formats() == null ? List.of() : r.formats()));
+        v.add(Sql.jsonb(mapper, r.standards() == null ? List.of() : r.standards()));
+        v.add(Sql.jsonb(mapper, r.contact()));
+        v.add(Sql.jsonb(mapper, r.documentation()));
+        v.add(now);
+        return v;
+    }
+
+    public DataService map(Row r) {
+        return new DataService(r.getString("code"), r.getString("name"), r.getString("description"),
+                r.getString("owner_agency"), r.getString("provider_system"), r.getString("category"),
+                DataClass.of(r.getString("data_class")), r.getBoolean("personal_data"), r.getString("sharing_scope"),
+                SharingMethod.of(r.getString("sharing_method")), r.getString("update_frequency"),
+                Sql.strings(r.getValue("formats")), Sql.strings(r.getValue("standards")),
+                Sql.read(mapper, r.getValue("contact"), Contact.class),
+                Sql.read(mapper, r.getValue("documentation"), Documentation.class),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"), r.getInteger("row_version"));
+    }
+
+    /** List filters; null means "any". */
+    public record Filter(String q, String dataClass, String ownerAgency, String versionStatus, boolean onlyShared,
+            Boolean personalData) {
+    }
+}

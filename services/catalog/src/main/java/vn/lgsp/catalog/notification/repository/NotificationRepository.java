@@ -1,0 +1,71 @@
+package vn.lgsp.catalog.notification.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import vn.lgsp.catalog.support.Sql;
+import vn.lgsp.common.paging.Page;
+
+/** What each subscriber was told about the versions it uses. */
+@ApplicationScoped
+public class NotificationRepository {
+
+    @Inject
+    Pool pool;
+
+    public Uni<Void> insert(SqlClient client, Notification n) {
+        return client.preparedQuery("""
+                INSERT INTO notification (subscription_id, consumer_system, consumer_agency, service_code, version, event,
+                  from_status, to_status, sunset_at, retire_at, comment, created_at)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)""")
+                .execute(Tuple.from(new Object[] { n.subscriptionId(), n.consumerSystem(), n.consumerAgency(),
+                        n.serviceCode(), n.version(), n.event(), n.fromStatus(), n.toStatus(), Sql.utc(n.sunsetAt()),
+                        Sql.utc(n.retireAt()), n.comment(), Sql.utc(n.createdAt()) }))
+                .replaceWithVoid();
+    }
+
+    public Uni<Page<Notification>> list(String consumerSystem, String visibleToAgency, int page, int size) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        if (consumerSystem != null) {
+            args.add(consumerSystem);
+            where.append(" AND consumer_system = $").append(args.size());
+        }
+        if (visibleToAgency != null) {
+            args.add(visibleToAgency);
+            where.append(" AND consumer_agency = $").append(args.size());
+        }
+        List<Object> listArgs = new ArrayList<>(args);
+        listArgs.add(size);
+        listArgs.add((long) page * size);
+        String select = "SELECT * FROM notification" + where + " ORDER BY id DESC LIMIT $" + (args.size() + 1) + " OFFSET $"
+                + (args.size() + 2);
+        return pool.preparedQuery("SELECT count(*) AS n FROM notification" + where).execute(Tuple.from(args))
+                .map(rs -> rs.iterator().next().getLong("n"))
+                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs)).map(rows -> {
+                    List<Notification> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new Notification(r.getLong("id"), r.getUUID("subscription_id"), r.getString("consumer_system"),
+                                r.getString("consumer_agency"), r.getString("service_code"), r.getString("version"),
+                                r.getString("event"), r.getString("from_status"), r.getString("to_status"),
+                                Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"), r.getString("comment"),
+                                Sql.instant(r, "created_at")));
+                    }
+                    return new Page<>(out, page, size, total);
+                }));
+    }
+
+    /** One message to one subscriber; {@code event} is e.g. {@code version.deprecated}. */
+    public record Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
+            String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,
+            Instant retireAt, String comment, Instant createdAt) {
+    }
+}

@@ -1,0 +1,169 @@
+package vn.lgsp.catalog.subscription.api;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import vn.lgsp.catalog.subscription.domain.CarryOver;
+import vn.lgsp.catalog.subscription.domain.Decision;
+import vn.lgsp.catalog.subscription.domain.Subscription;
+import vn.lgsp.catalog.subscription.domain.SubscriptionRequest;
+import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
+import vn.lgsp.catalog.subscription.service.SubscriptionService;
+import vn.lgsp.catalog.subscription.service.SubscriptionService.Action;
+import vn.lgsp.catalog.support.Actor;
+import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.paging.PageRequest;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.security.Caller;
+import vn.lgsp.common.security.Roles;
+
+@Path("/api/v1/subscriptions")
+@Tag(name = "subscriptions", description = "Consumer systems' applications to use a service version, and their decisions")
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+
+    private static final Set<String> STATUSES = Set.of("pending", "active", "rejected", "suspended", "ended");
+
+    @Inject
+    SubscriptionService service;
+
+    @Inject
+    SubscriptionRepository repository;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Apply for a subscription (starts pending)",
+            description = "Operator, or the agency admin of the consumer system's agency (looked up in registry). Draft, deprecated "
+                    + "and retired versions take no subscribers (409 naming version); a testing version only in the test environment.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "one-stop shop", value = """
+            {"serviceCode":"dan-cu","version":"v1","consumerSystemCode":"HTTT-MOTCUA","environment":"production",
+             "purpose":"Xác minh nhân thân khi tiếp nhận hồ sơ","expectedFrequency":"khoảng 2000 lượt/ngày",
+             "periodStart":"2026-01-01","periodEnd":"2026-12-31","webhookUrl":"https://motcua.angiang.gov.vn/hooks/lgsp"}""")))
+    public Uni<Response> create(@Valid @NotNull SubscriptionRequest body) {
+        return service.create(Actor.of(caller), body)
+                .map(s -> Response.created(URI.create("/api/v1/subscriptions/" + s.id())).entity(s).build());
+    }
+
+    @GET
+    @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN, Roles.SERVICE })
+    @Operation(summary = "List subscriptions",
+            description = "An agency admin sees those where its agency is the consumer or the provider. auth reads "
+                    + "?consumerSystem=&environment=&status=active to fill a token's scope.")
+    public Uni<Page<Subscription>> list(@QueryParam("consumerSystem") String consumerSystem,
+            @QueryParam("environment") String environment, @QueryParam("status") String status,
+            @QueryParam("serviceCode") String serviceCode, @QueryParam("version") String version,
+            @Valid @BeanParam PageRequest page) {
+        if (environment != null && !Set.of("test", "production").contains(environment)) {
+            throw ProblemException.field("environment", "enum", "must be test or production");
+        }
+        if (status != null && !STATUSES.contains(status)) {
+            throw ProblemException.field("status", "enum", "must be one of " + STATUSES);
+        }
+        Actor actor = Actor.of(caller);
+        String visible = null;
+        if (!actor.isOperator() && !actor.is(Roles.AUDITOR) && !actor.is(Roles.SERVICE)) {
+            visible = actor.agency();
+            if (visible == null) {
+                throw ProblemException.forbidden("Your token names no agency");
+            }
+        }
+        return repository.list(new SubscriptionRepository.Filter(consumerSystem, environment, status, serviceCode, version,
+                visible), page.page, page.size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN, Roles.SERVICE })
+    @Operation(summary = "One subscription")
+    public Uni<Subscription> get(@PathParam("id") UUID id) {
+        return service.get(Actor.of(caller), id);
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Approve a pending subscription (provider side)",
+            description = "Operator or the admin of the service's owner agency. Limits default to the version's rate limit.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "limits",
+            value = "{\"requestsPerSecond\":20,\"burst\":40,\"dailyQuota\":50000,\"reason\":\"Đúng mục đích\"}")))
+    public Uni<Subscription> approve(@PathParam("id") UUID id, @Valid Decision body) {
+        return service.decide(Actor.of(caller), id, Action.APPROVE, body);
+    }
+
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Reject a pending subscription with a reason (provider side)")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "reason", value = "{\"reason\":\"Mục đích không phù hợp phạm vi chia sẻ\"}")))
+    public Uni<Subscription> reject(@PathParam("id") UUID id, @Valid Decision body) {
+        return service.decide(Actor.of(caller), id, Action.REJECT, body);
+    }
+
+    @POST
+    @Path("/{id}/suspend")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Suspend an active subscription (provider side); routing refuses it within seconds")
+    public Uni<Subscription> suspend(@PathParam("id") UUID id, @Valid Decision body) {
+        return service.decide(Actor.of(caller), id, Action.SUSPEND, body);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Resume a suspended subscription (provider side)")
+    public Uni<Subscription> resume(@PathParam("id") UUID id, @Valid Decision body) {
+        return service.decide(Actor.of(caller), id, Action.RESUME, body);
+    }
+
+    @POST
+    @Path("/{id}/end")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "End an active or suspended subscription (either side)")
+    public Uni<Subscription> end(@PathParam("id") UUID id, @Valid Decision body) {
+        return service.decide(Actor.of(caller), id, Action.END, body);
+    }
+
+    @POST
+    @Path("/{id}/carry-over")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Apply for the same use of a newer major version (consumer side)",
+            description = "Creates a pending subscription to toVersion for the provider to approve; the old one stays until ended.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "to v2", value = "{\"toVersion\":\"v2\"}")))
+    public Uni<Response> carryOver(@PathParam("id") UUID id, @Valid @NotNull CarryOver body) {
+        return service.carryOver(Actor.of(caller), id, body.toVersion())
+                .map(s -> Response.created(URI.create("/api/v1/subscriptions/" + s.id())).entity(s).build());
+    }
+}

@@ -1,0 +1,43 @@
+package vn.lgsp.catalog.subscription.domain;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+import vn.lgsp.catalog.feed.domain.SubscriptionEntry;
+
+/** A consumer system's right to call one service version in one environment, with its limits. */
+public record Subscription(
+        UUID id,
+        String serviceCode,
+        String version,
+        String consumerSystem,
+        String consumerAgency,
+        String environment,
+        String purpose,
+        String expectedFrequency,
+        LocalDate periodStart,
+        LocalDate periodEnd,
+        String webhookUrl,
+        SubscriptionStatus status,
+        Integer requestsPerSecond,
+        Integer burst,
+        Long dailyQuota,
+        String reason,
+        UUID carriedOverFrom,
+        String requestedBy,
+        String decidedBy,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public SubscriptionEntry toEntry() {
+        return new SubscriptionEntry(id, serviceCode, version, consumerSystem, consumerAgency, environment, status.wire(),
+                requestsPerSecond, burst, dailyQuota);
+    }
+
+    public Subscription withState(SubscriptionStatus next, Integer rps, Integer burstLimit, Long quota, String why,
+            String decider, Instant now) {
+        return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
+                expectedFrequency, periodStart, periodEnd, webhookUrl, next, rps, burstLimit, quota, why, carriedOverFrom,
+                requestedBy, decider, createdAt, now);
+    }
+}

@@ -1,0 +1,120 @@
+package vn.lgsp.catalog.subscription.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import vn.lgsp.catalog.feed.domain.SubscriptionEntry;
+import vn.lgsp.catalog.subscription.domain.Subscription;
+import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
+import vn.lgsp.catalog.support.Sql;
+import vn.lgsp.common.paging.Page;
+
+/** The subscription table. Writes take the caller's connection (its transaction). */
+@ApplicationScoped
+public class SubscriptionRepository {
+
+    @Inject
+    Pool pool;
+
+    /** False when an open subscription for the same version, consumer and environment already exists. */
+    public Uni<Boolean> insert(SqlClient client, Subscription s) {
+        return client.preparedQuery("""
+                INSERT INTO subscription (id, service_code, version, consumer_system, consumer_agency, environment, purpose,
+                  expected_frequency, period_start, period_end, webhook_url, status, requests_per_second, burst, daily_quota,
+                  reason, carried_over_from, requested_by, decided_by, created_at, updated_at)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20)
+                ON CONFLICT (service_code, version, consumer_system, environment)
+                  WHERE status IN ('pending', 'active', 'suspended') DO NOTHING""")
+                .execute(Tuple.from(new Object[] { s.id(), s.serviceCode(), s.version(), s.consumerSystem(),
+                        s.consumerAgency(), s.environment(), s.purpose(), s.expectedFrequency(), s.periodStart(),
+                        s.periodEnd(), s.webhookUrl(), s.status().wire(), s.requestsPerSecond(), s.burst(), s.dailyQuota(),
+                        s.reason(), s.carriedOverFrom(), s.requestedBy(), s.decidedBy(), Sql.utc(s.createdAt()) }))
+                .map(rs -> rs.rowCount() == 1);
+    }
+
+    public Uni<Subscription> find(SqlClient client, UUID id, boolean forUpdate) {
+        return client.preparedQuery("SELECT * FROM subscription WHERE id = $1" + (forUpdate ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? map(rows.iterator().next()) : null);
+    }
+
+    public Uni<Void> saveState(SqlClient client, Subscription s) {
+        return client.preparedQuery("""
+                UPDATE subscription SET status=$2, requests_per_second=$3, burst=$4, daily_quota=$5, reason=$6,
+                  decided_by=$7, updated_at=$8 WHERE id=$1""")
+                .execute(Tuple.from(new Object[] { s.id(), s.status().wire(), s.requestsPerSecond(), s.burst(),
+                        s.dailyQuota(), s.reason(), s.decidedBy(), Sql.utc(s.updatedAt()) }))
+                .replaceWithVoid();
+    }
+
+    /** Subscribers of a version who still hear about it: pending, active or suspended. */
+    public Uni<List<Subscription>> openFor(SqlClient client, String code, String version) {
+        return client.preparedQuery("SELECT * FROM subscription WHERE service_code = $1 AND version = $2"
+                + " AND status IN ('pending', 'active', 'suspended') ORDER BY created_at FOR UPDATE")
+                .execute(Tuple.of(code, version)).map(this::all);
+    }
+
+    public Uni<List<SubscriptionEntry>> activeEntries(SqlClient client) {
+        return client.query("SELECT * FROM subscription WHERE status = 'active' ORDER BY service_code, version, id")
+                .execute().map(rows -> all(rows).stream().map(Subscription::toEntry).toList());
+    }
+
+    public Uni<Page<Subscription>> list(Filter f, int page, int size) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        eq(where, args, "consumer_system", f.consumerSystem());
+        eq(where, args, "environment", f.environment());
+        eq(where, args, "status", f.status());
+        eq(where, args, "service_code", f.serviceCode());
+        eq(where, args, "version", f.version());
+        if (f.visibleToAgency() != null) {
+            args.add(f.visibleToAgency());
+            int n = args.size();
+            where.append(" AND (consumer_agency = $").append(n)
+                    .append(" OR service_code IN (SELECT code FROM data_service WHERE owner_agency = $").append(n).append("))");
+        }
+        List<Object> listArgs = new ArrayList<>(args);
+        listArgs.add(size);
+        listArgs.add((long) page * size);
+        String select = "SELECT * FROM subscription" + where + " ORDER BY created_at DESC, id LIMIT $" + (args.size() + 1)
+                + " OFFSET $" + (args.size() + 2);
+        return pool.preparedQuery("SELECT count(*) AS n FROM subscription" + where).execute(Tuple.from(args))
+                .map(rs -> rs.iterator().next().getLong("n"))
+                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs))
+                        .map(rows -> new Page<>(all(rows), page, size, total)));
+    }
+
+    private static void eq(StringBuilder sql, List<Object> args, String column, Object value) {
+        if (value != null) {
+            args.add(value);
+            sql.append(" AND ").append(column).append(" = $").append(args.size());
+        }
+    }
+
+    private List<Subscription> all(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Subscription> out = new ArrayList<>();
+        rows.forEach(r -> out.add(map(r)));
+        return out;
+    }
+
+    private Subscription map(Row r) {
+        return new Subscription(r.getUUID("id"), r.getString("service_code"), r.getString("version"),
+                r.getString("consumer_system"), r.getString("consumer_agency"), r.getString("environment"),
+                r.getString("purpose"), r.getString("expected_frequency"), r.getLocalDate("period_start"),
+                r.getLocalDate("period_end"), r.getString("webhook_url"), SubscriptionStatus.of(r.getString("status")),
+                r.getInteger("requests_per_second"), r.getInteger("burst"), r.getLong("daily_quota"), r.getString("reason"),
+                r.getUUID("carried_over_from"), r.getString("requested_by"), r.getString("decided_by"),
+                Sql.instant(r, "created_at"), Sql.instant(r, "updated_at"));
+    }
+
+    /** List filters; null means "any". {@code visibleToAgency} limits an agency admin to its own side. */
+    public record Filter(String consumerSystem, String environment, String status, String serviceCode, String version,
+            String visibleToAgency) {
+    }
+}

@@ -1,0 +1,246 @@
+package vn.lgsp.catalog.subscription.service;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import vn.lgsp.catalog.client.RegistryClient;
+import vn.lgsp.catalog.dataservice.domain.DataService;
+import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
+import vn.lgsp.catalog.feed.repository.ChangeLog;
+import vn.lgsp.catalog.subscription.domain.Decision;
+import vn.lgsp.catalog.subscription.domain.Subscription;
+import vn.lgsp.catalog.subscription.domain.SubscriptionRequest;
+import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
+import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
+import vn.lgsp.catalog.support.Actor;
+import vn.lgsp.catalog.support.FieldErrors;
+import vn.lgsp.catalog.version.domain.ServiceVersion;
+import vn.lgsp.catalog.version.domain.VersionStatus;
+import vn.lgsp.catalog.version.repository.VersionRepository;
+import vn.lgsp.common.audit.AdminAudit;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+
+/**
+ * Applications and their decisions. The consumer side (operator or the consumer system's agency admin) applies,
+ * ends and carries over; the provider side (operator or the owner agency's admin) approves, rejects, suspends,
+ * resumes and ends. Every status change goes to routing's change feed in the same transaction.
+ */
+@ApplicationScoped
+public class SubscriptionService {
+
+    public enum Action {
+        APPROVE, REJECT, SUSPEND, RESUME, END
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    SubscriptionRepository subscriptions;
+
+    @Inject
+    VersionRepository versions;
+
+    @Inject
+    DataServiceRepository services;
+
+    @Inject
+    RegistryClient registry;
+
+    @Inject
+    ChangeLog changeLog;
+
+    @Inject
+    AdminAudit audit;
+
+    @Inject
+    Clock clock;
+
+    @WithSpan("catalog.subscription.create")
+    public Uni<Subscription> create(Actor actor, SubscriptionRequest r) {
+        FieldErrors errors = new FieldErrors();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (r.periodEnd().isBefore(r.periodStart())) {
+            errors.add("periodEnd", "notBeforeStart", "must be on or after periodStart");
+        } else if (r.periodEnd().isBefore(today)) {
+            errors.add("periodEnd", "notPast", "must not be in the past");
+        }
+        if (r.webhookUrl() != null && !FieldErrors.isHttpUrl(r.webhookUrl())) {
+            errors.add("webhookUrl", "httpUrl", "must be an absolute http:// or https:// URL");
+        }
+        errors.throwIfAny();
+        return registry.requireSystem(r.consumerSystemCode(), "consumerSystemCode").chain(system -> {
+            actor.requireOperatorOr("apply on behalf of system " + r.consumerSystemCode(), system.agencyCode());
+            Instant now = clock.instant();
+            Subscription s = new Subscription(UUID.randomUUID(), r.serviceCode(), r.version(), r.consumerSystemCode(),
+                    system.agencyCode(), r.environment(), r.purpose(), r.expectedFrequency(), r.periodStart(), r.periodEnd(),
+                    r.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, null, actor.name(), null, now, now);
+            return pool.withTransaction(conn -> insertPending(conn, s, "version"));
+        }).invoke(s -> audit.record(actor.name(), "subscription.create", "subscription", s.id().toString(),
+                s.consumerAgency(), null, s));
+    }
+
+    @WithSpan("catalog.subscription.carry-over")
+    public Uni<Subscription> carryOver(Actor actor, UUID id, String toVersion) {
+        Instant now = clock.instant();
+        return pool.withTransaction(conn -> locked(conn, id).chain(from -> {
+            actor.requireOperatorOr("carry over this subscription", from.consumerAgency());
+            if (from.status() != SubscriptionStatus.ACTIVE && from.status() != SubscriptionStatus.SUSPENDED) {
+                throw FieldErrors.of(ProblemType.CONFLICT, "id", "activeOrSuspended",
+                        "Only an active or suspended subscription can be carried over; this one is " + from.status().wire());
+            }
+            if (Integer.parseInt(toVersion.substring(1)) <= Integer.parseInt(from.version().substring(1))) {
+                throw FieldErrors.of(ProblemType.VALIDATION, "toVersion", "newerMajor",
+                        "toVersion must be a newer major version than " + from.version());
+            }
+            Subscription s = new Subscription(UUID.randomUUID(), from.serviceCode(), toVersion, from.consumerSystem(),
+                    from.consumerAgency(), from.environment(), from.purpose(), from.expectedFrequency(), from.periodStart(),
+                    from.periodEnd(), from.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, from.id(),
+                    actor.name(), null, now, now);
+            return insertPending(conn, s, "toVersion");
+        })).invoke(s -> audit.record(actor.name(), "subscription.carry-over", "subscription", s.id().toString(),
+                s.consumerAgency(), null, s));
+    }
+
+    /** Checks the target version accepts subscribers, then stores a pending application and announces it. */
+    private Uni<Subscription> insertPending(SqlConnection conn, Subscription s, String versionField) {
+        return versions.find(conn, s.serviceCode(), s.version(), false).chain(v -> {
+            if (v == null) {
+                throw FieldErrors.of(ProblemType.UNPROCESSABLE, versionField, "exists",
+                        "Service " + s.serviceCode() + " has no version " + s.version());
+            }
+            requireSubscribable(v, s.environment(), versionField);
+            return subscriptions.insert(conn, s);
+        }).chain(inserted -> {
+            if (!inserted) {
+                throw ProblemException.duplicate("consumerSystemCode", "System " + s.consumerSystem()
+                        + " already has an open subscription to " + s.serviceCode() + " " + s.version() + " in " + s.environment());
+            }
+            return changeLog.subscription(conn, s.toEntry());
+        }).replaceWith(s);
+    }
+
+    private static void requireSubscribable(ServiceVersion v, String environment, String field) {
+        switch (v.status()) {
+            case DRAFT -> throw FieldErrors.of(ProblemType.CONFLICT, field, "notDraft",
+                    "Version " + v.version() + " is a draft: it cannot be subscribed to yet");
+            case RETIRED -> throw FieldErrors.of(ProblemType.CONFLICT, field, "notRetired",
+                    "Version " + v.version() + " is retired");
+            case DEPRECATED -> throw FieldErrors.of(ProblemType.CONFLICT, field, "notDeprecated",
+                    "Version " + v.version() + " is deprecated: subscribe to its successor");
+            case TESTING -> {
+                if (!"test".equals(environment)) {
+                    throw FieldErrors.of(ProblemType.CONFLICT, "environment", "testingOnlyInTest",
+                            "Version " + v.version() + " is in testing: only the test environment may use it");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @WithSpan("catalog.subscription.decide")
+    public Uni<Subscription> decide(Actor actor, UUID id, Action action, Decision d) {
+        Decision body = d == null ? Decision.EMPTY : d;
+        if (action == Action.REJECT && (body.reason() == null || body.reason().isBlank())) {
+            throw ProblemException.field("reason", "required", "A rejection needs a reason the applicant can act on");
+        }
+        Instant now = clock.instant();
+        Subscription[] before = new Subscription[1];
+        DataService[] provider = new DataService[1];
+        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+            before[0] = s;
+            return services.find(conn, s.serviceCode(), false).invoke(svc -> provider[0] = svc).replaceWith(s);
+        }).chain(s -> {
+            String owner = provider[0].ownerAgencyCode();
+            if (action == Action.END) {
+                actor.requireOperatorOr("end this subscription", owner, s.consumerAgency());
+            } else {
+                actor.requireOperatorOr(action.name().toLowerCase() + " subscriptions to this service", owner);
+            }
+            SubscriptionStatus to = target(action, s.status());
+            Uni<Subscription> next;
+            if (action == Action.APPROVE) {
+                next = versions.find(conn, s.serviceCode(), s.version(), false).map(v -> {
+                    if (v.status() == VersionStatus.RETIRED || v.status() == VersionStatus.DRAFT) {
+                        throw FieldErrors.of(ProblemType.CONFLICT, "version", "subscribable",
+                                "Version " + v.version() + " is " + v.status().wire() + ": nothing to approve");
+                    }
+                    if (v.status() == VersionStatus.TESTING && !"test".equals(s.environment())) {
+                        throw FieldErrors.of(ProblemType.CONFLICT, "environment", "testingOnlyInTest",
+                                "Version " + v.version() + " is in testing: only the test environment may use it");
+                    }
+                    return s.withState(to, orElse(body.requestsPerSecond(), v.rateLimit().requestsPerSecond()),
+                            orElse(body.burst(), v.rateLimit().burst()), orElse(body.dailyQuota(), v.rateLimit().dailyQuota()),
+                            body.reason(), actor.name(), now);
+                });
+            } else {
+                next = Uni.createFrom().item(s.withState(to, s.requestsPerSecond(), s.burst(), s.dailyQuota(),
+                        body.reason() == null ? s.reason() : body.reason(), actor.name(), now));
+            }
+            return next.call(n -> subscriptions.saveState(conn, n)).call(n -> changeLog.subscription(conn, n.toEntry()));
+        })).invoke(n -> audit.record(actor.name(), "subscription." + action.name().toLowerCase(), "subscription",
+                n.id().toString(), n.consumerAgency(), before[0], n));
+    }
+
+    private static SubscriptionStatus target(Action action, SubscriptionStatus from) {
+        SubscriptionStatus to = switch (action) {
+            case APPROVE -> from == SubscriptionStatus.PENDING ? SubscriptionStatus.ACTIVE : null;
+            case REJECT -> from == SubscriptionStatus.PENDING ? SubscriptionStatus.REJECTED : null;
+            case SUSPEND -> from == SubscriptionStatus.ACTIVE ? SubscriptionStatus.SUSPENDED : null;
+            case RESUME -> from == SubscriptionStatus.SUSPENDED ? SubscriptionStatus.ACTIVE : null;
+            case END -> from == SubscriptionStatus.ACTIVE || from == SubscriptionStatus.SUSPENDED ? SubscriptionStatus.ENDED : null;
+        };
+        if (to == null) {
+            String wanted = switch (action) {
+                case APPROVE, RESUME -> "active";
+                case REJECT -> "rejected";
+                case SUSPEND -> "suspended";
+                case END -> "ended";
+            };
+            throw ProblemException.illegalTransition(from.wire(), wanted);
+        }
+        return to;
+    }
+
+    public Uni<Subscription> get(Actor actor, UUID id) {
+        return subscriptions.find(pool, id, false).chain(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("Subscription " + id);
+            }
+            if (actor.isOperator() || actor.is(vn.lgsp.common.security.Roles.AUDITOR)
+                    || actor.is(vn.lgsp.common.security.Roles.SERVICE) || actor.administers(s.consumerAgency())) {
+                return Uni.createFrom().item(s);
+            }
+            return services.find(s.serviceCode()).map(svc -> {
+                if (!actor.administers(svc.ownerAgencyCode())) {
+                    // Not yours: answer as if it did not exist, so ids of other agencies cannot be probed.
+                    throw ProblemException.notFound("Subscription " + id);
+                }
+                return s;
+            });
+        });
+    }
+
+    private Uni<Subscription> locked(SqlConnection conn, UUID id) {
+        return subscriptions.find(conn, id, true).map(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("Subscription " + id);
+            }
+            return s;
+        });
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

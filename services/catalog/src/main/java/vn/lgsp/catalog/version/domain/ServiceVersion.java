@@ -1,0 +1,40 @@
+package vn.lgsp.catalog.version.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/** One major version of a data service as stored and shown. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServiceVersion(
+        String serviceCode,
+        String version,
+        VersionStatus status,
+        Upstreams upstreams,
+        UpstreamAuth upstreamAuth,
+        int timeoutMs,
+        BodyFormat requestFormat,
+        BodyFormat responseFormat,
+        boolean convert,
+        long maxRequestBytes,
+        RateLimit rateLimit,
+        JsonNode openapi,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant publishedAt,
+        Instant deprecatedAt,
+        Instant sunsetAt,
+        Instant retirementNoticeAt,
+        Instant retireAt,
+        Instant retiredAt) {
+
+    public int major() {
+        return Integer.parseInt(version.substring(1));
+    }
+
+    public ServiceVersion withoutDocument() {
+        return new ServiceVersion(serviceCode, version, status, upstreams, upstreamAuth, timeoutMs, requestFormat,
+                responseFormat, convert, maxRequestBytes, rateLimit, null, createdAt, updatedAt, publishedAt, deprecatedAt,
+                sunsetAt, retirementNoticeAt, retireAt, retiredAt);
+    }
+}

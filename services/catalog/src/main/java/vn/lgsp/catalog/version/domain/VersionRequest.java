@@ -1,0 +1,27 @@
+package vn.lgsp.catalog.version.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import vn.lgsp.common.id.Codes;
+
+/** A new major version of a service. Omitted settings take the documented defaults. */
+public record VersionRequest(
+        @NotBlank @Pattern(regexp = Codes.VERSION, message = Codes.VERSION_MESSAGE) String version,
+        @Valid Upstreams upstreams,
+        @Valid UpstreamAuth upstreamAuth,
+        @Min(1) @Max(30000) Integer timeoutMs,
+        BodyFormat requestFormat,
+        BodyFormat responseFormat,
+        Boolean convert,
+        @Min(1) @Max(MAX_REQUEST_BYTES) Long maxRequestBytes,
+        @Valid RateLimit rateLimit,
+        JsonNode openapi) {
+
+    public static final int DEFAULT_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 1024L * 1024;
+    public static final long MAX_REQUEST_BYTES = 50L * 1024 * 1024;
+}

@@ -1,0 +1,173 @@
+package vn.lgsp.registry.system.service;
+
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import vn.lgsp.common.audit.AdminAudit;
+import vn.lgsp.common.id.Environment;
+import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.paging.PageRequest;
+import vn.lgsp.common.problem.Problem.FieldError;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.registry.agency.domain.Agency;
+import vn.lgsp.registry.agency.repository.AgencyRepository;
+import vn.lgsp.registry.support.Access;
+import vn.lgsp.registry.support.Actor;
+import vn.lgsp.registry.support.Etags;
+import vn.lgsp.registry.support.Problems;
+import vn.lgsp.registry.system.api.SystemRequests.CreateContact;
+import vn.lgsp.registry.system.api.SystemRequests.CreateSystem;
+import vn.lgsp.registry.system.api.SystemRequests.UpdateSystem;
+import vn.lgsp.registry.system.domain.Contact;
+import vn.lgsp.registry.system.domain.InformationSystem;
+import vn.lgsp.registry.system.repository.SystemRepository;
+
+/** Information systems and their contact persons; the connection workflow moves their status. */
+@ApplicationScoped
+public class SystemService {
+
+    static final String RESOURCE = "information_system";
+    static final int MAX_CONTACTS = 20;
+
+    @Inject
+    SystemRepository repository;
+
+    @Inject
+    AgencyRepository agencies;
+
+    @Inject
+    Access access;
+
+    @Inject
+    AdminAudit audit;
+
+    @WithSpan("registry.system.create")
+    public Uni<InformationSystem> create(Actor actor, CreateSystem req) {
+        checkNetwork(req.baseUrls(), req.allowedSourceIps());
+        boolean mandatory = Boolean.TRUE.equals(req.mandatoryConnection());
+        requireMandatoryRight(actor, mandatory, false);
+        return owner(req.agencyCode())
+                .call(agency -> access.requireWrite(actor, agency.code()))
+                .flatMap(agency -> repository.pool().withTransaction(conn -> repository.findByCode(conn, req.code())
+                        .flatMap(existing -> {
+                            if (existing != null) {
+                                throw ProblemException.duplicate("code", "System code " + req.code() + " is already registered");
+                            }
+                            return repository.insert(conn, req.code(), req.name(), agency.code(), req.description(),
+                                    req.purpose(), req.baseUrls(), trimmed(req.allowedSourceIps()), req.securityLevel(), mandatory);
+                        })
+                        .flatMap(v -> repository.findByCode(conn, req.code()))))
+                .onFailure(Problems::isUniqueViolation)
+                .transform(e -> ProblemException.duplicate("code", "System code " + req.code() + " is already registered"))
+                .invoke(s -> audit.record(actor.name(), "system.create", RESOURCE, s.code(), s.agencyCode(), null, s.summary()));
+    }
+
+    public Uni<InformationSystem> get(Actor actor, String code) {
+        return repository.findByCode(repository.pool(), code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Information system " + code))
+                .call(s -> access.requireRead(actor, s.agencyCode()));
+    }
+
+    public Uni<Page<InformationSystem>> list(Actor actor, String status, String agencyCode, Environment environment, String q,
+            String sort, String direction, PageRequest page) {
+        return access.readable(actor)
+                .flatMap(visible -> repository.list(status, agencyCode, environment, q, visible, sort, direction, page));
+    }
+
+    @WithSpan("registry.system.update")
+    public Uni<InformationSystem> update(Actor actor, String code, String ifMatch, UpdateSystem req) {
+        checkNetwork(req.baseUrls(), req.allowedSourceIps());
+        boolean mandatory = Boolean.TRUE.equals(req.mandatoryConnection());
+        InformationSystem[] before = new InformationSystem[1];
+        return owner(req.agencyCode()).flatMap(agency -> repository.pool().withTransaction(conn -> repository.lock(conn, code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Information system " + code))
+                .call(s -> access.requireWrite(actor, s.agencyCode()))
+                .call(s -> access.requireWrite(actor, agency.code()))
+                .flatMap(s -> {
+                    before[0] = s;
+                    Etags.require(ifMatch, s.version());
+                    if (InformationSystem.RETIRED.equals(s.status())) {
+                        throw ProblemException.conflict("System " + code + " is retired and can no longer change");
+                    }
+                    requireMandatoryRight(actor, mandatory, s.mandatoryConnection());
+                    return repository.update(conn, s.id(), s.code(), req.name(), agency.code(), req.description(), req.purpose(),
+                            req.baseUrls(), trimmed(req.allowedSourceIps()), req.securityLevel(), mandatory);
+                })
+                .flatMap(v -> repository.findByCode(conn, code))))
+                .invoke(s -> audit.record(actor.name(), "system.update", RESOURCE, s.code(), s.agencyCode(), before[0].summary(),
+                        s.summary()));
+    }
+
+    // --- contacts --------------------------------------------------------------------------------
+
+    public Uni<Contact> addContact(Actor actor, String code, CreateContact req) {
+        return repository.pool().withTransaction(conn -> repository.lock(conn, code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Information system " + code))
+                .call(s -> access.requireWrite(actor, s.agencyCode()))
+                .flatMap(s -> repository.contacts(conn, s.id(), s.code()).flatMap(existing -> {
+                    if (existing.size() >= MAX_CONTACTS) {
+                        throw Problems.unprocessable("contacts", "max", "A system has at most " + MAX_CONTACTS + " contact persons");
+                    }
+                    return repository.insertContact(conn, s.id(), s.code(), req.name(), req.position(), req.phone(), req.email());
+                }).invoke(c -> audit.record(actor.name(), "system.contact.add", RESOURCE, s.code(), s.agencyCode(), null,
+                        Map.of("contactId", c.id().toString(), "name", c.name(), "position", c.position())))));
+    }
+
+    public Uni<List<Contact>> contacts(Actor actor, String code) {
+        return get(actor, code).flatMap(s -> repository.contacts(repository.pool(), s.id(), s.code()));
+    }
+
+    public Uni<Void> deleteContact(Actor actor, String code, UUID contactId) {
+        return repository.pool().withTransaction(conn -> repository.lock(conn, code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Information system " + code))
+                .call(s -> access.requireWrite(actor, s.agencyCode()))
+                .flatMap(s -> repository.deleteContact(conn, s.id(), contactId).map(deleted -> {
+                    if (!deleted) {
+                        throw ProblemException.notFound("Contact " + contactId + " of system " + code);
+                    }
+                    audit.record(actor.name(), "system.contact.delete", RESOURCE, s.code(), s.agencyCode(),
+                            Map.of("contactId", contactId.toString()), null);
+                    return null;
+                })))
+                .onFailure(Problems::isForeignKeyViolation)
+                .transform(e -> ProblemException.conflict("Contact " + contactId
+                        + " is the technical contact of a connection request; name another contact on that request first"))
+                .replaceWithVoid();
+    }
+
+    private Uni<Agency> owner(String agencyCode) {
+        return agencies.resolve(agencies.pool(), agencyCode).map(a -> {
+            if (a == null) {
+                throw Problems.unprocessable("agencyCode", "exists", "No agency has code " + agencyCode);
+            }
+            if (!a.isActive()) {
+                throw Problems.unprocessable("agencyCode", "active", "Agency " + a.code() + " is " + a.status()
+                        + (a.successorCodes() == null ? "" : "; its successors are " + a.successorCodes()));
+            }
+            return a;
+        });
+    }
+
+    private static void requireMandatoryRight(Actor actor, boolean wanted, boolean current) {
+        if (wanted != current && !actor.isOperator()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "Only an operator may change the mandatory-connection list",
+                    List.of(new FieldError("mandatoryConnection", "operatorOnly", "only an operator may change this flag")), Map.of());
+        }
+    }
+
+    private static void checkNetwork(InformationSystem.BaseUrls urls, List<String> ips) {
+        List<FieldError> errors = NetworkRules.check(urls == null ? null : urls.test(), urls == null ? null : urls.production(), ips);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, errors.size() + " problem(s) with URLs or addresses", errors, Map.of());
+        }
+    }
+
+    private static List<String> trimmed(List<String> ips) {
+        return ips == null ? List.of() : ips.stream().map(String::trim).distinct().toList();
+    }
+}

@@ -1,0 +1,100 @@
+package vn.lgsp.registry;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for auth on a real HTTP port: it hands registry a service token and answers the credential
+ * API, recording every call (path, bearer, body) so tests can check what registry asked for.
+ * {@link #mode} makes the credential endpoints fail: "refuse" answers 500, "drop" closes the connection.
+ */
+public class AuthStub implements QuarkusTestResourceLifecycleManager {
+
+    public static final String SERVICE_TOKEN = "registry-service-token";
+    public static final String CLIENT_SECRET = "registry-test-client-secret";
+
+    /** One call to the credential API. */
+    public record Call(String path, String authorization, JsonObject body) {
+    }
+
+    public static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    public static final List<String> TOKEN_REQUESTS = new CopyOnWriteArrayList<>();
+    public static volatile String mode = "ok";
+
+    private Vertx vertx;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("auth stub could not start", e);
+        }
+        return Map.of("lgsp.platform.auth-url", "http://127.0.0.1:" + server.actualPort(),
+                "lgsp.platform.client-secret", CLIENT_SECRET,
+                "lgsp.platform.call-timeout", "2s");
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(buffer -> {
+            String path = req.path();
+            if (path.equals("/oauth2/token")) {
+                TOKEN_REQUESTS.add(req.getHeader("Authorization"));
+                json(req, 200, new JsonObject().put("access_token", SERVICE_TOKEN).put("token_type", "Bearer").put("expires_in", 300));
+                return;
+            }
+            if (path.startsWith("/api/v1/credentials")) {
+                if ("drop".equals(mode)) {
+                    req.connection().close();
+                    return;
+                }
+                if ("refuse".equals(mode)) {
+                    json(req, 500, new JsonObject().put("title", "boom"));
+                    return;
+                }
+                JsonObject body = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
+                CALLS.add(new Call(path, req.getHeader("Authorization"), body));
+                if (path.equals("/api/v1/credentials")) {
+                    String env = body.getString("environment");
+                    json(req, 201, new JsonObject().put("id", UUID.randomUUID().toString())
+                            .put("clientId", "ck_" + body.getString("systemCode") + "_" + env)
+                            .put("clientSecret", "cs_secret_" + UUID.randomUUID()).put("environment", env));
+                } else {
+                    json(req, 200, new JsonObject().put("revoked", 1));
+                }
+                return;
+            }
+            json(req, 404, new JsonObject().put("title", "not found"));
+        });
+    }
+
+    private static void json(HttpServerRequest req, int status, JsonObject body) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    /** Calls made for one system, oldest first. */
+    public static List<Call> callsFor(String systemCode) {
+        return CALLS.stream().filter(c -> systemCode.equals(c.body().getString("systemCode"))).toList();
+    }
+
+    @Override
+    public void stop() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // best effort in tests
+        }
+    }
+}

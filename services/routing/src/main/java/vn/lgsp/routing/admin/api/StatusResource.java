@@ -1,0 +1,83 @@
+package vn.lgsp.routing.admin.api;
+
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.common.security.Roles;
+import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.gateway.AuditGate;
+import vn.lgsp.routing.identity.TokenVerifier;
+import vn.lgsp.routing.proxy.CircuitBreakers;
+import vn.lgsp.routing.proxy.UpstreamHealthChecker;
+import vn.lgsp.routing.snapshot.domain.Snapshot;
+import vn.lgsp.routing.snapshot.service.SnapshotHolder;
+
+@Path("/api/v1/routing/status")
+@Tag(name = "routing", description = "State of the gateway data plane")
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+
+    @Inject
+    SnapshotHolder snapshots;
+
+    @Inject
+    RoutingConfig config;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Inject
+    UpstreamHealthChecker health;
+
+    @Inject
+    AuditPublisher publisher;
+
+    @Inject
+    AuditGate gate;
+
+    @Inject
+    TokenVerifier tokens;
+
+    @GET
+    @NonBlocking
+    @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
+    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog")
+    public RoutingStatus status() {
+        Snapshot s = snapshots.get();
+        Instant confirmed = s.confirmedAt();
+        Long age = confirmed == null ? null : Duration.between(confirmed, Instant.now()).toSeconds();
+        return new RoutingStatus(
+                new SnapshotStatus(s.complete(), s.catalogRevision(), s.revocationRevision(), confirmed, age,
+                        age != null && age > config.snapshotMaxAge().toSeconds(), s.routes().size(),
+                        s.subscriptions().size(), s.revokedClientIds().size(), s.revokedTokenIds().size(),
+                        s.keys().size()),
+                breakers.states(), health.states(),
+                new AuditStatus(publisher.pending(), publisher.auditReachable(), publisher.sentCount(),
+                        publisher.refusedCount()),
+                gate.inFlight(), tokens.cachedTokens());
+    }
+
+    public record RoutingStatus(SnapshotStatus snapshot, Map<String, String> circuits, Map<String, Boolean> upstreams,
+            AuditStatus audit, int inFlight, long cachedTokens) {
+    }
+
+    public record SnapshotStatus(boolean ready, long catalogRevision, long revocationRevision, Instant confirmedAt,
+            Long ageSeconds, boolean stale, int routes, int subscriptions, int revokedClientIds, int revokedTokenIds,
+            int keys) {
+    }
+
+    public record AuditStatus(int pending, boolean reachable, long sent, long refused) {
+    }
+}

@@ -1,0 +1,96 @@
+package vn.lgsp.routing.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything the gateway can be tuned with; environment variables follow the Helm values (LGSP_ROUTING_...). */
+@ConfigMapping(prefix = "lgsp.routing")
+public interface RoutingConfig {
+
+    /** How often catalog's snapshot feed and auth's revocation feed are polled (If-None-Match, so cheap). */
+    @WithDefault("1s")
+    Duration snapshotPoll();
+
+    /** Beyond this age readiness still says UP (serving from the last good snapshot is the point) but adds stale=true. */
+    @WithDefault("60s")
+    Duration snapshotMaxAge();
+
+    /** Refuse calls with 503 rather than serve them unlogged when the audit buffer is full. */
+    @WithDefault("true")
+    boolean refuseWhenAuditUnavailable();
+
+    /** The {@code iss} of the gateway assertion providers receive. */
+    @WithDefault("urn:lgsp:routing")
+    String assertionIssuer();
+
+    /** PKCS#8 PEM RSA private key signing the gateway assertion; generated at start (with a warning) when unset. */
+    Optional<String> assertionKey();
+
+    /** Key id published with the assertion key; derived from the key (RFC 7638 thumbprint) when unset. */
+    Optional<String> assertionKeyId();
+
+    @WithDefault("5m")
+    Duration assertionTtl();
+
+    Identity identity();
+
+    Upstream upstream();
+
+    Circuit circuit();
+
+    HealthCheck healthCheck();
+
+    interface Identity {
+        /** Verified tokens kept in memory (keyed by the token, until exp). */
+        @WithDefault("100000")
+        int tokenCacheSize();
+
+        /** An unknown key id triggers a JWKS refresh at most this often. */
+        @WithDefault("2s")
+        Duration jwksRefreshMinInterval();
+
+        /** Routine JWKS refresh, so rotated keys arrive before they are used. */
+        @WithDefault("5m")
+        Duration jwksRefreshInterval();
+
+        @WithDefault("30s")
+        Duration clockSkew();
+    }
+
+    interface Upstream {
+        /** Connections per upstream per event loop; small pools measured faster than large ones (issue 7). */
+        @WithDefault("16")
+        int poolSizePerEventLoop();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Used when a route names no timeout; a route's own timeout is capped at 30 s (REQUIREMENTS P1). */
+        @WithDefault("10s")
+        Duration defaultTimeout();
+
+        /** Used when a route names no maximum request body. */
+        @WithDefault("10485760")
+        long defaultMaxRequestBytes();
+    }
+
+    interface Circuit {
+        /** Consecutive transport failures (refused, reset, timed out) that open an upstream's circuit. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long an open circuit refuses calls before letting one probe through. */
+        @WithDefault("10s")
+        Duration openDuration();
+    }
+
+    interface HealthCheck {
+        @WithDefault("10s")
+        Duration interval();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,149 @@
+package vn.lgsp.routing.gateway;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.jboss.logging.Logger;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.web.RequestIds;
+import vn.lgsp.routing.gateway.step.EntitleStep;
+import vn.lgsp.routing.gateway.step.IdentifyStep;
+import vn.lgsp.routing.gateway.step.LimitStep;
+import vn.lgsp.routing.gateway.step.ProxyStep;
+import vn.lgsp.routing.gateway.step.RecordStep;
+import vn.lgsp.routing.gateway.step.RouteStep;
+import vn.lgsp.routing.gateway.step.TransformStep;
+import vn.lgsp.routing.snapshot.service.SnapshotHolder;
+
+/**
+ * The gateway's request path (ARCHITECTURE.md "The request path"): one ordered list of steps, read top to
+ * bottom. A step that refuses the call writes nothing itself; the pipeline answers with its problem and goes
+ * on only with the steps that run after a rejection (Record). Everything runs on the event loop; synchronous
+ * steps chain without allocating futures.
+ */
+@ApplicationScoped
+public class Pipeline {
+
+    private static final Logger LOG = Logger.getLogger(Pipeline.class);
+
+    private final List<Step> steps;
+    private final SnapshotHolder snapshots;
+    private final ProblemWriter problems;
+    private final AuditGate auditGate;
+
+    @Inject
+    public Pipeline(IdentifyStep identify, RouteStep route, EntitleStep entitle, LimitStep limit,
+            TransformStep transform, ProxyStep proxy, RecordStep record,
+            SnapshotHolder snapshots, ProblemWriter problems, AuditGate auditGate) {
+        this.steps = List.of(
+                identify,   // 1. who calls: bearer JWT (or, later, an RFC 9421 signature) → 401
+                route,      // 2. which service version, in the caller's environment → 404 / 410
+                entitle,    // 3. an active subscription of the caller to it → 403
+                limit,      // 4. the subscription's rate and daily quota → 429
+                transform,  // 5. header hygiene, request id, traceparent, gateway assertion
+                proxy,      // 6. stream to the provider and back → 413 / 502 / 503 / 504
+                record);    // 7. the audit record, for answered and refused calls alike
+        this.snapshots = snapshots;
+        this.problems = problems;
+        this.auditGate = auditGate;
+    }
+
+    /** Entry point from the router: {@code /{serviceCode}/{version}{restPath}}. */
+    public void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        // Hold the body until the proxy step is ready to stream it (earlier steps may wait, e.g. a JWKS refresh).
+        request.pause();
+        String path = rc.normalizedPath();
+        int first = path.indexOf('/', 1);
+        int second = path.indexOf('/', first + 1);
+        String serviceCode = path.substring(1, first);
+        String version = second < 0 ? path.substring(first + 1) : path.substring(first + 1, second);
+        String rest = second < 0 ? "" : path.substring(second);
+        String requestId = RequestIds.of(rc);
+        if (requestId == null) {
+            requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
+        }
+        GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest);
+        if (!auditGate.admit()) {
+            // Nothing can be recorded either: the buffer is full. Refuse before any work.
+            refuse(exchange, new ProblemException(ProblemType.UNAVAILABLE,
+                    "The audit log is unreachable and its buffer is full; calls are refused until it recovers",
+                    List.of(), java.util.Map.of("Retry-After", "5")));
+            return;
+        }
+        run(exchange, 0);
+    }
+
+    private void run(GatewayExchange exchange, int from) {
+        for (int i = from; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            if (exchange.rejected() && !step.runsAfterRejection()) {
+                continue;
+            }
+            Future<Void> outcome;
+            try {
+                outcome = step.apply(exchange);
+            } catch (RuntimeException e) {
+                outcome = Future.failedFuture(e);
+            }
+            if (!outcome.isComplete()) {
+                int next = i + 1;
+                Context home = exchange.eventLoop();
+                outcome.onComplete(ar -> {
+                    // A step may complete on another context (e.g. a shared JWKS refresh): come back to the
+                    // request's own event loop, whose connections and pools the later steps use.
+                    if (Vertx.currentContext() == home || home == null) {
+                        resume(exchange, ar, next);
+                    } else {
+                        home.runOnContext(v -> resume(exchange, ar, next));
+                    }
+                });
+                return;
+            }
+            if (outcome.failed()) {
+                refuse(exchange, outcome.cause());
+            }
+        }
+        auditGate.release();
+    }
+
+    private void resume(GatewayExchange exchange, io.vertx.core.AsyncResult<Void> ar, int next) {
+        if (ar.failed()) {
+            refuse(exchange, ar.cause());
+        }
+        run(exchange, next);
+    }
+
+    private void refuse(GatewayExchange exchange, Throwable cause) {
+        ProblemException problem;
+        if (cause instanceof ProblemException p) {
+            problem = p;
+        } else {
+            LOG.errorf(cause, "Gateway step failed unexpectedly on %s %s", exchange.request().method(), exchange.path());
+            problem = new ProblemException(ProblemType.INTERNAL, "An unexpected error occurred; quote the request id to the operator");
+        }
+        exchange.rejected(ProblemWriter.slug(problem));
+        if (exchange.response().ended()) {
+            return;
+        }
+        HttpServerRequest request = exchange.request();
+        if (!request.isEnded()) {
+            if (problem.type() == ProblemType.PAYLOAD_TOO_LARGE) {
+                // Do not read a body we refused: answer, then close the connection.
+                exchange.response().putHeader("Connection", "close");
+                exchange.response().endHandler(v -> request.connection().close());
+            } else {
+                // Discard the small unread rest of a refused body so the connection can be reused.
+                request.handler(null);
+                request.resume();
+            }
+        }
+        problems.write(exchange, problem);
+    }
+}

@@ -1,0 +1,29 @@
+package vn.lgsp.routing.gateway.step;
+
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.routing.gateway.GatewayExchange;
+import vn.lgsp.routing.gateway.Step;
+import vn.lgsp.routing.identity.SystemIdentity;
+import vn.lgsp.routing.snapshot.domain.Subscription;
+
+/** 3. Entitle: the calling system holds an active subscription to this version in its environment, else 403. */
+@ApplicationScoped
+public class EntitleStep implements Step {
+
+    @Override
+    public Future<Void> apply(GatewayExchange exchange) {
+        SystemIdentity caller = exchange.caller();
+        Subscription subscription = exchange.snapshot().subscriptions().get(new Subscription.Key(caller.system(),
+                exchange.serviceCode(), exchange.version(), caller.environment()));
+        if (subscription == null) {
+            return Future.failedFuture(new ProblemException(ProblemType.NOT_SUBSCRIBED, "System " + caller.system()
+                    + " has no active subscription to " + exchange.serviceCode() + " " + exchange.version()
+                    + " in the " + caller.environment() + " environment"));
+        }
+        exchange.subscription(subscription);
+        return Step.proceed();
+    }
+}

@@ -1,0 +1,68 @@
+package vn.lgsp.routing.gateway.step;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.routing.gateway.GatewayExchange;
+import vn.lgsp.routing.gateway.Step;
+import vn.lgsp.routing.identity.RequestSignatureVerifier;
+import vn.lgsp.routing.identity.SystemIdentity;
+import vn.lgsp.routing.identity.TokenVerifier;
+
+/** 1. Identify: who is calling — a verified system token, not revoked — else 401. */
+@ApplicationScoped
+public class IdentifyStep implements Step {
+
+    private static final String BEARER = "bearer ";
+
+    @Inject
+    TokenVerifier tokens;
+
+    @Inject
+    RequestSignatureVerifier signatures;
+
+    @Override
+    public Future<Void> apply(GatewayExchange exchange) {
+        HttpServerRequest request = exchange.request();
+        String authorization = request.getHeader("Authorization");
+        Future<SystemIdentity> identity;
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = authorization.substring(BEARER.length()).trim();
+            if (token.isEmpty()) {
+                return Future.failedFuture(missing());
+            }
+            identity = tokens.verify(token);
+        } else if (signatures.applies(request)) {
+            // RFC 9421 signed request: the shared verifier from libs/ plugs in here.
+            identity = signatures.verify(request);
+        } else {
+            return Future.failedFuture(missing());
+        }
+        if (identity.isComplete()) {
+            return identity.succeeded() ? accept(exchange, identity.result()) : Future.failedFuture(identity.cause());
+        }
+        return identity.compose(id -> accept(exchange, id));
+    }
+
+    private static Future<Void> accept(GatewayExchange exchange, SystemIdentity id) {
+        // Revocation is checked on every call against the current snapshot, cached token or not.
+        if (exchange.snapshot().revoked(id.clientId(), id.tokenId())) {
+            return Future.failedFuture(new ProblemException(ProblemType.UNAUTHENTICATED,
+                    "The credential behind this token has been revoked", List.of(),
+                    Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+        }
+        exchange.caller(id);
+        return Step.proceed();
+    }
+
+    private static ProblemException missing() {
+        return new ProblemException(ProblemType.UNAUTHENTICATED,
+                "A bearer token issued by auth to an agency system is required (Authorization: Bearer <JWT>)",
+                List.of(), Map.of("WWW-Authenticate", "Bearer"));
+    }
+}

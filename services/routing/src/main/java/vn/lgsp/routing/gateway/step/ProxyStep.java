@@ -1,0 +1,365 @@
+package vn.lgsp.routing.gateway.step;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.ConnectException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.web.RequestIds;
+import vn.lgsp.routing.gateway.GatewayExchange;
+import vn.lgsp.routing.gateway.HopByHop;
+import vn.lgsp.routing.gateway.Step;
+import vn.lgsp.routing.proxy.CircuitBreaker;
+import vn.lgsp.routing.proxy.CircuitBreakers;
+import vn.lgsp.routing.proxy.UpstreamClients;
+import vn.lgsp.routing.snapshot.domain.Route;
+
+/**
+ * 6. Proxy: streams the request to the provider and its answer back, hashing and counting both bodies on the fly
+ * (nothing is buffered whole; REQUIREMENTS X3). The provider's answer, whatever its status, passes through
+ * untouched but for hop-by-hop headers. The gateway answers itself only when the provider could not: 413 (body
+ * over the version's limit), 502 (refused or reset), 503 (circuit open), 504 (no answer within the version's
+ * timeout). One retry, only for idempotent methods and only while no body byte has been sent.
+ */
+@ApplicationScoped
+public class ProxyStep implements Step {
+
+    static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE);
+    public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    UpstreamClients clients;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Override
+    public Future<Void> apply(GatewayExchange exchange) {
+        Route route = exchange.route();
+        HttpServerRequest request = exchange.request();
+        long declared = contentLength(request.getHeader("Content-Length"));
+        if (declared > route.maxRequestBytes()) {
+            return Future.failedFuture(tooLarge(exchange, declared));
+        }
+        CircuitBreaker breaker = breakers.forUpstream(exchange.upstream().key());
+        if (!breaker.tryAcquire()) {
+            return Future.failedFuture(new ProblemException(ProblemType.UNAVAILABLE, "The provider of "
+                    + exchange.serviceCode() + " " + exchange.version() + " is failing; calls are paused briefly",
+                    List.of(), Map.of("Retry-After", Long.toString(breaker.retryAfterSeconds()))));
+        }
+        return new Call(exchange, breaker, declared).start();
+    }
+
+    static ProblemException tooLarge(GatewayExchange exchange, long size) {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The request body" + (size >= 0 ? " of " + size
+                + " bytes" : "") + " exceeds the limit of " + exchange.route().maxRequestBytes() + " bytes for "
+                + exchange.serviceCode() + " " + exchange.version());
+    }
+
+    private static long contentLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One proxied call: its attempts, streams, digests and the single outcome it settles. */
+    private final class Call {
+        private final GatewayExchange exchange;
+        private final HttpServerRequest request;
+        private final HttpServerResponse response;
+        private final CircuitBreaker breaker;
+        private final Route route;
+        private final boolean hasBody;
+        private final Promise<Void> done = Promise.promise();
+        private MessageDigest requestDigest;
+        private long requestBytes;
+        private boolean requestEnded;
+        private boolean requestDrained;
+        private HttpClientRequest upstreamRequest;
+        private long timer = -1;
+        private int attempts;
+        private boolean responseStarted;
+        private boolean settled;
+
+        Call(GatewayExchange exchange, CircuitBreaker breaker, long declared) {
+            this.exchange = exchange;
+            this.request = exchange.request();
+            this.response = exchange.response();
+            this.breaker = breaker;
+            this.route = exchange.route();
+            String te = request.getHeader("Transfer-Encoding");
+            this.hasBody = declared > 0 || (declared < 0 && ((te != null && te.toLowerCase(Locale.ROOT).contains("chunked"))
+                    || (request.version() == HttpVersion.HTTP_2 && !request.isEnded())));
+            if (!hasBody) {
+                exchange.requestBody(0, EMPTY_SHA256);
+            }
+        }
+
+        Future<Void> start() {
+            exchange.context().addEndHandler(ar -> {
+                if (ar.failed() && !settled) {
+                    // The caller went away before its answer was complete.
+                    exchange.errorType("client-closed");
+                    settle(null);
+                    if (upstreamRequest != null) {
+                        upstreamRequest.reset();
+                    }
+                }
+            });
+            attempt();
+            return done.future();
+        }
+
+        private void attempt() {
+            attempts++;
+            exchange.upstreamStarted();
+            RequestOptions options = new RequestOptions()
+                    .setMethod(request.method())
+                    .setHost(exchange.upstream().host())
+                    .setPort(exchange.upstream().port())
+                    .setSsl(exchange.upstream().ssl())
+                    .setURI(exchange.upstream().requestUri(exchange.restPath(), request.query()))
+                    .setHeaders(exchange.upstreamHeaders())
+                    .setFollowRedirects(false)
+                    // After the answer has started, a provider that stalls mid-body for this long is cut off
+                    // (before it, the timer below answers 504 first).
+                    .setIdleTimeout(route.timeoutMs() + 1000);
+            long thisAttempt = attempts;
+            timer = vertx.setTimer(route.timeoutMs(), id -> onTimeout(thisAttempt));
+            clients.current().request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    onTransportFailure(ar.cause());
+                    return;
+                }
+                HttpClientRequest upstream = ar.result();
+                if (settled || thisAttempt != attempts) {
+                    upstream.reset();
+                    return;
+                }
+                upstreamRequest = upstream;
+                // Failures surface through the response future; without a handler Vert.x logs each reset as an error.
+                upstream.exceptionHandler(t -> { });
+                upstream.response().onComplete(rar -> {
+                    if (thisAttempt != attempts) {
+                        return;
+                    }
+                    if (rar.failed()) {
+                        onTransportFailure(rar.cause());
+                    } else {
+                        onResponse(rar.result());
+                    }
+                });
+                sendBody(upstream);
+            });
+        }
+
+        private void sendBody(HttpClientRequest upstream) {
+            if (!hasBody || requestEnded) {
+                upstream.end();
+                drainEmptyRequest();
+                return;
+            }
+            if (exchange.upstreamHeaders().get("Content-Length") == null) {
+                upstream.setChunked(true);
+            }
+            requestDigest = sha256();
+            request.handler(chunk -> {
+                requestBytes += chunk.length();
+                if (requestBytes > route.maxRequestBytes()) {
+                    request.handler(null);
+                    fail(tooLarge(exchange, -1)); // settle first: the reset below must not read as a provider failure
+                    upstream.reset();
+                    return;
+                }
+                digest(requestDigest, chunk);
+                upstream.write(chunk);
+                if (upstream.writeQueueFull()) {
+                    request.pause();
+                    upstream.drainHandler(v -> request.resume());
+                }
+            });
+            request.endHandler(v -> {
+                requestEnded = true;
+                exchange.requestBody(requestBytes, HexFormat.of().formatHex(requestDigest.digest()));
+                upstream.end();
+            });
+            if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+                response.writeContinue();
+            }
+            request.resume();
+        }
+
+        /** A request without a body still has its end pending while paused: let it complete. */
+        private void drainEmptyRequest() {
+            if (!requestDrained && !request.isEnded()) {
+                requestDrained = true;
+                request.handler(null);
+                request.endHandler(v -> requestEnded = true);
+                request.resume();
+            }
+        }
+
+        private void onResponse(HttpClientResponse upstream) {
+            vertx.cancelTimer(timer);
+            if (settled) {
+                upstream.request().reset();
+                return;
+            }
+            breaker.onSuccess();
+            responseStarted = true;
+            response.setStatusCode(upstream.statusCode());
+            if (upstream.statusMessage() != null) {
+                response.setStatusMessage(upstream.statusMessage());
+            }
+            MultiMap in = upstream.headers();
+            Set<String> named = HopByHop.namedIn(in);
+            MultiMap out = response.headers();
+            for (Map.Entry<String, String> header : in) {
+                String name = header.getKey().toLowerCase(Locale.ROOT);
+                if (HopByHop.is(name) || named.contains(name) || name.equals("x-request-id")) {
+                    continue;
+                }
+                out.add(header.getKey(), header.getValue());
+            }
+            int status = upstream.statusCode();
+            boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
+            if (!bodyless && in.get("Content-Length") == null) {
+                response.setChunked(true);
+            }
+            out.set(RequestIds.HEADER, exchange.requestId());
+            MessageDigest digest = sha256();
+            long[] bytes = {0};
+            upstream.handler(chunk -> {
+                bytes[0] += chunk.length();
+                digest(digest, chunk);
+                response.write(chunk);
+                if (response.writeQueueFull()) {
+                    upstream.pause();
+                    response.drainHandler(v -> upstream.resume());
+                }
+            });
+            upstream.exceptionHandler(t -> {
+                // Headers are gone already: the caller can only learn of it from a broken connection.
+                exchange.upstreamEnded();
+                exchange.responseBody(bytes[0], null);
+                exchange.errorType("upstream-reset");
+                breaker.onFailure();
+                response.reset();
+                settle(null);
+            });
+            upstream.endHandler(v -> {
+                exchange.upstreamEnded();
+                exchange.responseBody(bytes[0], HexFormat.of().formatHex(digest.digest()));
+                response.end();
+                settle(null);
+            });
+        }
+
+        private void onTimeout(long attempt) {
+            if (settled || responseStarted || attempt != attempts) {
+                return;
+            }
+            breaker.onFailure();
+            request.handler(null);
+            fail(new ProblemException(ProblemType.GATEWAY_TIMEOUT, "The provider of " + exchange.serviceCode() + " "
+                    + exchange.version() + " did not answer within " + route.timeoutMs() + " ms"));
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+        }
+
+        private void onTransportFailure(Throwable cause) {
+            vertx.cancelTimer(timer);
+            if (settled) {
+                return;
+            }
+            breaker.onFailure();
+            if (attempts == 1 && IDEMPOTENT.contains(request.method()) && requestBytes == 0 && !responseStarted
+                    && breaker.tryAcquire()) {
+                attempt();
+                return;
+            }
+            String reason = cause instanceof ConnectException ? "connection refused"
+                    : cause instanceof io.vertx.core.http.HttpClosedException ? "connection closed by the provider"
+                    : cause instanceof io.vertx.core.http.StreamResetException ? "stream reset by the provider"
+                    : "connection failed";
+            fail(new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
+                    + exchange.version() + " could not be reached (" + reason + ")"));
+        }
+
+        private void fail(ProblemException problem) {
+            if (settled) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            exchange.upstreamEnded();
+            if (!requestEnded && hasBody) {
+                exchange.requestBody(requestBytes, null);
+            }
+            settle(problem);
+        }
+
+        private void settle(ProblemException problem) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            vertx.cancelTimer(timer);
+            if (problem == null) {
+                done.tryComplete();
+            } else {
+                done.tryFail(problem);
+            }
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void digest(MessageDigest digest, Buffer chunk) {
+        digest.update(chunk.getByteBuf().nioBuffer());
+    }
+}

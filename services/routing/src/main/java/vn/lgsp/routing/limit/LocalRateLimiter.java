@@ -1,0 +1,115 @@
+package vn.lgsp.routing.limit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import vn.lgsp.routing.snapshot.domain.Subscription;
+
+/** {@link RateLimiter} in this replica's memory: one small locked bucket per subscription, no allocation per call. */
+@ApplicationScoped
+public class LocalRateLimiter implements RateLimiter {
+
+    /** Daily quotas reset at midnight in Vietnam (no daylight saving: a fixed offset is exact). */
+    public static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+    private static final long DAY_MS = 86_400_000L;
+
+    private final ConcurrentHashMap<Subscription.Key, Bucket> buckets = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+    private final LongSupplier millis;
+    private final long offsetMs;
+
+    public LocalRateLimiter() {
+        this(System::nanoTime, System::currentTimeMillis);
+    }
+
+    /** For tests: a controllable clock. */
+    public LocalRateLimiter(LongSupplier nanos, LongSupplier millis) {
+        this.nanos = nanos;
+        this.millis = millis;
+        this.offsetMs = ZONE.getRules().getOffset(Instant.now()).getTotalSeconds() * 1000L;
+    }
+
+    @Override
+    public Decision acquire(Subscription s) {
+        boolean rateLimited = s.requestsPerSecond() != null && s.requestsPerSecond() > 0;
+        boolean quotaLimited = s.dailyQuota() != null && s.dailyQuota() > 0;
+        if (!rateLimited && !quotaLimited) {
+            return Decision.ALLOWED;
+        }
+        Bucket bucket = buckets.computeIfAbsent(s.key(), k -> new Bucket());
+        return bucket.take(s, rateLimited, quotaLimited, nanos.getAsLong(), millis.getAsLong());
+    }
+
+    /** Forget all budgets (tests). */
+    public void reset() {
+        buckets.clear();
+    }
+
+    private final class Bucket {
+        private double tokens = -1;
+        private long refilledAt;
+        private long day = Long.MIN_VALUE;
+        private long usedToday;
+        private String policy;
+        private Integer policyRps;
+        private Integer policyBurst;
+        private Long policyQuota;
+
+        synchronized Decision take(Subscription s, boolean rateLimited, boolean quotaLimited, long nowNanos, long nowMs) {
+            long today = Math.floorDiv(nowMs + offsetMs, DAY_MS);
+            if (today != day) {
+                day = today;
+                usedToday = 0;
+            }
+            if (quotaLimited && usedToday >= s.dailyQuota()) {
+                long untilMidnight = Math.max(1, ((today + 1) * DAY_MS - offsetMs - nowMs + 999) / 1000);
+                return new Decision(false, policy(s), "\"daily\";r=0;t=" + untilMidnight, untilMidnight,
+                        "The daily quota of " + s.dailyQuota() + " calls is used up; it resets at midnight (Asia/Ho_Chi_Minh)");
+            }
+            if (rateLimited) {
+                int rps = s.requestsPerSecond();
+                double capacity = Math.max(1, Math.max(rps, s.burst() == null ? 0 : s.burst()));
+                if (tokens < 0) {
+                    tokens = capacity;
+                    refilledAt = nowNanos;
+                } else {
+                    tokens = Math.min(capacity, tokens + (nowNanos - refilledAt) * rps / 1e9);
+                    refilledAt = nowNanos;
+                }
+                if (tokens < 1) {
+                    long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rps));
+                    return new Decision(false, policy(s), "\"rate\";r=0;t=" + wait, wait,
+                            "The rate limit of " + rps + " calls per second (burst " + (long) capacity + ") is exceeded");
+                }
+                tokens -= 1;
+            }
+            usedToday++;
+            return Decision.ALLOWED;
+        }
+
+        /** RateLimit-Policy of the subscription, rebuilt only when catalog changes its limits. */
+        private String policy(Subscription s) {
+            if (policy == null || !java.util.Objects.equals(policyRps, s.requestsPerSecond())
+                    || !java.util.Objects.equals(policyBurst, s.burst()) || !java.util.Objects.equals(policyQuota, s.dailyQuota())) {
+                StringBuilder b = new StringBuilder();
+                if (s.requestsPerSecond() != null && s.requestsPerSecond() > 0) {
+                    int burst = Math.max(s.requestsPerSecond(), s.burst() == null ? 0 : s.burst());
+                    b.append("\"rate\";q=").append(s.requestsPerSecond()).append(";w=1;burst=").append(burst);
+                }
+                if (s.dailyQuota() != null && s.dailyQuota() > 0) {
+                    if (!b.isEmpty()) {
+                        b.append(", ");
+                    }
+                    b.append("\"daily\";q=").append(s.dailyQuota()).append(";w=86400");
+                }
+                policy = b.toString();
+                policyRps = s.requestsPerSecond();
+                policyBurst = s.burst();
+                policyQuota = s.dailyQuota();
+            }
+            return policy;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package vn.lgsp.routing.proxy;
+
+import java.util.function.LongSupplier;
+
+/**
+ * One upstream's breaker: closed while calls succeed; after {@code threshold} consecutive transport failures it
+ * opens and refuses calls for {@code openMillis}; then one probe call is let through (half-open) whose outcome
+ * closes or re-opens it. Provider answers of any status are successes: only the transport counts.
+ */
+public final class CircuitBreaker {
+
+    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    private final int threshold;
+    private final long openMillis;
+    private final LongSupplier clock;
+    private State state = State.CLOSED;
+    private int failures;
+    private long openedAt;
+    private boolean probeInFlight;
+
+    public CircuitBreaker(int threshold, long openMillis, LongSupplier clock) {
+        this.threshold = Math.max(1, threshold);
+        this.openMillis = openMillis;
+        this.clock = clock;
+    }
+
+    /** Whether a call may go to the upstream now; a true answer in half-open state is the probe. */
+    public synchronized boolean tryAcquire() {
+        if (state == State.CLOSED) {
+            return true;
+        }
+        if (state == State.OPEN && clock.getAsLong() - openedAt >= openMillis) {
+            state = State.HALF_OPEN;
+            probeInFlight = false;
+        }
+        if (state == State.HALF_OPEN && !probeInFlight) {
+            probeInFlight = true;
+            return true;
+        }
+        return false;
+    }
+
+    public synchronized void onSuccess() {
+        failures = 0;
+        state = State.CLOSED;
+        probeInFlight = false;
+    }
+
+    public synchronized void onFailure() {
+        failures++;
+        if (state == State.HALF_OPEN || failures >= threshold) {
+            state = State.OPEN;
+            openedAt = clock.getAsLong();
+            probeInFlight = false;
+        }
+    }
+
+    /** Seconds until a probe will be allowed (for Retry-After); at least 1. */
+    public synchronized long retryAfterSeconds() {
+        long left = openMillis - (clock.getAsLong() - openedAt);
+        return Math.max(1, (left + 999) / 1000);
+    }
+
+    public synchronized State state() {
+        if (state == State.OPEN && clock.getAsLong() - openedAt >= openMillis) {
+            return State.HALF_OPEN;
+        }
+        return state;
+    }
+
+    public synchronized int consecutiveFailures() {
+        return failures;
+    }
+}

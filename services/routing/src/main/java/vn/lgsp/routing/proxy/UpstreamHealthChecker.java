@@ -1,0 +1,123 @@
+package vn.lgsp.routing.proxy;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.routing.audit.AuditRecords;
+import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.snapshot.domain.Route;
+import vn.lgsp.routing.snapshot.domain.RouteStatus;
+import vn.lgsp.routing.snapshot.domain.Upstream;
+import vn.lgsp.routing.snapshot.service.SnapshotHolder;
+
+/**
+ * Probes every provider base URL in the snapshot (HEAD; any HTTP answer means reachable). When a provider becomes
+ * unreachable an alert event goes to audit, once per transition (REQUIREMENTS M3: alert when data cannot pass).
+ */
+@ApplicationScoped
+public class UpstreamHealthChecker {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamHealthChecker.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    RoutingConfig config;
+
+    @Inject
+    SnapshotHolder snapshots;
+
+    @Inject
+    AuditPublisher publisher;
+
+    private HttpClient http;
+    private long timer = -1;
+    /** upstream URL → last known reachability */
+    private final ConcurrentHashMap<String, Boolean> reachable = new ConcurrentHashMap<>();
+
+    void start(@Observes StartupEvent ev) {
+        http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.healthCheck().timeout().toMillis())
+                .setKeepAlive(false)
+                .setTracingPolicy(TracingPolicy.IGNORE));
+        long every = config.healthCheck().interval().toMillis();
+        timer = vertx.setPeriodic(every, every, id -> checkAll());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        vertx.cancelTimer(timer);
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    /** upstream URL → reachable, for the status endpoint. */
+    public Map<String, Boolean> states() {
+        return new TreeMap<>(reachable);
+    }
+
+    void checkAll() {
+        Map<String, List<Target>> byUrl = new HashMap<>();
+        for (Route route : snapshots.get().routes().values()) {
+            if (route.status() == RouteStatus.DRAFT || route.status() == RouteStatus.RETIRED) {
+                continue;
+            }
+            route.upstreams().forEach((env, upstream) -> byUrl.computeIfAbsent(upstream.url(), u -> new ArrayList<>())
+                    .add(new Target(route, env, upstream)));
+        }
+        reachable.keySet().retainAll(byUrl.keySet());
+        byUrl.forEach((url, targets) -> probe(targets.get(0).upstream()).onComplete(ar -> {
+            boolean up = ar.succeeded();
+            Boolean before = reachable.put(url, up);
+            if (!up && !Boolean.FALSE.equals(before)) {
+                String why = ar.cause() == null ? "no answer" : ar.cause().getMessage();
+                LOG.warnf("Provider upstream %s is unreachable (%s)", url, why);
+                targets.forEach(t -> alert(t, why));
+            } else if (up && Boolean.FALSE.equals(before)) {
+                LOG.infof("Provider upstream %s is reachable again", url);
+            }
+        }));
+    }
+
+    private io.vertx.core.Future<Void> probe(Upstream upstream) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.HEAD).setHost(upstream.host())
+                .setPort(upstream.port()).setSsl(upstream.ssl())
+                .setURI(upstream.basePath().isEmpty() ? "/" : upstream.basePath())
+                .setTimeout(config.healthCheck().timeout().toMillis());
+        return http.request(options).compose(req -> req.send()).compose(resp -> resp.body()).mapEmpty();
+    }
+
+    private void alert(Target t, String why) {
+        AuditEvent event = new AuditEvent(AuditRecords.eventId(), AuditEvent.ALERT, Instant.now(), "routing", null, null,
+                null, null, t.route().providerSystem(), t.route().providerAgency(), t.route().serviceCode(),
+                t.route().version(), t.environment(), null, null, null, null, null, null, null, null, null, null,
+                "upstream-unreachable", null, null, null, null, null, null, null,
+                AuditRecords.clip("Provider upstream of " + t.route().serviceCode() + " " + t.route().version() + " ("
+                        + t.environment() + ") is unreachable: " + why, 1024));
+        if (!publisher.offer(event)) {
+            LOG.errorf("Audit buffer full: unreachable-provider alert for %s not queued", t.route().serviceCode());
+        }
+    }
+
+    private record Target(Route route, String environment, Upstream upstream) {
+    }
+}

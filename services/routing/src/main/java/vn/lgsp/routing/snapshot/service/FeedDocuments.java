@@ -1,0 +1,37 @@
+package vn.lgsp.routing.snapshot.service;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The feed shapes of docs/internal-apis.md. Unknown members are ignored: catalog and auth may add fields
+ * without breaking a gateway that is one release behind.
+ */
+public final class FeedDocuments {
+
+    private FeedDocuments() {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CatalogSnapshot(long revision, Instant generatedAt, List<RouteDoc> routes,
+            List<SubscriptionDoc> subscriptions) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RouteDoc(String serviceCode, String version, String status, String providerSystem,
+            String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes,
+            Instant deprecatedAt, Instant sunsetAt, Instant retiredAt) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SubscriptionDoc(String id, String serviceCode, String version, String consumerSystem,
+            String consumerAgency, String environment, String status, Integer requestsPerSecond, Integer burst,
+            Long dailyQuota) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Revocations(long revision, List<String> revokedClientIds, List<String> revokedTokenIds) {
+    }
+}

@@ -1,0 +1,115 @@
+package vn.lgsp.routing.snapshot.service;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import vn.lgsp.routing.snapshot.domain.Route;
+import vn.lgsp.routing.snapshot.domain.RouteStatus;
+import vn.lgsp.routing.snapshot.domain.Subscription;
+import vn.lgsp.routing.snapshot.domain.Upstream;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
+
+/** Turns catalog's feed documents into the lookup maps of the snapshot. A bad entry is skipped, not fatal. */
+public final class RouteTable {
+
+    private static final Logger LOG = Logger.getLogger(RouteTable.class);
+    /** REQUIREMENTS P1: no answer may take longer than 30 s. */
+    public static final long MAX_TIMEOUT_MS = 30_000;
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
+
+    private RouteTable() {
+    }
+
+    public static Map<Route.Key, Route> routes(List<RouteDoc> docs, long defaultTimeoutMs, long defaultMaxBytes) {
+        Map<Route.Key, Route> routes = new HashMap<>();
+        if (docs == null) {
+            return Map.of();
+        }
+        for (RouteDoc d : docs) {
+            try {
+                Map<String, Upstream> upstreams = new HashMap<>();
+                if (d.upstreams() != null) {
+                    d.upstreams().forEach((env, url) -> {
+                        if (url != null && !url.isBlank()) {
+                            upstreams.put(env.toLowerCase(Locale.ROOT), Upstream.parse(url));
+                        }
+                    });
+                }
+                long timeout = d.timeoutMs() == null || d.timeoutMs() <= 0 ? defaultTimeoutMs : d.timeoutMs();
+                long maxBytes = d.maxRequestBytes() == null || d.maxRequestBytes() < 0 ? defaultMaxBytes : d.maxRequestBytes();
+                Route r = new Route(d.serviceCode(), d.version(), RouteStatus.parse(d.status()), d.providerSystem(),
+                        d.providerAgency(), Map.copyOf(upstreams), Math.min(timeout, MAX_TIMEOUT_MS), maxBytes,
+                        d.deprecatedAt(), d.sunsetAt(), d.retiredAt(),
+                        d.deprecatedAt() == null ? null : "@" + d.deprecatedAt().getEpochSecond(),
+                        d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null);
+                routes.put(r.key(), r);
+            } catch (RuntimeException e) {
+                LOG.warnf("Skipping route %s/%s from the catalog snapshot: %s", d.serviceCode(), d.version(), e.getMessage());
+            }
+        }
+        // A deprecated version points to its successor: the lowest higher version that is published.
+        Map<Route.Key, Route> linked = new HashMap<>(routes.size());
+        for (Route r : routes.values()) {
+            String link = null;
+            if (r.deprecatedAt() != null || r.status() == RouteStatus.DEPRECATED) {
+                int mine = number(r.version());
+                int best = Integer.MAX_VALUE;
+                for (Route other : routes.values()) {
+                    int n = number(other.version());
+                    if (other.serviceCode().equals(r.serviceCode()) && other.status() == RouteStatus.PUBLISHED
+                            && n > mine && n < best) {
+                        best = n;
+                    }
+                }
+                if (best != Integer.MAX_VALUE) {
+                    link = "</" + r.serviceCode() + "/v" + best + ">; rel=\"successor-version\"";
+                }
+            }
+            linked.put(r.key(), link == null ? r : new Route(r.serviceCode(), r.version(), r.status(),
+                    r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(),
+                    r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link));
+        }
+        return Map.copyOf(linked);
+    }
+
+    public static Map<Subscription.Key, Subscription> activeSubscriptions(List<SubscriptionDoc> docs) {
+        if (docs == null) {
+            return Map.of();
+        }
+        Map<Subscription.Key, Subscription> subs = new HashMap<>();
+        for (SubscriptionDoc d : docs) {
+            if (d.status() != null && !"active".equalsIgnoreCase(d.status())) {
+                continue;
+            }
+            if (d.consumerSystem() == null || d.serviceCode() == null || d.version() == null || d.environment() == null) {
+                LOG.warnf("Skipping incomplete subscription %s from the catalog snapshot", d.id());
+                continue;
+            }
+            Subscription s = new Subscription(d.id(), d.serviceCode(), d.version(), d.consumerSystem(),
+                    d.consumerAgency(), d.environment().toLowerCase(Locale.ROOT), d.requestsPerSecond(), d.burst(),
+                    d.dailyQuota());
+            subs.put(s.key(), s);
+        }
+        return Map.copyOf(subs);
+    }
+
+    /** RFC 8594 / RFC 9110 IMF-fixdate. */
+    static String httpDate(Instant instant) {
+        return IMF_FIXDATE.format(instant.atZone(ZoneOffset.UTC));
+    }
+
+    private static int number(String version) {
+        try {
+            return Integer.parseInt(version.substring(1));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package vn.lgsp.routing.snapshot.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import vn.lgsp.common.client.PlatformConfig;
+import vn.lgsp.common.client.ServiceTokens;
+import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogSnapshot;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.Revocations;
+
+/**
+ * Keeps the snapshot current from catalog's snapshot feed, auth's revocation feed and auth's JWKS, polling with
+ * {@code If-None-Match} so an unchanged feed costs a 304. Runs on timers, never on the request path; on any
+ * failure the last good snapshot stays in force.
+ */
+@ApplicationScoped
+public class SnapshotLoader {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotLoader.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    PlatformConfig platform;
+
+    @Inject
+    RoutingConfig config;
+
+    @Inject
+    ServiceTokens tokens;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    SnapshotHolder holder;
+
+    private HttpClient http;
+    private long pollTimer = -1;
+    private long keysTimer = -1;
+    private final Feed catalogFeed = new Feed("catalog snapshot");
+    private final Feed revocationFeed = new Feed("auth revocations");
+    private final AtomicBoolean keysLoading = new AtomicBoolean();
+    private volatile Future<Void> keysInFlight = Future.succeededFuture();
+    private volatile long keysAttemptAt;
+    private volatile boolean keysFailing;
+
+    void start(@Observes StartupEvent ev) {
+        http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) platform.callTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(4));
+        pollFeeds();
+        refreshKeys();
+        long every = Math.max(50, config.snapshotPoll().toMillis());
+        pollTimer = vertx.setPeriodic(every, every, id -> pollFeeds());
+        long keysEvery = config.identity().jwksRefreshInterval().toMillis();
+        keysTimer = vertx.setPeriodic(keysEvery, keysEvery, id -> refreshKeys());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        vertx.cancelTimer(pollTimer);
+        vertx.cancelTimer(keysTimer);
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    /** One poll of both feeds; a feed still waiting for its previous answer is skipped. */
+    public void pollFeeds() {
+        // Until auth's keys are known (auth may start after routing), retry them at the feed pace, not the
+        // routine JWKS refresh interval; the minimum refresh interval still bounds the rate.
+        if (keysFailing || holder.get().keys().isEmpty()) {
+            refreshKeys();
+        }
+        poll(catalogFeed, platform.catalogUrl() + "/api/v1/feed/snapshot", this::applyCatalog,
+                () -> holder.update(s -> s.withCatalogChecked(Instant.now())));
+        poll(revocationFeed, platform.authUrl() + "/api/v1/feed/revocations", this::applyRevocations,
+                () -> holder.update(s -> s.withRevocationsChecked(Instant.now())));
+    }
+
+    /**
+     * Reloads auth's verification keys; called routinely and when a token names an unknown key id. Calls closer
+     * together than the configured minimum share the previous attempt, so a flood of forged key ids cannot
+     * hammer auth.
+     */
+    public Future<Void> refreshKeys() {
+        long now = System.currentTimeMillis();
+        if (now - keysAttemptAt < config.identity().jwksRefreshMinInterval().toMillis()
+                || !keysLoading.compareAndSet(false, true)) {
+            return keysInFlight;
+        }
+        keysAttemptAt = now;
+        Future<Void> f = fetch(platform.authUrl() + "/oauth2/jwks", null, null)
+                .compose(r -> {
+                    if (r.status() != 200) {
+                        return Future.failedFuture("HTTP " + r.status());
+                    }
+                    return vertx.executeBlocking(() -> parseKeys(r.body().toString()), false);
+                })
+                .map(keys -> {
+                    holder.update(s -> s.withKeys(keys, Instant.now()));
+                    if (keysFailing) {
+                        LOG.info("Auth's JWKS is reachable again");
+                    }
+                    keysFailing = false;
+                    return (Void) null;
+                })
+                .recover(e -> {
+                    if (!keysFailing) {
+                        LOG.warnf("Could not load auth's JWKS (%s); keeping %d known keys", e.getMessage(),
+                                holder.get().keys().size());
+                    }
+                    keysFailing = true;
+                    return Future.succeededFuture();
+                })
+                .onComplete(ar -> keysLoading.set(false));
+        keysInFlight = f;
+        return f;
+    }
+
+    private Map<String, PublicKey> parseKeys(String json) throws Exception {
+        Map<String, PublicKey> keys = new HashMap<>();
+        for (JsonWebKey jwk : new JsonWebKeySet(json).getJsonWebKeys()) {
+            if (jwk instanceof PublicJsonWebKey pub && jwk.getKeyId() != null
+                    && (jwk.getUse() == null || "sig".equals(jwk.getUse()))) {
+                keys.put(jwk.getKeyId(), pub.getPublicKey());
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("the JWKS holds no signing key with a key id");
+        }
+        return Map.copyOf(keys);
+    }
+
+    private void applyCatalog(Buffer body) throws Exception {
+        CatalogSnapshot doc = mapper.readValue(body.getBytes(), CatalogSnapshot.class);
+        var routes = RouteTable.routes(doc.routes(), config.upstream().defaultTimeout().toMillis(),
+                config.upstream().defaultMaxRequestBytes());
+        var subs = RouteTable.activeSubscriptions(doc.subscriptions());
+        Instant now = Instant.now();
+        holder.update(s -> s.withCatalog(doc.revision(), now, routes, subs));
+        LOG.debugf("Catalog snapshot revision %d: %d routes, %d active subscriptions", doc.revision(), routes.size(),
+                subs.size());
+    }
+
+    private void applyRevocations(Buffer body) throws Exception {
+        Revocations doc = mapper.readValue(body.getBytes(), Revocations.class);
+        Set<String> clients = doc.revokedClientIds() == null ? Set.of() : Set.copyOf(doc.revokedClientIds());
+        Set<String> jtis = doc.revokedTokenIds() == null ? Set.of() : Set.copyOf(doc.revokedTokenIds());
+        Instant now = Instant.now();
+        holder.update(s -> s.withRevocations(doc.revision(), now, clients, jtis));
+    }
+
+    private void poll(Feed feed, String url, BodyConsumer apply, Runnable unchanged) {
+        if (!feed.inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        Future.fromCompletionStage(tokens.token())
+                .compose(token -> fetch(url, token, feed.etag))
+                .compose(r -> {
+                    if (r.status() == 304) {
+                        unchanged.run();
+                        return Future.succeededFuture();
+                    }
+                    if (r.status() == 401) {
+                        tokens.invalidate();
+                    }
+                    if (r.status() != 200) {
+                        return Future.failedFuture("HTTP " + r.status());
+                    }
+                    // Parsing a large snapshot takes milliseconds: keep it off the event loop.
+                    return vertx.executeBlocking(() -> {
+                        apply.accept(r.body());
+                        feed.etag = r.etag();
+                        return null;
+                    }, false);
+                })
+                .onComplete(ar -> {
+                    feed.inFlight.set(false);
+                    if (ar.succeeded()) {
+                        if (feed.failing) {
+                            LOG.infof("The %s feed is reachable again", feed.name);
+                        }
+                        feed.failing = false;
+                    } else if (!feed.failing) {
+                        feed.failing = true;
+                        LOG.warnf("Could not poll the %s feed (%s); serving from the last good snapshot", feed.name,
+                                ar.cause().getMessage());
+                    }
+                });
+    }
+
+    private Future<Fetched> fetch(String url, String token, String etag) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                .setIdleTimeout(platform.callTimeout().toMillis())
+                .putHeader("Accept", "application/json");
+        if (token != null) {
+            options.putHeader("Authorization", "Bearer " + token);
+        }
+        if (etag != null) {
+            options.putHeader("If-None-Match", etag);
+        }
+        return http.request(options)
+                .compose(req -> req.send())
+                .compose(resp -> resp.body().map(b -> new Fetched(resp.statusCode(), resp.getHeader("ETag"), b)));
+    }
+
+    private record Fetched(int status, String etag, Buffer body) {
+    }
+
+    @FunctionalInterface
+    private interface BodyConsumer {
+        void accept(Buffer body) throws Exception;
+    }
+
+    private static final class Feed {
+        final String name;
+        final AtomicBoolean inFlight = new AtomicBoolean();
+        volatile String etag;
+        volatile boolean failing;
+
+        Feed(String name) {
+            this.name = name;
+        }
+    }
+}

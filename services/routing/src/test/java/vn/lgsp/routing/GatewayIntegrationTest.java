@@ -1,0 +1,105 @@
+package vn.lgsp.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.Tokens;
+import vn.lgsp.testing.TestJwt;
+
+/** The gateway as an operator sees it: readiness, status, published keys, revocation, alerts. */
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class GatewayIntegrationTest {
+
+    @Inject
+    AuditPublisher publisher;
+
+    @Test
+    void readinessReportsTheSnapshot() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'routing snapshot' }.data.catalogRevision", greaterThanOrEqualTo(1))
+                .body("checks.find { it.name == 'routing snapshot' }.data.stale", equalTo(false));
+        assertEquals(0, RoutingTestResource.platform().feedCallsWithoutToken(), "feeds are polled with the service token");
+    }
+
+    @Test
+    void servingContinuesFromTheLastGoodSnapshotWhenCatalogAndAuthAreDown() throws Exception {
+        RoutingTestResource.platform().down(true);
+        try {
+            Thread.sleep(600); // a few failed polls
+            given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        } finally {
+            RoutingTestResource.platform().down(false);
+        }
+    }
+
+    @Test
+    void statusIsForOperatorsAndAuditors() {
+        given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status").then()
+                .statusCode(200)
+                .body("snapshot.ready", equalTo(true))
+                .body("snapshot.routes", equalTo(9))
+                .body("audit.pending", notNullValue());
+        given().header("Authorization", "Bearer " + TestJwt.auditor()).get("/api/v1/routing/status").then().statusCode(200);
+        given().header("Authorization", "Bearer " + TestJwt.agencyAdmin("000.00.00.H01")).get("/api/v1/routing/status")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().get("/api/v1/routing/status").then().statusCode(401);
+    }
+
+    @Test
+    void theAssertionKeysArePublished() {
+        given().get("/.well-known/jwks.json").then().statusCode(200)
+                .body("keys[0].kty", equalTo("RSA"))
+                .body("keys[0].alg", equalTo("RS256"))
+                .body("keys[0].kid", notNullValue())
+                .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void aRevokedCredentialIsRefusedWithinTwoSeconds() throws Exception {
+        String token = Tokens.bearer(TestJwt.system(RoutingTestResource.REVOKED, RoutingTestResource.CONSUMER_AGENCY, "production"));
+        given().header("Authorization", token).get("/ho-tich/v1/x").then().statusCode(200);
+        long revokedAt = System.currentTimeMillis();
+        RoutingTestResource.platform().revokeClient("ck-" + RoutingTestResource.REVOKED);
+        int status = 200;
+        while (status == 200 && System.currentTimeMillis() - revokedAt < 2000) {
+            Thread.sleep(50);
+            status = given().header("Authorization", token).get("/ho-tich/v1/x").statusCode();
+        }
+        assertEquals(401, status);
+    }
+
+    @Test
+    void anUnreachableProviderRaisesOneAlert() throws Exception {
+        long deadline = System.currentTimeMillis() + 5000;
+        long alerts = 0;
+        while (alerts == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            alerts = publisher.snapshot().stream().filter(e -> AuditEvent.ALERT.equals(e.type())
+                    && "dong".equals(e.serviceCode())).count();
+        }
+        assertEquals(2, alerts, "one alert per environment of the unreachable version, once");
+        Thread.sleep(2200); // two more health-check rounds: still unreachable, no new alert
+        AuditEvent alert = publisher.snapshot().stream().filter(e -> AuditEvent.ALERT.equals(e.type())
+                && "dong".equals(e.serviceCode())).findFirst().orElseThrow();
+        assertEquals(2, publisher.snapshot().stream().filter(e -> AuditEvent.ALERT.equals(e.type())
+                && "dong".equals(e.serviceCode())).count());
+        assertEquals(RoutingTestResource.PROVIDER, alert.providerSystem());
+        assertEquals("upstream-unreachable", alert.errorType());
+        given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status").then()
+                .body("upstreams.values()", hasItem(false));
+    }
+}

@@ -1,0 +1,41 @@
+package vn.lgsp.routing.gateway.step;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.Tokens;
+import vn.lgsp.testing.TestJwt;
+
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class LimitStepTest {
+
+    @Test
+    void callsWithinTheBurstPassAndTheNextIs429WithRetryAfterAndRateLimitHeaders() {
+        String token = Tokens.bearer(TestJwt.system(RoutingTestResource.LIMITED, RoutingTestResource.CONSUMER_AGENCY, "production"));
+        // rps 1, burst 2: two immediate calls pass, the third is refused.
+        given().header("Authorization", token).get("/han-che/v1/a").then().statusCode(200);
+        given().header("Authorization", token).get("/han-che/v1/b").then().statusCode(200);
+        Response refused = given().header("Authorization", token).get("/han-che/v1/c");
+        assertEquals(429, refused.statusCode());
+        refused.then().contentType("application/problem+json")
+                .body("type", equalTo("urn:lgsp:problem:rate-limited"))
+                .header("Retry-After", equalTo("1"))
+                .header("RateLimit-Policy", equalTo("\"rate\";q=1;w=1;burst=2, \"daily\";q=1000;w=86400"))
+                .header("RateLimit", containsString("\"rate\";r=0;t=1"));
+    }
+
+    @Test
+    void anUnlimitedSubscriptionIsNotThrottled() {
+        for (int i = 0; i < 5; i++) {
+            given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package vn.lgsp.routing.gateway.step;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.Tokens;
+
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class RecordStepTest {
+
+    @Inject
+    AuditPublisher publisher;
+
+    private AuditEvent recorded(String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 2000;
+        while (System.currentTimeMillis() < deadline) {
+            for (AuditEvent e : publisher.snapshot()) {
+                if (requestId.equals(e.requestId())) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no audit event for " + requestId);
+    }
+
+    @Test
+    void aProxiedCallIsRecordedWithSizesAndHashesButNoPayload() throws Exception {
+        String requestId = "record-ok-" + System.nanoTime();
+        byte[] body = "{\"hoTen\":\"Nguyen Van A\"}".getBytes();
+        byte[] answer = given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+                .contentType("application/json").body(body).post("/ho-tich/v1/khai-sinh?secret=query")
+                .then().statusCode(200).extract().asByteArray();
+        AuditEvent e = recorded(requestId);
+        assertEquals(AuditEvent.TRANSACTION, e.type());
+        assertEquals(RoutingTestResource.CONSUMER, e.consumerSystem());
+        assertEquals(RoutingTestResource.CONSUMER_AGENCY, e.consumerAgency());
+        assertEquals(RoutingTestResource.PROVIDER, e.providerSystem());
+        assertEquals(RoutingTestResource.PROVIDER_AGENCY, e.providerAgency());
+        assertEquals("ho-tich", e.serviceCode());
+        assertEquals("v1", e.serviceVersion());
+        assertEquals("production", e.environment());
+        assertEquals("POST", e.method());
+        assertEquals("/ho-tich/v1/khai-sinh", e.path(), "the query string is not recorded");
+        assertEquals(200, e.status());
+        assertEquals("ck-" + RoutingTestResource.CONSUMER, e.clientId());
+        assertEquals(body.length, e.requestBytes());
+        assertEquals(sha256(body), e.requestSha256());
+        assertEquals(answer.length, e.responseBytes());
+        assertEquals(sha256(answer), e.responseSha256());
+        assertNotNull(e.latencyMs());
+        assertNotNull(e.upstreamLatencyMs());
+        assertTrue(e.traceId() != null && e.traceId().matches("[0-9a-f]{32}"));
+        assertNull(e.errorType());
+        assertNull(e.before());
+        assertNull(e.after());
+        assertNull(e.detail());
+    }
+
+    @Test
+    void aRefusedCallIsRecordedWithItsProblemSlug() throws Exception {
+        String requestId = "record-401-" + System.nanoTime();
+        given().header("X-Request-Id", requestId).get("/ho-tich/v1/x").then().statusCode(401);
+        AuditEvent e = recorded(requestId);
+        assertEquals(401, e.status());
+        assertEquals("unauthenticated", e.errorType());
+        assertEquals("ho-tich", e.serviceCode());
+        assertNull(e.consumerSystem());
+        assertNull(e.upstreamLatencyMs());
+
+        String notSubscribed = "record-403-" + System.nanoTime();
+        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", notSubscribed)
+                .get("/ho-tich/v2/x").then().statusCode(403);
+        AuditEvent f = recorded(notSubscribed);
+        assertEquals(403, f.status());
+        assertEquals("not-subscribed", f.errorType());
+        assertEquals(RoutingTestResource.CONSUMER, f.consumerSystem());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

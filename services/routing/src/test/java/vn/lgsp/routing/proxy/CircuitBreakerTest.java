@@ -1,0 +1,40 @@
+package vn.lgsp.routing.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+
+    private final AtomicLong now = new AtomicLong(0);
+    private final CircuitBreaker breaker = new CircuitBreaker(3, 10_000, now::get);
+
+    @Test
+    void opensAfterConsecutiveFailuresAndProbesOnceAfterTheOpenPeriod() {
+        breaker.onFailure();
+        breaker.onFailure();
+        breaker.onSuccess(); // not consecutive any more
+        breaker.onFailure();
+        breaker.onFailure();
+        assertTrue(breaker.tryAcquire());
+        breaker.onFailure();
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertFalse(breaker.tryAcquire());
+        assertEquals(10, breaker.retryAfterSeconds());
+
+        now.addAndGet(10_000);
+        assertTrue(breaker.tryAcquire(), "one probe after the open period");
+        assertFalse(breaker.tryAcquire(), "only one probe at a time");
+        breaker.onFailure();
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a failed probe re-opens");
+
+        now.addAndGet(10_000);
+        assertTrue(breaker.tryAcquire());
+        breaker.onSuccess();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertTrue(breaker.tryAcquire());
+    }
+}

@@ -1,0 +1,121 @@
+package vn.lgsp.routing.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import vn.lgsp.testing.PlatformTestResource;
+import vn.lgsp.testing.StubUpstream;
+import vn.lgsp.testing.TestJwt;
+
+/**
+ * Everything routing talks to, for real: PostgreSQL (PlatformTestResource), a stub catalog + auth
+ * ({@link StubPlatform}) and a provider ({@link StubUpstream}). Every test class uses exactly this resource,
+ * so Quarkus starts once per module.
+ */
+public class RoutingTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String CONSUMER = "HTTT-MOTCUA";
+    public static final String CONSUMER_AGENCY = "000.00.00.H01";
+    public static final String PROVIDER = "HTTT-HOTICH";
+    public static final String PROVIDER_AGENCY = "000.00.00.H62";
+    /** Own subscriptions, so their budgets and revocations never disturb other tests. */
+    public static final String LIMITED = "HTTT-LIMITED";
+    public static final String REVOKED = "HTTT-REVOKED";
+    /** Sunset of dan-cu v1 in the fixture. */
+    public static final String SUNSET = "2027-06-30T00:00:00Z";
+    public static final String DEPRECATED_AT = "2026-01-01T00:00:00Z";
+
+    private static StubPlatform platform;
+    private static StubUpstream upstream;
+    private static int closedPort;
+    private final PlatformTestResource database = new PlatformTestResource();
+
+    public static StubPlatform platform() {
+        return platform;
+    }
+
+    public static StubUpstream upstream() {
+        return upstream;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(database.start());
+        platform = new StubPlatform();
+        upstream = StubUpstream.start();
+        closedPort = freePort();
+        platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort));
+        config.put("lgsp.platform.auth-url", platform.baseUrl());
+        config.put("lgsp.platform.catalog-url", platform.baseUrl());
+        config.put("lgsp.platform.client-secret", "routing-test-secret");
+        config.put("lgsp.jwt.issuer", TestJwt.ISSUER);
+        config.put("lgsp.routing.snapshot-poll", "200ms");
+        config.put("lgsp.routing.identity.jwks-refresh-min-interval", "1s");
+        config.put("lgsp.routing.health-check.interval", "1s");
+        config.put("lgsp.routing.health-check.timeout", "1s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+        database.stop();
+    }
+
+    static JsonObject catalog(String stub, String closed) {
+        JsonArray routes = new JsonArray()
+                .add(route("ho-tich", "v1", "published", stub).put("timeoutMs", 500).put("maxRequestBytes", 1024))
+                .add(route("ho-tich", "v2", "published", stub))
+                .add(route("dan-cu", "v1", "deprecated", stub).put("deprecatedAt", DEPRECATED_AT).put("sunsetAt", SUNSET))
+                .add(route("dan-cu", "v2", "published", stub))
+                .add(route("dat-dai", "v1", "retired", stub).put("retiredAt", "2026-02-01T00:00:00Z"))
+                .add(route("thue", "v1", "draft", stub))
+                .add(route("thu-nghiem", "v1", "testing", stub))
+                .add(route("dong", "v1", "published", closed))
+                .add(route("han-che", "v1", "published", stub));
+        JsonArray subs = new JsonArray()
+                .add(sub(CONSUMER, "ho-tich", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "dan-cu", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "dat-dai", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "thu-nghiem", "v1", "test", null, null, null))
+                .add(sub(CONSUMER, "dong", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "han-che", "v1", "production", null, null, null).put("status", "suspended"))
+                .add(sub(LIMITED, "han-che", "v1", "production", 1, 2, 1000L))
+                .add(sub(REVOKED, "ho-tich", "v1", "production", null, null, null));
+        return new JsonObject().put("revision", 1).put("generatedAt", "2026-11-23T08:00:00Z")
+                .put("routes", routes).put("subscriptions", subs);
+    }
+
+    private static JsonObject route(String code, String version, String status, String url) {
+        return new JsonObject().put("serviceCode", code).put("version", version).put("status", status)
+                .put("providerSystem", PROVIDER).put("providerAgency", PROVIDER_AGENCY)
+                .put("upstreams", new JsonObject().put("test", url).put("production", url))
+                .put("timeoutMs", 5000).put("maxRequestBytes", 1048576)
+                .put("deprecatedAt", null).put("sunsetAt", null).put("retiredAt", null);
+    }
+
+    private static JsonObject sub(String system, String code, String version, String env, Integer rps, Integer burst,
+            Long quota) {
+        return new JsonObject().put("id", system + "-" + code + "-" + version + "-" + env).put("serviceCode", code)
+                .put("version", version).put("consumerSystem", system).put("consumerAgency", CONSUMER_AGENCY)
+                .put("environment", env).put("status", "active").put("requestsPerSecond", rps).put("burst", burst)
+                .put("dailyQuota", quota);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package vn.lgsp.routing.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.PublicKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import vn.lgsp.testing.TestJwt;
+
+/**
+ * catalog and auth as routing sees them, as one real HTTP server: token endpoint, JWKS, snapshot feed and
+ * revocation feed (both with ETag / 304). Tests change what it serves while the application runs.
+ */
+public final class StubPlatform implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final Map<String, PublicKey> keys = new LinkedHashMap<>();
+    private volatile JsonObject catalog = new JsonObject().put("revision", 1).put("routes", new JsonArray())
+            .put("subscriptions", new JsonArray());
+    private volatile JsonObject revocations = new JsonObject().put("revision", 1)
+            .put("revokedClientIds", new JsonArray()).put("revokedTokenIds", new JsonArray());
+    private final AtomicInteger feedCallsWithoutToken = new AtomicInteger();
+    private final AtomicInteger jwksCalls = new AtomicInteger();
+    private volatile boolean down;
+
+    public StubPlatform() {
+        keys.put(TestJwt.KEY_ID, TestJwt.keys().getPublic());
+        server = vertx.createHttpServer().requestHandler(this::handle);
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    public synchronized void catalog(JsonObject snapshot) {
+        catalog = snapshot;
+    }
+
+    public JsonObject catalog() {
+        return catalog.copy();
+    }
+
+    public synchronized void revokeClient(String clientId) {
+        JsonObject next = revocations.copy();
+        next.getJsonArray("revokedClientIds").add(clientId);
+        next.put("revision", next.getLong("revision") + 1);
+        revocations = next;
+    }
+
+    public synchronized void revokeToken(String jti) {
+        JsonObject next = revocations.copy();
+        next.getJsonArray("revokedTokenIds").add(jti);
+        next.put("revision", next.getLong("revision") + 1);
+        revocations = next;
+    }
+
+    /** Publishes another verification key, as auth does when it rotates. */
+    public synchronized void addKey(String kid, PublicKey key) {
+        keys.put(kid, key);
+    }
+
+    /** Simulates catalog and auth being down: every endpoint answers 503. */
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    public int feedCallsWithoutToken() {
+        return feedCallsWithoutToken.get();
+    }
+
+    public int jwksCalls() {
+        return jwksCalls.get();
+    }
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        if (down) {
+            req.response().setStatusCode(503).end();
+            return;
+        }
+        switch (path) {
+            case "/oauth2/token" -> req.body().onComplete(ar -> json(req, 200, new JsonObject()
+                    .put("access_token", TestJwt.service("routing")).put("token_type", "Bearer").put("expires_in", 600)));
+            case "/oauth2/jwks" -> {
+                jwksCalls.incrementAndGet();
+                json(req, 200, jwks());
+            }
+            case "/api/v1/feed/snapshot" -> feed(req, catalog);
+            case "/api/v1/feed/revocations" -> feed(req, revocations);
+            default -> req.response().setStatusCode(404).end();
+        }
+    }
+
+    private void feed(HttpServerRequest req, JsonObject doc) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            feedCallsWithoutToken.incrementAndGet();
+            req.response().setStatusCode(401).end();
+            return;
+        }
+        String etag = "\"" + doc.getLong("revision") + "\"";
+        if (etag.equals(req.getHeader("If-None-Match"))) {
+            req.response().setStatusCode(304).putHeader("ETag", etag).end();
+            return;
+        }
+        req.response().putHeader("ETag", etag);
+        json(req, 200, doc);
+    }
+
+    private synchronized JsonObject jwks() {
+        JsonArray list = new JsonArray();
+        keys.forEach((kid, key) -> {
+            try {
+                RsaJsonWebKey jwk = new RsaJsonWebKey((java.security.interfaces.RSAPublicKey) key);
+                jwk.setKeyId(kid);
+                jwk.setUse("sig");
+                jwk.setAlgorithm("RS256");
+                list.add(new JsonObject(jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return new JsonObject().put("keys", list);
+    }
+
+    private static void json(HttpServerRequest req, int status, JsonObject body) {
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        vertx.close();
+    }
+}
