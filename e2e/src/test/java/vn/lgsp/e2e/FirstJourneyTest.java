@@ -135,6 +135,43 @@ class FirstJourneyTest {
         assertProblem(unknown, 404);
     }
 
+    @Test
+    @Order(5)
+    void aSuspendedSubscriptionIsRefusedWithinTwoSecondsAndAcceptedAgainAfterResume() {
+        String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
+        client.post("catalog", "/api/v1/subscriptions/" + world.subscriptionId() + "/suspend", world.operatorToken(),
+                java.util.Map.of("reason", "kiểm tra")).expect(200);
+        long start = System.nanoTime();
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+                r -> r.status() == 403);
+        assertProblem(refused, 403);
+        System.out.println("suspension enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+
+        client.post("catalog", "/api/v1/subscriptions/" + world.subscriptionId() + "/resume", world.operatorToken(),
+                java.util.Map.of("reason", "xong")).expect(200);
+        start = System.nanoTime();
+        Reply accepted = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+                r -> r.status() == 200);
+        assertEquals(200, accepted.status(), accepted.raw());
+        System.out.println("resumption enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    @Test
+    @Order(6)
+    void aRevokedCredentialIsRefusedByTheGatewayWithinTwoSeconds() {
+        String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
+        client.post("auth", "/api/v1/credentials/revoke", world.operatorToken(),
+                java.util.Map.of("systemCode", DemoData.CONSUMER_SYSTEM, "environment", DemoData.ENVIRONMENT)).expect(200);
+        long start = System.nanoTime();
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+                r -> r.status() == 401);
+        assertProblem(refused, 401);
+        System.out.println("revocation enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        Reply noToken = client.token(world.clientId(), world.clientSecret());
+        assertEquals(401, noToken.status(), "a revoked credential gets no new token: " + noToken.raw());
+        assertEquals("invalid_client", noToken.json().path("error").asText());
+    }
+
     private static void assertProblem(Reply reply, int status) {
         assertEquals(status, reply.status(), reply.raw());
         assertTrue(reply.contentType() != null && reply.contentType().startsWith("application/problem+json"),

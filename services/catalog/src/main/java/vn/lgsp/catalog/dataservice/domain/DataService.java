@@ -26,7 +26,7 @@ public record DataService(
         @JsonIgnore int rowVersion) {
 
     public String etag() {
-        return "\"" + rowVersion + "\"";
+        return vn.lgsp.common.web.Etags.of(rowVersion);
     }
 
     /** The editable part, as a request (the base of a merge patch). */

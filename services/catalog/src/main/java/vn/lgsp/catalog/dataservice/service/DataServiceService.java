@@ -24,7 +24,7 @@ import vn.lgsp.catalog.dataservice.domain.DataServiceRequest;
 import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
 import vn.lgsp.catalog.support.Actor;
 import vn.lgsp.catalog.support.FieldErrors;
-import vn.lgsp.catalog.support.Preconditions;
+import vn.lgsp.common.web.Etags;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -76,7 +76,8 @@ public class DataServiceService {
                 throw ProblemException.notFound("Data service " + code);
             }
             actor.requireOperatorOr("change this service", current.ownerAgencyCode());
-            int expected = Preconditions.requireMatch(ifMatch, current.rowVersion());
+            Etags.require(ifMatch, current.rowVersion());
+            int expected = current.rowVersion();
             DataServiceRequest next = change.apply(current);
             if (!code.equals(next.code())) {
                 throw FieldErrors.of(ProblemType.VALIDATION, "code", "immutable", "The code of a service cannot change");

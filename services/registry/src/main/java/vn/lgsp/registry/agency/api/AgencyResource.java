@@ -43,7 +43,7 @@ import vn.lgsp.registry.agency.domain.Agency;
 import vn.lgsp.registry.agency.domain.AgencyEvent;
 import vn.lgsp.registry.agency.service.AgencyService;
 import vn.lgsp.registry.support.Actor;
-import vn.lgsp.registry.support.Etags;
+import vn.lgsp.common.web.Etags;
 
 @Path("/api/v1/agencies")
 @Tag(name = "agencies", description = "Agencies: identifier codes (XXX.XX.XX.YNN), hierarchy, renames, merges, splits, dissolutions")

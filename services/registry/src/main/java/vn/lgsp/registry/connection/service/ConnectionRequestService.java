@@ -29,7 +29,7 @@ import vn.lgsp.registry.connection.domain.Workflow.Decision;
 import vn.lgsp.registry.connection.repository.ConnectionRequestRepository;
 import vn.lgsp.registry.support.Access;
 import vn.lgsp.registry.support.Actor;
-import vn.lgsp.registry.support.Etags;
+import vn.lgsp.common.web.Etags;
 import vn.lgsp.registry.support.Problems;
 import vn.lgsp.registry.system.domain.InformationSystem;
 import vn.lgsp.registry.system.repository.SystemRepository;

@@ -18,7 +18,7 @@ import vn.lgsp.registry.agency.domain.Agency;
 import vn.lgsp.registry.agency.repository.AgencyRepository;
 import vn.lgsp.registry.support.Access;
 import vn.lgsp.registry.support.Actor;
-import vn.lgsp.registry.support.Etags;
+import vn.lgsp.common.web.Etags;
 import vn.lgsp.registry.support.Problems;
 import vn.lgsp.registry.system.api.SystemRequests.CreateContact;
 import vn.lgsp.registry.system.api.SystemRequests.CreateSystem;

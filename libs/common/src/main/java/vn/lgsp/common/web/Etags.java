@@ -1,4 +1,4 @@
-package vn.lgsp.registry.support;
+package vn.lgsp.common.web;
 
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
