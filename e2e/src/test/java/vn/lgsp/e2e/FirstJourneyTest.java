@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,18 +32,8 @@ class FirstJourneyTest {
 
     @BeforeAll
     static void startPlatform() {
-        Path root = Path.of(System.getProperty("lgsp.repo.root", "..")).toAbsolutePath().normalize();
-        platform = Platform.builder(root, root.resolve("e2e/target/platform-" + System.currentTimeMillis()))
-                .randomPorts().jsonLogs(false).progress(System.out).build();
-        platform.start(Duration.ofSeconds(180));
+        platform = SharedPlatform.get();
         client = PlatformClient.of(platform);
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
     }
 
     @Test

@@ -1,0 +1,28 @@
+package vn.lgsp.e2e;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One running platform for every journey class of this test JVM: starting five services costs ~15 s,
+ * so the journeys share it and each creates its own agencies, systems and services (distinct codes).
+ */
+final class SharedPlatform {
+
+    private static Platform platform;
+
+    private SharedPlatform() {
+    }
+
+    static synchronized Platform get() {
+        if (platform == null) {
+            Path root = Path.of(System.getProperty("lgsp.repo.root", "..")).toAbsolutePath().normalize();
+            Platform p = Platform.builder(root, root.resolve("e2e/target/platform-" + System.currentTimeMillis()))
+                    .randomPorts().jsonLogs(false).progress(System.out).build();
+            p.start(Duration.ofSeconds(180));
+            Runtime.getRuntime().addShutdownHook(new Thread(p::close, "lgsp-e2e-stop"));
+            platform = p;
+        }
+        return platform;
+    }
+}
