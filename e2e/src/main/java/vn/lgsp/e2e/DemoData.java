@@ -48,7 +48,7 @@ public final class DemoData {
         JsonNode sub = c.post("catalog", "/api/v1/subscriptions", op, subscription(CONSUMER_SYSTEM)).expect(201).json();
         String subscriptionId = sub.path("id").asText();
         c.post("catalog", "/api/v1/subscriptions/" + subscriptionId + "/approve", op,
-                Map.of("reason", "demo", "requestsPerSecond", 1000, "burst", 2000, "dailyQuota", 10_000_000)).expect(200);
+                Map.of("reason", "demo", "requestsPerSecond", 100_000, "burst", 200_000, "dailyQuota", 1_000_000_000L)).expect(200);
 
         JsonNode cred = c.post("auth", "/api/v1/credentials", op, credential(CONSUMER_SYSTEM, CONSUMER_AGENCY)).expect(201).json();
         return new World(op, subscriptionId, cred.path("clientId").asText(), cred.path("clientSecret").asText());

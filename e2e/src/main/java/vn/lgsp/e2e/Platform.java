@@ -133,12 +133,16 @@ public final class Platform implements AutoCloseable {
         return pb.start();
     }
 
-    /** Small heaps and a fast-starting JIT: five JVMs share two cores during start-up. */
-    private static List<String> jvmFlags(String name) {
-        List<String> flags = new ArrayList<>(List.of("-Xms32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xss512k", "-XX:MaxMetaspaceSize=192m"));
-        flags.add("routing".equals(name) ? "-Xmx384m" : "-Xmx256m");
-        return flags;
+    /**
+     * Small heaps and a fast-starting JIT for the admin services (five JVMs share two cores at start-up);
+     * the gateway gets the full JIT and ParallelGC, which measured faster and leaner than G1 for it.
+     */
+    static List<String> jvmFlags(String name) {
+        if ("routing".equals(name)) {
+            return List.of("-Xms128m", "-Xmx384m", "-XX:+UseParallelGC", "-XX:MaxMetaspaceSize=192m");
+        }
+        return List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-XX:MaxMetaspaceSize=192m");
     }
 
     private String configFor(String name) {

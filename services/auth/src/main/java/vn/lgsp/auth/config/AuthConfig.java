@@ -45,6 +45,8 @@ public interface AuthConfig {
 
     Throttle throttle();
 
+    Hmac hmac();
+
     Bootstrap bootstrap();
 
     interface Throttle {
@@ -58,6 +60,16 @@ public interface AuthConfig {
 
         @WithDefault("5m")
         Duration window();
+    }
+
+    interface Hmac {
+        /** How long a resolved access key (decrypted secret) is reused; revocation here invalidates at once. */
+        @WithDefault("30s")
+        Duration keyCacheTtl();
+
+        /** How often expired rows of used_nonce are deleted. */
+        @WithDefault("10m")
+        Duration noncePurgeInterval();
     }
 
     interface Bootstrap {

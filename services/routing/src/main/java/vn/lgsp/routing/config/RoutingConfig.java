@@ -57,6 +57,13 @@ public interface RoutingConfig {
 
         @WithDefault("30s")
         Duration clockSkew();
+
+        /**
+         * Nonces of RFC 9421 signed requests remembered (per replica, for 10 min) to refuse replays. When full of
+         * live nonces, new signed requests are refused until entries age out.
+         */
+        @WithDefault("200000")
+        int nonceCacheSize();
     }
 
     interface Upstream {

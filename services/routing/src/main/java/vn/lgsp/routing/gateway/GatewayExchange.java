@@ -33,6 +33,7 @@ public final class GatewayExchange {
 
     // identify
     private SystemIdentity caller;
+    private io.vertx.core.buffer.Buffer bufferedBody;
     // route
     private Route route;
     private Upstream upstream;
@@ -119,6 +120,18 @@ public final class GatewayExchange {
 
     public void caller(SystemIdentity caller) {
         this.caller = caller;
+    }
+
+    /**
+     * The request body already read whole and checked against its signed Content-Digest (RFC 9421 callers only);
+     * null when the body is still unread and will be streamed.
+     */
+    public io.vertx.core.buffer.Buffer bufferedBody() {
+        return bufferedBody;
+    }
+
+    public void bufferedBody(io.vertx.core.buffer.Buffer body) {
+        this.bufferedBody = body;
     }
 
     public Route route() {

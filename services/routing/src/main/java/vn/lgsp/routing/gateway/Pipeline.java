@@ -42,7 +42,7 @@ public class Pipeline {
             TransformStep transform, ProxyStep proxy, RecordStep record,
             SnapshotHolder snapshots, ProblemWriter problems, AuditGate auditGate) {
         this.steps = List.of(
-                identify,   // 1. who calls: bearer JWT (or, later, an RFC 9421 signature) → 401
+                identify,   // 1. who calls: bearer JWT or RFC 9421 signature → 401 (/ 413 for a signed body over the limit)
                 route,      // 2. which service version, in the caller's environment → 404 / 410
                 entitle,    // 3. an active subscription of the caller to it → 403
                 limit,      // 4. the subscription's rate and daily quota → 429

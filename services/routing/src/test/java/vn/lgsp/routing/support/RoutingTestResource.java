@@ -28,6 +28,15 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     /** Sunset of dan-cu v1 in the fixture. */
     public static final String SUNSET = "2027-06-30T00:00:00Z";
     public static final String DEPRECATED_AT = "2026-01-01T00:00:00Z";
+    /** Access keys of the hmac-keys feed (RFC 9421 callers). */
+    public static final String ACCESS_KEY = "ak-motcua";
+    public static final String SECRET_KEY = "sk-motcua-0123456789abcdef";
+    /** Same system, its own key, so revoking it disturbs no other test. */
+    public static final String ACCESS_KEY_TO_REVOKE = "ak-motcua-old";
+    public static final String EXPIRED_ACCESS_KEY = "ak-motcua-expired";
+    /** A system with a key but no subscription. */
+    public static final String UNSUBSCRIBED_ACCESS_KEY = "ak-la";
+    public static final String UNSUBSCRIBED_SYSTEM = "HTTT-LA";
 
     private static StubPlatform platform;
     private static StubUpstream upstream;
@@ -49,6 +58,10 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         upstream = StubUpstream.start();
         closedPort = freePort();
         platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort));
+        platform.addHmacKey(ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", null);
+        platform.addHmacKey(ACCESS_KEY_TO_REVOKE, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2099-01-01T00:00:00Z");
+        platform.addHmacKey(EXPIRED_ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2020-01-01T00:00:00Z");
+        platform.addHmacKey(UNSUBSCRIBED_ACCESS_KEY, SECRET_KEY, UNSUBSCRIBED_SYSTEM, "000.00.00.H09", "production", null);
         config.put("lgsp.platform.auth-url", platform.baseUrl());
         config.put("lgsp.platform.catalog-url", platform.baseUrl());
         config.put("lgsp.platform.client-secret", "routing-test-secret");

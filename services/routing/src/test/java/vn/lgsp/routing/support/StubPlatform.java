@@ -15,8 +15,8 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import vn.lgsp.testing.TestJwt;
 
 /**
- * catalog and auth as routing sees them, as one real HTTP server: token endpoint, JWKS, snapshot feed and
- * revocation feed (both with ETag / 304). Tests change what it serves while the application runs.
+ * catalog and auth as routing sees them, as one real HTTP server: token endpoint, JWKS, snapshot feed,
+ * revocation feed and hmac-keys feed (all with ETag / 304). Tests change what it serves while the application runs.
  */
 public final class StubPlatform implements AutoCloseable {
 
@@ -27,6 +27,7 @@ public final class StubPlatform implements AutoCloseable {
             .put("subscriptions", new JsonArray());
     private volatile JsonObject revocations = new JsonObject().put("revision", 1)
             .put("revokedClientIds", new JsonArray()).put("revokedTokenIds", new JsonArray());
+    private volatile JsonObject hmacKeys = new JsonObject().put("revision", 1).put("keys", new JsonArray());
     private final AtomicInteger feedCallsWithoutToken = new AtomicInteger();
     private final AtomicInteger jwksCalls = new AtomicInteger();
     private volatile boolean down;
@@ -67,6 +68,21 @@ public final class StubPlatform implements AutoCloseable {
         revocations = next;
     }
 
+    /** Publishes an access key for RFC 9421 signed requests, as auth's hmac-keys feed does. */
+    public synchronized void addHmacKey(String accessKey, String secretKey, String system, String agency,
+            String environment, String expiresAt) {
+        JsonObject next = hmacKeys.copy();
+        next.getJsonArray("keys").add(new JsonObject().put("accessKey", accessKey).put("secretKey", secretKey)
+                .put("systemCode", system).put("agencyCode", agency).put("environment", environment)
+                .put("expiresAt", expiresAt).put("label", "ignored by routing"));
+        next.put("revision", next.getLong("revision") + 1);
+        hmacKeys = next;
+    }
+
+    public long hmacKeyRevision() {
+        return hmacKeys.getLong("revision");
+    }
+
     /** Publishes another verification key, as auth does when it rotates. */
     public synchronized void addKey(String kid, PublicKey key) {
         keys.put(kid, key);
@@ -100,6 +116,7 @@ public final class StubPlatform implements AutoCloseable {
             }
             case "/api/v1/feed/snapshot" -> feed(req, catalog);
             case "/api/v1/feed/revocations" -> feed(req, revocations);
+            case "/api/v1/feed/hmac-keys" -> feed(req, hmacKeys);
             default -> req.response().setStatusCode(404).end();
         }
     }

@@ -134,7 +134,7 @@ public class CredentialRepository {
         return rows.size() == 0 ? null : map(rows.iterator().next());
     }
 
-    static Credential map(Row r) {
+    public static Credential map(Row r) {
         return new Credential(r.getUUID("id"), r.getString("system_code"), r.getString("agency_code"), r.getString("environment"),
                 r.getString("kind"), r.getString("client_id"), r.getString("secret_hash"), bytes(r, "secret_enc"),
                 r.getString("previous_secret_hash"), bytes(r, "previous_secret_enc"), instant(r, "previous_valid_until"),

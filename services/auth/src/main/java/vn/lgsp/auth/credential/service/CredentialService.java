@@ -34,6 +34,10 @@ public class CredentialService {
     @Inject
     MasterKey masterKey;
 
+    /** Resolved hmac secrets are cached briefly; a change made here must not wait for the cache to expire. */
+    @Inject
+    vn.lgsp.auth.signature.service.HmacKeys hmacKeys;
+
     /** A credential together with the secret that was just made (null on reads). */
     public record Issued(Credential credential, String secret) {
     }
@@ -73,6 +77,7 @@ public class CredentialService {
                         if (rotated == null) {
                             throw ProblemException.conflict("The credential was revoked or expired while rotating");
                         }
+                        hmacKeys.invalidate(rotated.clientId());
                         return new Issued(rotated, secret);
                     });
         });
@@ -83,11 +88,12 @@ public class CredentialService {
             if (c == null) {
                 throw ProblemException.notFound("Credential " + id);
             }
+            hmacKeys.invalidate(c.clientId());
             return c;
         });
     }
 
     public Uni<List<Credential>> revokeAll(String systemCode, String environment) {
-        return repository.revokeAll(systemCode, environment);
+        return repository.revokeAll(systemCode, environment).invoke(list -> list.forEach(c -> hmacKeys.invalidate(c.clientId())));
     }
 }

@@ -62,7 +62,7 @@ public class StatusResource {
                 new SnapshotStatus(s.complete(), s.catalogRevision(), s.revocationRevision(), confirmed, age,
                         age != null && age > config.snapshotMaxAge().toSeconds(), s.routes().size(),
                         s.subscriptions().size(), s.revokedClientIds().size(), s.revokedTokenIds().size(),
-                        s.keys().size()),
+                        s.keys().size(), s.hmacKeyRevision(), s.hmacKeys().size()),
                 breakers.states(), health.states(),
                 new AuditStatus(publisher.pending(), publisher.auditReachable(), publisher.sentCount(),
                         publisher.refusedCount()),
@@ -75,7 +75,7 @@ public class StatusResource {
 
     public record SnapshotStatus(boolean ready, long catalogRevision, long revocationRevision, Instant confirmedAt,
             Long ageSeconds, boolean stale, int routes, int subscriptions, int revokedClientIds, int revokedTokenIds,
-            int keys) {
+            int keys, long hmacKeyRevision, int hmacKeys) {
     }
 
     public record AuditStatus(int pending, boolean reachable, long sent, long refused) {

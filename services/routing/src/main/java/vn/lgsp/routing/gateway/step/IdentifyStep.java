@@ -10,11 +10,12 @@ import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
+import vn.lgsp.routing.identity.HmacSignatureVerifier;
 import vn.lgsp.routing.identity.RequestSignatureVerifier;
 import vn.lgsp.routing.identity.SystemIdentity;
 import vn.lgsp.routing.identity.TokenVerifier;
 
-/** 1. Identify: who is calling — a verified system token, not revoked — else 401. */
+/** 1. Identify: who is calling — a verified system token or RFC 9421 signature, not revoked — else 401. */
 @ApplicationScoped
 public class IdentifyStep implements Step {
 
@@ -31,6 +32,7 @@ public class IdentifyStep implements Step {
         HttpServerRequest request = exchange.request();
         String authorization = request.getHeader("Authorization");
         Future<SystemIdentity> identity;
+        boolean signed = false;
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             String token = authorization.substring(BEARER.length()).trim();
             if (token.isEmpty()) {
@@ -38,23 +40,26 @@ public class IdentifyStep implements Step {
             }
             identity = tokens.verify(token);
         } else if (signatures.applies(request)) {
-            // RFC 9421 signed request: the shared verifier from libs/ plugs in here.
-            identity = signatures.verify(request);
+            // RFC 9421 signed request (only when no bearer token is presented: the token would take precedence).
+            identity = signatures.verify(exchange);
+            signed = true;
         } else {
             return Future.failedFuture(missing());
         }
         if (identity.isComplete()) {
-            return identity.succeeded() ? accept(exchange, identity.result()) : Future.failedFuture(identity.cause());
+            return identity.succeeded() ? accept(exchange, identity.result(), signed) : Future.failedFuture(identity.cause());
         }
-        return identity.compose(id -> accept(exchange, id));
+        boolean bySignature = signed;
+        return identity.compose(id -> accept(exchange, id, bySignature));
     }
 
-    private static Future<Void> accept(GatewayExchange exchange, SystemIdentity id) {
+    private static Future<Void> accept(GatewayExchange exchange, SystemIdentity id, boolean signed) {
         // Revocation is checked on every call against the current snapshot, cached token or not.
         if (exchange.snapshot().revoked(id.clientId(), id.tokenId())) {
             return Future.failedFuture(new ProblemException(ProblemType.UNAUTHENTICATED,
-                    "The credential behind this token has been revoked", List.of(),
-                    Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+                    signed ? "The access key behind this signature has been revoked"
+                            : "The credential behind this token has been revoked", List.of(),
+                    Map.of("WWW-Authenticate", signed ? HmacSignatureVerifier.CHALLENGE : "Bearer error=\"invalid_token\"")));
         }
         exchange.caller(id);
         return Step.proceed();
@@ -62,7 +67,8 @@ public class IdentifyStep implements Step {
 
     private static ProblemException missing() {
         return new ProblemException(ProblemType.UNAUTHENTICATED,
-                "A bearer token issued by auth to an agency system is required (Authorization: Bearer <JWT>)",
-                List.of(), Map.of("WWW-Authenticate", "Bearer"));
+                "A bearer token issued by auth to an agency system (Authorization: Bearer <JWT>) or an RFC 9421"
+                        + " hmac-sha256 request signature (Signature-Input, Signature) is required",
+                List.of(), Map.of("WWW-Authenticate", "Bearer, " + HmacSignatureVerifier.CHALLENGE));
     }
 }

@@ -88,7 +88,7 @@ public class ProxyStep implements Step {
                 + exchange.serviceCode() + " " + exchange.version());
     }
 
-    private static long contentLength(String value) {
+    public static long contentLength(String value) {
         if (value == null) {
             return -1;
         }
@@ -97,6 +97,19 @@ public class ProxyStep implements Step {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Whether the request announces a body: Content-Length > 0, chunked, or an HTTP/2 stream still open. */
+    public static boolean hasBody(HttpServerRequest request, long declared) {
+        String te = request.getHeader("Transfer-Encoding");
+        return declared > 0 || (declared < 0 && ((te != null && te.toLowerCase(Locale.ROOT).contains("chunked"))
+                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded())));
+    }
+
+    private static String sha256Hex(Buffer body) {
+        MessageDigest d = sha256();
+        digest(d, body);
+        return HexFormat.of().formatHex(d.digest());
     }
 
     private static MessageDigest sha256() {
@@ -132,9 +145,15 @@ public class ProxyStep implements Step {
             this.response = exchange.response();
             this.breaker = breaker;
             this.route = exchange.route();
-            String te = request.getHeader("Transfer-Encoding");
-            this.hasBody = declared > 0 || (declared < 0 && ((te != null && te.toLowerCase(Locale.ROOT).contains("chunked"))
-                    || (request.version() == HttpVersion.HTTP_2 && !request.isEnded())));
+            Buffer buffered = exchange.bufferedBody();
+            if (buffered != null) {
+                // Read and digest-checked already (signed request): sent whole, and replayable on a retry.
+                this.hasBody = buffered.length() > 0;
+                this.requestEnded = true;
+                exchange.requestBody(buffered.length(), hasBody ? sha256Hex(buffered) : EMPTY_SHA256);
+                return;
+            }
+            this.hasBody = hasBody(request, declared);
             if (!hasBody) {
                 exchange.requestBody(0, EMPTY_SHA256);
             }
@@ -199,6 +218,12 @@ public class ProxyStep implements Step {
         }
 
         private void sendBody(HttpClientRequest upstream) {
+            Buffer buffered = exchange.bufferedBody();
+            if (buffered != null && hasBody) {
+                upstream.putHeader("Content-Length", Integer.toString(buffered.length()));
+                upstream.end(buffered);
+                return;
+            }
             if (!hasBody || requestEnded) {
                 upstream.end();
                 drainEmptyRequest();

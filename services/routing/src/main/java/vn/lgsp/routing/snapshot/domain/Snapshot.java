@@ -14,6 +14,9 @@ import java.util.Set;
  * @param revocationRevision  auth revocation feed revision, -1 until the first load
  * @param catalogCheckedAt    last time catalog confirmed this is current (200 or 304)
  * @param revocationsCheckedAt last time auth confirmed the revocations are current
+ * @param hmacKeyRevision     auth hmac-keys feed revision, -1 until the first load (readiness does not wait for
+ *                            it: a platform without signing clients is complete without it)
+ * @param hmacKeys            access key to signing key, for RFC 9421 signed requests
  */
 public record Snapshot(
         long catalogRevision,
@@ -25,10 +28,12 @@ public record Snapshot(
         Set<String> revokedClientIds,
         Set<String> revokedTokenIds,
         Map<String, PublicKey> keys,
-        Instant keysLoadedAt) {
+        Instant keysLoadedAt,
+        long hmacKeyRevision,
+        Map<String, HmacKey> hmacKeys) {
 
     public static final Snapshot EMPTY = new Snapshot(-1, null, Map.of(), Map.of(), -1, null, Set.of(), Set.of(),
-            Map.of(), null);
+            Map.of(), null, -1, Map.of());
 
     /** Everything needed to serve safely has arrived at least once. */
     public boolean complete() {
@@ -51,26 +56,31 @@ public record Snapshot(
     public Snapshot withCatalog(long revision, Instant at, Map<Route.Key, Route> routes,
             Map<Subscription.Key, Subscription> subscriptions) {
         return new Snapshot(revision, at, routes, subscriptions, revocationRevision, revocationsCheckedAt,
-                revokedClientIds, revokedTokenIds, keys, keysLoadedAt);
+                revokedClientIds, revokedTokenIds, keys, keysLoadedAt, hmacKeyRevision, hmacKeys);
     }
 
     public Snapshot withCatalogChecked(Instant at) {
         return new Snapshot(catalogRevision, at, routes, subscriptions, revocationRevision, revocationsCheckedAt,
-                revokedClientIds, revokedTokenIds, keys, keysLoadedAt);
+                revokedClientIds, revokedTokenIds, keys, keysLoadedAt, hmacKeyRevision, hmacKeys);
     }
 
     public Snapshot withRevocations(long revision, Instant at, Set<String> clientIds, Set<String> tokenIds) {
         return new Snapshot(catalogRevision, catalogCheckedAt, routes, subscriptions, revision, at, clientIds, tokenIds,
-                keys, keysLoadedAt);
+                keys, keysLoadedAt, hmacKeyRevision, hmacKeys);
     }
 
     public Snapshot withRevocationsChecked(Instant at) {
         return new Snapshot(catalogRevision, catalogCheckedAt, routes, subscriptions, revocationRevision, at,
-                revokedClientIds, revokedTokenIds, keys, keysLoadedAt);
+                revokedClientIds, revokedTokenIds, keys, keysLoadedAt, hmacKeyRevision, hmacKeys);
     }
 
     public Snapshot withKeys(Map<String, PublicKey> newKeys, Instant at) {
         return new Snapshot(catalogRevision, catalogCheckedAt, routes, subscriptions, revocationRevision,
-                revocationsCheckedAt, revokedClientIds, revokedTokenIds, newKeys, at);
+                revocationsCheckedAt, revokedClientIds, revokedTokenIds, newKeys, at, hmacKeyRevision, hmacKeys);
+    }
+
+    public Snapshot withHmacKeys(long revision, Map<String, HmacKey> newHmacKeys) {
+        return new Snapshot(catalogRevision, catalogCheckedAt, routes, subscriptions, revocationRevision,
+                revocationsCheckedAt, revokedClientIds, revokedTokenIds, keys, keysLoadedAt, revision, newHmacKeys);
     }
 }

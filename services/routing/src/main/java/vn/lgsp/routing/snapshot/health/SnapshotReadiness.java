@@ -34,7 +34,10 @@ public class SnapshotReadiness implements HealthCheck {
                 .withData("revocationRevision", s.revocationRevision())
                 .withData("routes", s.routes().size())
                 .withData("subscriptions", s.subscriptions().size())
-                .withData("keys", s.keys().size());
+                .withData("keys", s.keys().size())
+                // Reported, not required: a platform without signing (HMAC) clients is ready without this feed.
+                .withData("hmacKeyRevision", s.hmacKeyRevision())
+                .withData("hmacKeys", s.hmacKeys().size());
         Instant confirmed = s.confirmedAt();
         if (confirmed != null) {
             long age = Duration.between(confirmed, Instant.now()).toSeconds();

@@ -34,4 +34,19 @@ public final class FeedDocuments {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Revocations(long revision, List<String> revokedClientIds, List<String> revokedTokenIds) {
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HmacKeys(long revision, List<HmacKeyDoc> keys) {
+    }
+
+    /** The secret is only ever held in memory; this record's toString is never logged. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HmacKeyDoc(String accessKey, String secretKey, String systemCode, String agencyCode,
+            String environment, Instant expiresAt) {
+
+        @Override
+        public String toString() {
+            return "HmacKeyDoc[accessKey=" + accessKey + ", systemCode=" + systemCode + "]";
+        }
+    }
 }

@@ -26,11 +26,16 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import vn.lgsp.common.client.PlatformConfig;
 import vn.lgsp.common.client.ServiceTokens;
 import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.common.httpsig.HttpSignatures;
+import vn.lgsp.common.id.Environment;
+import vn.lgsp.routing.snapshot.domain.HmacKey;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogSnapshot;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeyDoc;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeys;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.Revocations;
 
 /**
- * Keeps the snapshot current from catalog's snapshot feed, auth's revocation feed and auth's JWKS, polling with
+ * Keeps the snapshot current from catalog's snapshot feed, auth's revocation and hmac-keys feeds and auth's JWKS, polling with
  * {@code If-None-Match} so an unchanged feed costs a 304. Runs on timers, never on the request path; on any
  * failure the last good snapshot stays in force.
  */
@@ -57,11 +62,14 @@ public class SnapshotLoader {
     @Inject
     SnapshotHolder holder;
 
+    private static final java.time.Duration INITIAL_LOAD_WAIT = java.time.Duration.ofSeconds(5);
+
     private HttpClient http;
     private long pollTimer = -1;
     private long keysTimer = -1;
     private final Feed catalogFeed = new Feed("catalog snapshot");
     private final Feed revocationFeed = new Feed("auth revocations");
+    private final Feed hmacKeyFeed = new Feed("auth hmac-keys");
     private final AtomicBoolean keysLoading = new AtomicBoolean();
     private volatile Future<Void> keysInFlight = Future.succeededFuture();
     private volatile long keysAttemptAt;
@@ -78,6 +86,23 @@ public class SnapshotLoader {
         pollTimer = vertx.setPeriodic(every, every, id -> pollFeeds());
         long keysEvery = config.identity().jwksRefreshInterval().toMillis();
         keysTimer = vertx.setPeriodic(keysEvery, keysEvery, id -> refreshKeys());
+        awaitFirstSnapshot(INITIAL_LOAD_WAIT);
+    }
+
+    /**
+     * Start-up waits a little for the first complete snapshot, so the gateway usually opens its port already
+     * knowing the world; if catalog or auth are down it starts anyway, not ready, and keeps polling.
+     */
+    private void awaitFirstSnapshot(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!holder.get().complete() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -99,6 +124,8 @@ public class SnapshotLoader {
                 () -> holder.update(s -> s.withCatalogChecked(Instant.now())));
         poll(revocationFeed, platform.authUrl() + "/api/v1/feed/revocations", this::applyRevocations,
                 () -> holder.update(s -> s.withRevocationsChecked(Instant.now())));
+        // Access keys for RFC 9421 signed requests. Not part of readiness: a platform may have no signing clients.
+        poll(hmacKeyFeed, platform.authUrl() + "/api/v1/feed/hmac-keys", this::applyHmacKeys, () -> { });
     }
 
     /**
@@ -172,6 +199,47 @@ public class SnapshotLoader {
         Set<String> jtis = doc.revokedTokenIds() == null ? Set.of() : Set.copyOf(doc.revokedTokenIds());
         Instant now = Instant.now();
         holder.update(s -> s.withRevocations(doc.revision(), now, clients, jtis));
+    }
+
+    private void applyHmacKeys(Buffer body) throws Exception {
+        HmacKeys doc = mapper.readValue(body.getBytes(), HmacKeys.class);
+        Map<String, HmacKey> keys = new HashMap<>();
+        int skipped = 0;
+        Instant now = Instant.now();
+        for (HmacKeyDoc k : doc.keys() == null ? java.util.List.<HmacKeyDoc>of() : doc.keys()) {
+            HmacKey key = hmacKey(k);
+            if (key == null) {
+                skipped++;
+            } else if (key.activeAt(now)) {
+                keys.put(key.accessKey(), key);
+            }
+        }
+        if (skipped > 0) {
+            // Names only the count: the entries hold secrets.
+            LOG.warnf("Ignored %d incomplete entries in auth's hmac-keys feed revision %d", skipped, doc.revision());
+        }
+        Map<String, HmacKey> frozen = Map.copyOf(keys);
+        holder.update(s -> s.withHmacKeys(doc.revision(), frozen));
+        LOG.debugf("HMAC key feed revision %d: %d active access keys", doc.revision(), frozen.size());
+    }
+
+    private static HmacKey hmacKey(HmacKeyDoc k) {
+        if (k == null || blank(k.accessKey()) || blank(k.secretKey()) || blank(k.systemCode())
+                || blank(k.agencyCode())) {
+            return null;
+        }
+        String env;
+        try {
+            env = Environment.parse(k.environment()).wire();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return new HmacKey(k.accessKey(), HttpSignatures.keyBytes(k.secretKey()), k.systemCode(), k.agencyCode(), env,
+                k.expiresAt());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private void poll(Feed feed, String url, BodyConsumer apply, Runnable unchanged) {

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Gateway benchmark (issue 7): in ONE run on this machine, wrk at 1000 connections against
+#   (a) the stub upstream directly, (b) nginx as a plain reverse proxy to it, (c) routing with the full pipeline
+#   (JWT, subscription, a rate limit too high to trigger, audit on),
+# after a warm-up, in interleaved rounds; prints and writes load-tests/RESULTS.md.
+# Needs: wrk and nginx (Debian: apt-get install wrk nginx-light), and the platform running (./lgsp up).
+# Usage: load-tests/gateway-bench.sh [rounds=3] [seconds=30] [connections=1000]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROUNDS="${1:-3}"; SECONDS_PER_RUN="${2:-30}"; CONNS="${3:-1000}"; THREADS=2
+WORK="$ROOT/load-tests/target"; mkdir -p "$WORK"
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
+command -v nginx >/dev/null || { echo "nginx not found: apt-get install nginx-light"; exit 1; }
+[[ -f "$ROOT/.lgsp/ready" ]] || { echo "the platform is not running: ./lgsp up"; exit 1; }
+ulimit -n 20000
+
+# --- the consumer's token (client credentials from the demo world) -------------------------------------------
+CREDS=$(grep -o "curl -s -u '[^']*'" "$ROOT/.lgsp/summary.txt" | head -1 | sed "s/curl -s -u '\(.*\)'/\1/")
+TOKEN=$(curl -s -u "$CREDS" -d grant_type=client_credentials http://127.0.0.1:8082/oauth2/token \
+  | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+[[ ${#TOKEN} -gt 100 ]] || { echo "could not get a token"; exit 1; }
+PATH_SUFFIX="/bench/items?id=1"
+A="http://127.0.0.1:9090$PATH_SUFFIX"
+B="http://127.0.0.1:9091$PATH_SUFFIX"
+C="http://127.0.0.1:8080/ho-tich/v1$PATH_SUFFIX"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$C")
+[[ "$code" == 200 ]] || { echo "routing answered $code to the benchmark path"; exit 1; }
+
+# --- nginx as a plain reverse proxy with upstream keep-alive ------------------------------------------------
+NG="$WORK/nginx"; mkdir -p "$NG/logs"
+cat > "$NG/nginx.conf" <<NGINX
+worker_processes auto;
+worker_rlimit_nofile 20000;
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log warn;
+events { worker_connections 10000; }
+http {
+  access_log off;
+  client_body_temp_path $NG/body; proxy_temp_path $NG/proxy; fastcgi_temp_path $NG/fcgi;
+  uwsgi_temp_path $NG/uwsgi; scgi_temp_path $NG/scgi;
+  upstream stub { server 127.0.0.1:9090; keepalive 128; }
+  server {
+    listen 127.0.0.1:9091 backlog=4096;
+    location / { proxy_pass http://stub; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+nginx -c "$NG/nginx.conf" -p "$NG" -g 'daemon on;'
+trap 'nginx -c "$NG/nginx.conf" -p "$NG" -s stop 2>/dev/null || true' EXIT
+sleep 1
+
+to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v }'; }
+
+run() { # name url [header]
+  local out="$WORK/$1-$2.txt"
+  if [[ -n "${4:-}" ]]; then
+    wrk -t$THREADS -c"$CONNS" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$4" "$3" > "$out"
+  else
+    wrk -t$THREADS -c"$CONNS" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$3" > "$out"
+  fi
+  local rps p50 p99 errs timeouts non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$out")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
+  errs=$(awk '/Socket errors/ {gsub(",","");print $4+$6+$8}' "$out"); errs=${errs:-0}
+  timeouts=$(awk '/Socket errors/ {print $10}' "$out"); timeouts=${timeouts:-0}
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$out"); non2xx=${non2xx:-0}
+  echo "$1 $2 $rps $p50 $p99 $((errs + non2xx)) $timeouts" >> "$WORK/results.txt"
+  printf '  round %s %-8s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s  timeouts %s\n' "$2" "$1" "$rps" "$p50" "$p99" "$((errs + non2xx))" "$timeouts"
+}
+
+: > "$WORK/results.txt"
+echo "Warm-up (10 s each)..."
+wrk -t$THREADS -c"$CONNS" -d10s "$A" > /dev/null
+wrk -t$THREADS -c"$CONNS" -d10s "$B" > /dev/null
+wrk -t$THREADS -c"$CONNS" -d10s -H "Authorization: Bearer $TOKEN" "$C" > /dev/null
+echo "Measuring: $ROUNDS interleaved rounds of ${SECONDS_PER_RUN}s at $CONNS connections"
+for r in $(seq 1 "$ROUNDS"); do
+  run upstream "$r" "$A"
+  run nginx "$r" "$B"
+  run routing "$r" "$C" "Authorization: Bearer $TOKEN"
+done
+
+ROUTING_PID=$(ss -ltnpH 'sport = :8080' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+RSS_MB=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$ROUTING_PID/status")
+JVM_FLAGS=$(tr '\0' ' ' < "/proc/$ROUTING_PID/cmdline" | sed 's/ -jar .*//; s/^[^ ]* //')
+
+median() { sort -n | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
+col() { awk -v n="$1" -v c="$2" '$1==n {print $c}' "$WORK/results.txt" | median; }
+RA=$(col upstream 3); RB=$(col nginx 3); RC=$(col routing 3)
+PB=$(col nginx 5); PC=$(col routing 5)
+CB=$(awk -v c="$RC" -v b="$RB" 'BEGIN{printf "%.2f", c/b}')
+CA=$(awk -v c="$RC" -v a="$RA" 'BEGIN{printf "%.2f", c/a}')
+P99R=$(awk -v c="$PC" -v b="$PB" 'BEGIN{printf "%.2f", c/b}')
+ERRS=$(awk '{e+=$6; t+=$7} END{print e" errors, "t" timeouts"}' "$WORK/results.txt")
+
+{
+  echo "# Gateway benchmark — latest results"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; load generator on the same cores"
+  echo "- command: \`load-tests/gateway-bench.sh $ROUNDS $SECONDS_PER_RUN $CONNS\` (wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s --latency, after a 10 s warm-up each, rounds interleaved)"
+  echo "- routing JVM flags: \`$JVM_FLAGS\`; routing resident memory after the run: **$RSS_MB MiB**"
+  echo
+  echo "| round | target | req/s | p50 ms | p99 ms | errors | timeouts |"
+  echo "|---|---|---|---|---|---|---|"
+  awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $1, $3, $4, $5, $6, $7}' "$WORK/results.txt"
+  echo
+  echo "Medians: upstream $RA req/s, nginx $RB req/s, routing $RC req/s."
+  echo
+  echo "| ratio | value | target |"
+  echo "|---|---|---|"
+  echo "| c/b (routing ÷ nginx, req/s) | **$CB** | ≥ 0.6 (aim 0.7) |"
+  echo "| c/a (routing ÷ upstream, req/s) | $CA | — |"
+  echo "| p99 routing ÷ p99 nginx | $P99R | ≤ 2 |"
+  echo "| errors and timeouts, all runs | $ERRS | 0 |"
+  echo "| routing resident memory | $RSS_MB MiB | ≤ 512 MiB |"
+} > "$ROOT/load-tests/RESULTS.md"
+echo
+cat "$ROOT/load-tests/RESULTS.md"

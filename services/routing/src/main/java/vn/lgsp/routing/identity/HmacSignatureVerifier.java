@@ -1,0 +1,167 @@
+package vn.lgsp.routing.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import vn.lgsp.common.httpsig.ContentDigest;
+import vn.lgsp.common.httpsig.HttpSignatures;
+import vn.lgsp.common.httpsig.InMemoryNonceStore;
+import vn.lgsp.common.httpsig.SignatureException;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.gateway.GatewayExchange;
+import vn.lgsp.routing.gateway.step.ProxyStep;
+import vn.lgsp.routing.snapshot.domain.HmacKey;
+import vn.lgsp.routing.snapshot.domain.Route;
+import vn.lgsp.routing.snapshot.domain.Snapshot;
+
+/**
+ * RFC 9421 hmac-sha256 signed requests, verified by the shared {@link HttpSignatures} against the access keys of
+ * the snapshot (auth's hmac-keys feed), never calling auth on the request path.
+ * <p>
+ * The headers are verified first, so only a holder of a valid key can make the gateway read a body. A request
+ * with a body must cover {@code content-digest}; its body is then read whole (up to the version's
+ * maxRequestBytes, else 413) and checked against that digest before the caller is accepted, because a provider
+ * must never receive a body the signature does not vouch for. Bearer-token requests keep streaming.
+ * <p>
+ * Nonces are remembered in this replica only ({@link InMemoryNonceStore}, bounded by
+ * {@code lgsp.routing.identity.nonce-cache-size}): with several replicas a replay sent to another replica within
+ * the 5-minute window is not caught until a shared store sits behind {@link HttpSignatures.NonceStore}.
+ */
+@ApplicationScoped
+public class HmacSignatureVerifier implements RequestSignatureVerifier {
+
+    /** Challenge sent with every refusal of a signed request. */
+    public static final String CHALLENGE = "Signature alg=\"" + HttpSignatures.ALGORITHM + "\"";
+
+    @Inject
+    RoutingConfig config;
+
+    private final Clock clock = Clock.systemUTC();
+    private InMemoryNonceStore nonces;
+
+    @PostConstruct
+    void init() {
+        nonces = new InMemoryNonceStore(config.identity().nonceCacheSize(), clock);
+    }
+
+    @Override
+    public boolean applies(HttpServerRequest request) {
+        return request.headers().contains("Signature-Input") || request.headers().contains("Signature");
+    }
+
+    @Override
+    public Future<SystemIdentity> verify(GatewayExchange exchange) {
+        HttpServerRequest request = exchange.request();
+        Snapshot snapshot = exchange.snapshot();
+        long declared = ProxyStep.contentLength(request.getHeader("Content-Length"));
+        boolean hasBody = ProxyStep.hasBody(request, declared);
+        HmacKey key;
+        try {
+            HttpSignatures.Verified verified = HttpSignatures.verify(new VertxSignedMessage(request), hasBody,
+                    keyId -> secretFor(snapshot, keyId), nonces, clock);
+            key = snapshot.hmacKeys().get(verified.keyId());
+        } catch (SignatureException e) {
+            return Future.failedFuture(refused(e));
+        }
+        SystemIdentity identity = new SystemIdentity(key.system(), key.agency(), key.environment(), key.accessKey(),
+                null, key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().getEpochSecond());
+        if (!hasBody) {
+            return Future.succeededFuture(identity);
+        }
+        return readAndCheckBody(exchange, declared).map(identity);
+    }
+
+    /** Test and status support: nonces currently remembered. */
+    public int rememberedNonces() {
+        return nonces.size();
+    }
+
+    private Optional<byte[]> secretFor(Snapshot snapshot, String keyId) {
+        HmacKey key = snapshot.hmacKeys().get(keyId);
+        // Keys expire between two polls too; revocation is checked by the Identify step on the accepted identity.
+        return key == null || !key.activeAt(clock.instant()) ? Optional.empty() : Optional.of(key.secret());
+    }
+
+    private Future<Void> readAndCheckBody(GatewayExchange exchange, long declared) {
+        HttpServerRequest request = exchange.request();
+        long limit = maxRequestBytes(exchange);
+        if (declared > limit) {
+            return Future.failedFuture(tooLarge(exchange, declared, limit));
+        }
+        String digest = String.join(", ", request.headers().getAll("Content-Digest"));
+        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+        Promise<Void> done = Promise.promise();
+        request.handler(chunk -> {
+            if ((long) body.length() + chunk.length() > limit) {
+                request.handler(null);
+                request.pause();
+                done.tryFail(tooLarge(exchange, -1, limit));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(t -> done.tryFail(new ProblemException(ProblemType.MALFORMED_BODY,
+                "The request body could not be read completely")));
+        request.endHandler(v -> {
+            if (done.future().isComplete()) {
+                return;
+            }
+            try {
+                ContentDigest.verify(digest, body.getBytes());
+            } catch (SignatureException e) {
+                done.tryFail(refused(e));
+                return;
+            }
+            exchange.bufferedBody(body);
+            done.tryComplete();
+        });
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            exchange.response().writeContinue();
+        }
+        request.resume();
+        return done.future();
+    }
+
+    private long maxRequestBytes(GatewayExchange exchange) {
+        Route route = exchange.snapshot().routes().get(new Route.Key(exchange.serviceCode(), exchange.version()));
+        // An unknown version will be refused by Route anyway; the default limit only bounds what is read before.
+        return route != null ? route.maxRequestBytes() : config.upstream().defaultMaxRequestBytes();
+    }
+
+    private static ProblemException tooLarge(GatewayExchange exchange, long size, long limit) {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The request body" + (size >= 0 ? " of " + size
+                + " bytes" : "") + " exceeds the limit of " + limit + " bytes for " + exchange.serviceCode() + " "
+                + exchange.version());
+    }
+
+    /** 401 naming why, in words a client developer can act on; the library's messages never carry secrets. */
+    static ProblemException refused(SignatureException e) {
+        String why = switch (e.reason()) {
+            case MISSING_SIGNATURE -> "The request must carry both Signature-Input and Signature";
+            case MALFORMED -> "The signature headers are malformed";
+            case UNSUPPORTED_ALGORITHM -> "The signature algorithm is not supported (use hmac-sha256)";
+            case UNSUPPORTED_COMPONENT -> "The signature covers a component this gateway does not support";
+            case MISSING_COMPONENT -> "A covered component is missing from the request";
+            case REQUIRED_COMPONENT_NOT_COVERED -> "The signature does not cover what it must";
+            case MISSING_PARAMETER -> "The signature lacks a required parameter (keyid, created, nonce)";
+            case STALE -> "The signature is stale";
+            case FUTURE -> "The signature is dated in the future";
+            case REPLAYED_NONCE -> "The signature's nonce was already used (replayed request)";
+            case UNKNOWN_KEY -> "The access key is unknown, revoked or expired";
+            case BAD_SIGNATURE -> "The signature does not match the request";
+            case DIGEST_MISMATCH -> "The body does not match its Content-Digest";
+        };
+        return new ProblemException(ProblemType.UNAUTHENTICATED, why + ": " + e.getMessage(), List.of(),
+                Map.of("WWW-Authenticate", CHALLENGE));
+    }
+}

@@ -1,0 +1,28 @@
+package vn.lgsp.routing.snapshot.domain;
+
+import java.time.Instant;
+
+/**
+ * An access key an agency system signs requests with (RFC 9421 hmac-sha256), from auth's hmac-keys feed.
+ * The secret lives only in memory; {@link #toString()} never shows it, so a stray log line cannot leak it.
+ *
+ * @param accessKey   the {@code keyid} of the signature, and the caller's client id
+ * @param secret      HMAC key bytes (UTF-8 of the secret_key)
+ * @param system      system code of the owner
+ * @param agency      agency code of the owner
+ * @param environment {@code test} or {@code production}
+ * @param expiresAt   null when the key does not expire
+ */
+public record HmacKey(String accessKey, byte[] secret, String system, String agency, String environment,
+        Instant expiresAt) {
+
+    public boolean activeAt(Instant now) {
+        return expiresAt == null || expiresAt.isAfter(now);
+    }
+
+    @Override
+    public String toString() {
+        return "HmacKey[accessKey=" + accessKey + ", system=" + system + ", agency=" + agency + ", environment="
+                + environment + ", expiresAt=" + expiresAt + "]";
+    }
+}
