@@ -11,8 +11,18 @@ ROUNDS="${1:-3}"; SECONDS_PER_RUN="${2:-30}"; CONNS="${3:-1000}"; THREADS=2
 WORK="$ROOT/load-tests/target"; mkdir -p "$WORK"
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx not found: apt-get install nginx-light"; exit 1; }
-[[ -f "$ROOT/.lgsp/ready" ]] || { echo "the platform is not running: ./lgsp up"; exit 1; }
 ulimit -n 20000
+STARTED_PLATFORM=0
+if [[ ! -f "$ROOT/.lgsp/ready" ]]; then
+  echo "Starting the platform (./lgsp up); it is stopped again at the end"
+  "$ROOT/lgsp" up
+  STARTED_PLATFORM=1
+fi
+cleanup() {
+  [[ -n "${NG:-}" ]] && nginx -c "$NG/nginx.conf" -p "$NG" -s stop 2>/dev/null || true
+  [[ "$STARTED_PLATFORM" == 1 ]] && "$ROOT/lgsp" down || true
+}
+trap cleanup EXIT
 
 # --- the consumer's token (client credentials from the demo world) -------------------------------------------
 CREDS=$(grep -o "curl -s -u '[^']*'" "$ROOT/.lgsp/summary.txt" | head -1 | sed "s/curl -s -u '\(.*\)'/\1/")
@@ -46,7 +56,6 @@ http {
 }
 NGINX
 nginx -c "$NG/nginx.conf" -p "$NG" -g 'daemon on;'
-trap 'nginx -c "$NG/nginx.conf" -p "$NG" -s stop 2>/dev/null || true' EXIT
 sleep 1
 
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v }'; }
@@ -95,7 +104,7 @@ P99R=$(awk -v c="$PC" -v b="$PB" 'BEGIN{printf "%.2f", c/b}')
 ERRS=$(awk '{e+=$6; t+=$7} END{print e" errors, "t" timeouts"}' "$WORK/results.txt")
 
 {
-  echo "# Gateway benchmark — latest results"
+  echo "## Gateway (routing vs nginx vs the stub upstream)"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; load generator on the same cores"
   echo "- command: \`load-tests/gateway-bench.sh $ROUNDS $SECONDS_PER_RUN $CONNS\` (wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s --latency, after a 10 s warm-up each, rounds interleaved)"
@@ -114,6 +123,12 @@ ERRS=$(awk '{e+=$6; t+=$7} END{print e" errors, "t" timeouts"}' "$WORK/results.t
   echo "| p99 routing ÷ p99 nginx | $P99R | ≤ 2 |"
   echo "| errors and timeouts, all runs | $ERRS | 0 |"
   echo "| routing resident memory | $RSS_MB MiB | ≤ 512 MiB |"
-} > "$ROOT/load-tests/RESULTS.md"
+} > "$WORK/gateway-section.md"
+# Replace only this benchmark's section of RESULTS.md; the other benchmarks keep theirs.
+RES="$ROOT/load-tests/RESULTS.md"
+awk -v sec="$WORK/gateway-section.md" '
+  /^## Gateway/ { while ((getline line < sec) > 0) print line; print ""; skip=1; next }
+  /^## / && skip { skip=0 }
+  !skip { print }' "$RES" > "$WORK/RESULTS.md.new" && mv "$WORK/RESULTS.md.new" "$RES"
 echo
-cat "$ROOT/load-tests/RESULTS.md"
+cat "$WORK/gateway-section.md"

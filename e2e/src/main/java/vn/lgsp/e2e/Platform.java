@@ -41,6 +41,7 @@ public final class Platform implements AutoCloseable {
     private final int providerPort;
     private final boolean jsonLogs;
     private final PrintStream progress;
+    private final Map<String, Map<String, String>> extraProperties;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> serviceSecrets = new LinkedHashMap<>();
     private final String operatorPassword;
@@ -55,6 +56,7 @@ public final class Platform implements AutoCloseable {
         this.providerPort = b.providerPort;
         this.jsonLogs = b.jsonLogs;
         this.progress = b.progress;
+        this.extraProperties = b.extraProperties;
         for (String service : DEFAULT_PORTS.keySet()) {
             serviceSecrets.put(service, randomSecret());
         }
@@ -164,6 +166,7 @@ public final class Platform implements AutoCloseable {
         c.append("lgsp.platform.client-id=").append(name).append('\n');
         c.append("lgsp.platform.client-secret=").append(serviceSecrets.get(name)).append('\n');
         c.append("quarkus.log.console.json.enabled=").append(jsonLogs).append('\n');
+        extraProperties.getOrDefault(name, Map.of()).forEach((k, v) -> c.append(k).append('=').append(v).append('\n'));
         if ("auth".equals(name)) {
             serviceSecrets.forEach((svc, secret) ->
                     c.append("lgsp.auth.service-clients.").append(svc).append('=').append(secret).append('\n'));
@@ -406,6 +409,7 @@ public final class Platform implements AutoCloseable {
         private int providerPort = 0;
         private boolean jsonLogs = true;
         private PrintStream progress;
+        private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
 
         Builder(Path repoRoot, Path workDir) {
             this.repoRoot = repoRoot;
@@ -436,6 +440,15 @@ public final class Platform implements AutoCloseable {
 
         public Builder progress(PrintStream out) {
             this.progress = out;
+            return this;
+        }
+
+        /** A configuration property for one service, e.g. shorter intervals so journeys need not wait. */
+        public Builder property(String service, String key, String value) {
+            if (!DEFAULT_PORTS.containsKey(service)) {
+                throw new IllegalArgumentException("no service " + service);
+            }
+            extraProperties.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
             return this;
         }
 

@@ -88,6 +88,13 @@ public final class PlatformClient {
         return send(b, null, Map.of());
     }
 
+    /** Any method with raw headers and body, e.g. a request an integrator signed itself (RFC 9421). */
+    public Reply request(String service, String method, String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        return send(HttpRequest.newBuilder(URI.create(url(service) + path)).method(method, publisher), null, headers);
+    }
+
     private Reply send(HttpRequest.Builder b, String bearer, Map<String, String> headers) {
         b.timeout(Duration.ofSeconds(30)).header("Accept", "application/json, application/problem+json");
         if (bearer != null) {

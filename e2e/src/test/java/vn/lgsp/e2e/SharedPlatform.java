@@ -18,7 +18,13 @@ final class SharedPlatform {
         if (platform == null) {
             Path root = Path.of(System.getProperty("lgsp.repo.root", "..")).toAbsolutePath().normalize();
             Platform p = Platform.builder(root, root.resolve("e2e/target/platform-" + System.currentTimeMillis()))
-                    .randomPorts().jsonLogs(false).progress(System.out).build();
+                    .randomPorts().jsonLogs(false).progress(System.out)
+                    // probe providers every second so the unreachable-provider journey need not wait 10 s
+                    .property("routing", "lgsp.routing.health-check.interval", "1s")
+                    .property("routing", "lgsp.routing.health-check.timeout", "1s")
+                    // a small audit buffer, so the audit-outage journey reaches "refuse rather than serve unlogged"
+                    .property("routing", "lgsp.platform.audit.buffer-size", "64")
+                    .build();
             p.start(Duration.ofSeconds(180));
             Runtime.getRuntime().addShutdownHook(new Thread(p::close, "lgsp-e2e-stop"));
             platform = p;

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code /status/{code}} answers with that status;</li>
  * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts);</li>
+ * <li>{@code /xml/…} answers 200 in XML, as a SOAP-era provider would: the Content-Type it received, the body
+ * it received (as text) and a repeated element;</li>
  * <li>anything else answers 200 with JSON describing what arrived: method, path, query, body size and
  * SHA-256, and the headers a provider cares about (request id, trace context, gateway assertion).</li>
  * </ul>
@@ -89,8 +91,20 @@ public final class StubUpstream implements AutoCloseable {
                 vertx.setTimer(millis, t -> respond(req, headers, body));
                 return;
             }
+            if (path.startsWith("/xml/")) {
+                String xml = "<answer><provider>lgsp-stub-upstream</provider><contentType>"
+                        + escape(headers.getOrDefault("content-type", "")) + "</contentType><body>"
+                        + escape(new String(body, java.nio.charset.StandardCharsets.UTF_8))
+                        + "</body><item>1</item><item>2</item></answer>";
+                req.response().putHeader("content-type", "application/xml; charset=UTF-8").end(xml);
+                return;
+            }
             respond(req, headers, body);
         });
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private void respond(HttpServerRequest req, Map<String, String> headers, byte[] body) {

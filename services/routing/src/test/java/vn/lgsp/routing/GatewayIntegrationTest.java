@@ -51,7 +51,7 @@ class GatewayIntegrationTest {
         given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status").then()
                 .statusCode(200)
                 .body("snapshot.ready", equalTo(true))
-                .body("snapshot.routes", equalTo(9))
+                .body("snapshot.routes", equalTo(15)) // every route of RoutingTestResource.catalog
                 .body("audit.pending", notNullValue());
         given().header("Authorization", "Bearer " + TestJwt.auditor()).get("/api/v1/routing/status").then().statusCode(200);
         given().header("Authorization", "Bearer " + TestJwt.agencyAdmin("000.00.00.H01")).get("/api/v1/routing/status")

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,10 +32,13 @@ public final class HttpSignatures {
     private HttpSignatures() {
     }
 
-    /** Finds the secret of an access key; empty when unknown, revoked or expired. */
+    /**
+     * Finds the usable secrets of an access key, the current one first; during a rotation overlap the previous
+     * secret follows it, so a client that has not switched yet keeps working. Empty when unknown, revoked or expired.
+     */
     @FunctionalInterface
     public interface KeyResolver {
-        Optional<byte[]> secretFor(String keyId);
+        List<byte[]> secretsFor(String keyId);
     }
 
     /** Remembers nonces until they can no longer be replayed within the skew window. */
@@ -100,10 +102,17 @@ public final class HttpSignatures {
         List<String> covered = input.items();
         requireCovered(covered, message, hasBody);
 
-        byte[] secret = keys.secretFor(keyId).orElseThrow(() -> new SignatureException(
-                SignatureException.Reason.UNKNOWN_KEY, "unknown, revoked or expired access key"));
+        List<byte[]> secrets = keys.secretsFor(keyId);
+        if (secrets == null || secrets.isEmpty()) {
+            throw new SignatureException(SignatureException.Reason.UNKNOWN_KEY, "unknown, revoked or expired access key");
+        }
         String base = SignatureBase.build(message, covered, StructuredFields.serializeInnerList(covered, params));
-        if (!MessageDigest.isEqual(hmac(secret, base), signature)) {
+        boolean matches = false;
+        for (byte[] secret : secrets) {
+            // every candidate is computed, so timing does not tell which secret (if any) matched
+            matches |= MessageDigest.isEqual(hmac(secret, base), signature);
+        }
+        if (!matches) {
             throw new SignatureException(SignatureException.Reason.BAD_SIGNATURE, "the signature does not match the request");
         }
         // Only a valid signature may consume a nonce, or anyone could burn other clients' nonces.

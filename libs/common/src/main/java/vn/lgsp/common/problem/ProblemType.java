@@ -26,7 +26,13 @@ public enum ProblemType {
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     INTERNAL(500, "internal-error", "Internal error"),
     BAD_GATEWAY(502, "bad-gateway", "The provider could not be reached"),
+    /** The gateway could not obtain the credentials the provider requires (its secret or its token endpoint). */
+    UPSTREAM_AUTH_FAILED(502, "upstream-auth-failed", "The gateway could not authenticate to the provider"),
     UNAVAILABLE(503, "unavailable", "Service unavailable"),
+    /** The gateway refuses rather than serve a call it could not log (REQUIREMENTS M2). */
+    AUDIT_UNAVAILABLE(503, "audit-unavailable", "The call cannot be recorded in the audit log"),
+    /** The provider failed repeatedly; its circuit is open and calls are paused for a short while. */
+    PROVIDER_CIRCUIT_OPEN(503, "provider-circuit-open", "The provider is failing; calls are paused"),
     GATEWAY_TIMEOUT(504, "gateway-timeout", "The provider did not answer in time");
 
     public static final String URN_PREFIX = "urn:lgsp:problem:";

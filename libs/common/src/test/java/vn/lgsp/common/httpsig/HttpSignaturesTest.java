@@ -104,7 +104,7 @@ class HttpSignaturesTest {
     void anUnknownKeyOrAnotherAlgorithmIsRefused() {
         Map<String, List<String>> headers = signedPost(NOW, "n-k", HttpSignatures.defaultComponents(true));
         SignatureException e = assertThrows(SignatureException.class, () -> HttpSignatures.verify(post(headers), true,
-                id -> Optional.empty(), new InMemoryNonceStore(10, CLOCK), CLOCK));
+                id -> List.of(), new InMemoryNonceStore(10, CLOCK), CLOCK));
         assertEquals(SignatureException.Reason.UNKNOWN_KEY, e.reason());
 
         Map<String, List<String>> rsa = new HashMap<>(headers);
@@ -112,8 +112,8 @@ class HttpSignaturesTest {
         assertReason(SignatureException.Reason.UNSUPPORTED_ALGORITHM, post(rsa));
     }
 
-    private Optional<byte[]> keys(String keyId) {
-        return "ak-demo".equals(keyId) ? Optional.of(HttpSignatures.keyBytes(SECRET)) : Optional.empty();
+    private List<byte[]> keys(String keyId) {
+        return "ak-demo".equals(keyId) ? List.of(HttpSignatures.keyBytes(SECRET)) : List.of();
     }
 
     private void assertReason(SignatureException.Reason reason, SignedMessage m) {

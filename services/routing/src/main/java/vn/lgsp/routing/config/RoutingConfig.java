@@ -42,6 +42,8 @@ public interface RoutingConfig {
 
     HealthCheck healthCheck();
 
+    UpstreamAuth upstreamAuth();
+
     interface Identity {
         /** Verified tokens kept in memory (keyed by the token, until exp). */
         @WithDefault("100000")
@@ -81,6 +83,10 @@ public interface RoutingConfig {
         /** Used when a route names no maximum request body. */
         @WithDefault("10485760")
         long defaultMaxRequestBytes();
+
+        /** The largest provider answer converted between JSON and XML (conversion must hold it whole). */
+        @WithDefault("10485760")
+        long maxConvertBytes();
     }
 
     interface Circuit {
@@ -91,6 +97,25 @@ public interface RoutingConfig {
         /** How long an open circuit refuses calls before letting one probe through. */
         @WithDefault("10s")
         Duration openDuration();
+    }
+
+    /** Credentials the gateway presents to providers (catalog's per-version upstreamAuth). */
+    interface UpstreamAuth {
+        /** One file per secret name (a Kubernetes Secret mounted as a volume); the feed carries names only. */
+        @WithDefault("/etc/lgsp/upstream-secrets")
+        String secretsDir();
+
+        /** Secret files are re-read this often, so a rotated Secret is picked up without a restart. */
+        @WithDefault("60s")
+        Duration secretCacheTtl();
+
+        /** Timeout of a call to a provider's OAuth2 token endpoint. */
+        @WithDefault("10s")
+        Duration tokenTimeout();
+
+        /** A cached provider token is renewed this long before it expires. */
+        @WithDefault("30s")
+        Duration tokenRefreshBefore();
     }
 
     interface HealthCheck {

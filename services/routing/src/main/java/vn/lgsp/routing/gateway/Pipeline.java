@@ -72,7 +72,7 @@ public class Pipeline {
         GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest);
         if (!auditGate.admit()) {
             // Nothing can be recorded either: the buffer is full. Refuse before any work.
-            refuse(exchange, new ProblemException(ProblemType.UNAVAILABLE,
+            refuse(exchange, new ProblemException(ProblemType.AUDIT_UNAVAILABLE,
                     "The audit log is unreachable and its buffer is full; calls are refused until it recovers",
                     List.of(), java.util.Map.of("Retry-After", "5")));
             return;

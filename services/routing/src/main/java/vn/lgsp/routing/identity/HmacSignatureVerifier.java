@@ -1,8 +1,6 @@
 package vn.lgsp.routing.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +8,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.httpsig.InMemoryNonceStore;
@@ -18,6 +15,7 @@ import vn.lgsp.common.httpsig.SignatureException;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.step.ProxyStep;
 import vn.lgsp.routing.snapshot.domain.HmacKey;
@@ -68,7 +66,7 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
         HmacKey key;
         try {
             HttpSignatures.Verified verified = HttpSignatures.verify(new VertxSignedMessage(request), hasBody,
-                    keyId -> secretFor(snapshot, keyId), nonces, clock);
+                    keyId -> secretsFor(snapshot, keyId), nonces, clock);
             key = snapshot.hmacKeys().get(verified.keyId());
         } catch (SignatureException e) {
             return Future.failedFuture(refused(e));
@@ -86,62 +84,29 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
         return nonces.size();
     }
 
-    private Optional<byte[]> secretFor(Snapshot snapshot, String keyId) {
+    private List<byte[]> secretsFor(Snapshot snapshot, String keyId) {
         HmacKey key = snapshot.hmacKeys().get(keyId);
         // Keys expire between two polls too; revocation is checked by the Identify step on the accepted identity.
-        return key == null || !key.activeAt(clock.instant()) ? Optional.empty() : Optional.of(key.secret());
+        return key == null ? List.of() : key.secretsAt(clock.instant());
     }
 
     private Future<Void> readAndCheckBody(GatewayExchange exchange, long declared) {
-        HttpServerRequest request = exchange.request();
-        long limit = maxRequestBytes(exchange);
-        if (declared > limit) {
-            return Future.failedFuture(tooLarge(exchange, declared, limit));
-        }
-        String digest = String.join(", ", request.headers().getAll("Content-Digest"));
-        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
-        Promise<Void> done = Promise.promise();
-        request.handler(chunk -> {
-            if ((long) body.length() + chunk.length() > limit) {
-                request.handler(null);
-                request.pause();
-                done.tryFail(tooLarge(exchange, -1, limit));
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(t -> done.tryFail(new ProblemException(ProblemType.MALFORMED_BODY,
-                "The request body could not be read completely")));
-        request.endHandler(v -> {
-            if (done.future().isComplete()) {
-                return;
-            }
+        String digest = String.join(", ", exchange.request().headers().getAll("Content-Digest"));
+        return BodyReader.readWhole(exchange, declared, maxRequestBytes(exchange)).compose(body -> {
             try {
                 ContentDigest.verify(digest, body.getBytes());
             } catch (SignatureException e) {
-                done.tryFail(refused(e));
-                return;
+                return Future.failedFuture(refused(e));
             }
             exchange.bufferedBody(body);
-            done.tryComplete();
+            return Future.<Void>succeededFuture();
         });
-        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
-            exchange.response().writeContinue();
-        }
-        request.resume();
-        return done.future();
     }
 
     private long maxRequestBytes(GatewayExchange exchange) {
         Route route = exchange.snapshot().routes().get(new Route.Key(exchange.serviceCode(), exchange.version()));
         // An unknown version will be refused by Route anyway; the default limit only bounds what is read before.
         return route != null ? route.maxRequestBytes() : config.upstream().defaultMaxRequestBytes();
-    }
-
-    private static ProblemException tooLarge(GatewayExchange exchange, long size, long limit) {
-        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The request body" + (size >= 0 ? " of " + size
-                + " bytes" : "") + " exceeds the limit of " + limit + " bytes for " + exchange.serviceCode() + " "
-                + exchange.version());
     }
 
     /** 401 naming why, in words a client developer can act on; the library's messages never carry secrets. */

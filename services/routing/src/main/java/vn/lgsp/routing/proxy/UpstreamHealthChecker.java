@@ -37,6 +37,10 @@ public class UpstreamHealthChecker {
 
     private static final Logger LOG = Logger.getLogger(UpstreamHealthChecker.class);
 
+    /** {@code errorType} of the alert events, as audit's provider-unreachable rule reads them. */
+    public static final String UNREACHABLE = "upstream-unreachable";
+    public static final String RECOVERED = "upstream-recovered";
+
     @Inject
     Vertx vertx;
 
@@ -91,9 +95,11 @@ public class UpstreamHealthChecker {
             if (!up && !Boolean.FALSE.equals(before)) {
                 String why = ar.cause() == null ? "no answer" : ar.cause().getMessage();
                 LOG.warnf("Provider upstream %s is unreachable (%s)", url, why);
-                targets.forEach(t -> alert(t, why));
+                targets.forEach(t -> alert(t, UNREACHABLE, "is unreachable: " + why));
             } else if (up && Boolean.FALSE.equals(before)) {
                 LOG.infof("Provider upstream %s is reachable again", url);
+                // audit resolves the open provider-unreachable alert on this event
+                targets.forEach(t -> alert(t, RECOVERED, "is reachable again"));
             }
         }));
     }
@@ -106,15 +112,15 @@ public class UpstreamHealthChecker {
         return http.request(options).compose(req -> req.send()).compose(resp -> resp.body()).mapEmpty();
     }
 
-    private void alert(Target t, String why) {
+    private void alert(Target t, String kind, String what) {
         AuditEvent event = new AuditEvent(AuditRecords.eventId(), AuditEvent.ALERT, Instant.now(), "routing", null, null,
                 null, null, t.route().providerSystem(), t.route().providerAgency(), t.route().serviceCode(),
                 t.route().version(), t.environment(), null, null, null, null, null, null, null, null, null, null,
-                "upstream-unreachable", null, null, null, null, null, null, null,
+                kind, null, null, null, null, null, null, null,
                 AuditRecords.clip("Provider upstream of " + t.route().serviceCode() + " " + t.route().version() + " ("
-                        + t.environment() + ") is unreachable: " + why, 1024));
+                        + t.environment() + ") " + what, 1024));
         if (!publisher.offer(event)) {
-            LOG.errorf("Audit buffer full: unreachable-provider alert for %s not queued", t.route().serviceCode());
+            LOG.errorf("Audit buffer full: %s alert for %s not queued", kind, t.route().serviceCode());
         }
     }
 

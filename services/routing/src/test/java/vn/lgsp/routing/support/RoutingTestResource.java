@@ -36,6 +36,11 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     public static final String EXPIRED_ACCESS_KEY = "ak-motcua-expired";
     /** A system with a key but no subscription. */
     public static final String UNSUBSCRIBED_ACCESS_KEY = "ak-la";
+    /** Rotated: signs with ROTATED_SECRET_KEY; SECRET_KEY (the previous one) is still accepted during the overlap. */
+    public static final String ROTATED_ACCESS_KEY = "ak-motcua-rotated";
+    public static final String ROTATED_SECRET_KEY = "sk-motcua-rotated-fedcba9876543210";
+    /** Rotated too, but the overlap has ended: only ROTATED_SECRET_KEY is accepted. */
+    public static final String OVERLAP_ENDED_ACCESS_KEY = "ak-motcua-overlap-ended";
     public static final String UNSUBSCRIBED_SYSTEM = "HTTT-LA";
 
     private static StubPlatform platform;
@@ -57,10 +62,15 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         platform = new StubPlatform();
         upstream = StubUpstream.start();
         closedPort = freePort();
-        platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort));
+        platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort, platform.baseUrl()));
+        config.put("lgsp.routing.upstream-auth.secrets-dir", upstreamSecrets().toString());
         platform.addHmacKey(ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", null);
         platform.addHmacKey(ACCESS_KEY_TO_REVOKE, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2099-01-01T00:00:00Z");
         platform.addHmacKey(EXPIRED_ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2020-01-01T00:00:00Z");
+        platform.addRotatedHmacKey(ROTATED_ACCESS_KEY, ROTATED_SECRET_KEY, SECRET_KEY, "2099-01-01T00:00:00Z",
+                CONSUMER, CONSUMER_AGENCY);
+        platform.addRotatedHmacKey(OVERLAP_ENDED_ACCESS_KEY, ROTATED_SECRET_KEY, SECRET_KEY, "2020-01-01T00:00:00Z",
+                CONSUMER, CONSUMER_AGENCY);
         platform.addHmacKey(UNSUBSCRIBED_ACCESS_KEY, SECRET_KEY, UNSUBSCRIBED_SYSTEM, "000.00.00.H09", "production", null);
         config.put("lgsp.platform.auth-url", platform.baseUrl());
         config.put("lgsp.platform.catalog-url", platform.baseUrl());
@@ -84,7 +94,23 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         database.stop();
     }
 
-    static JsonObject catalog(String stub, String closed) {
+    public static final String STATIC_SECRET = "khoa-api-0123456789abcdef";
+
+    /** The gateway's secret store for provider credentials: one file per secret name, as a mounted Secret. */
+    private static java.nio.file.Path upstreamSecrets() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "upstream-secrets").toAbsolutePath();
+            java.nio.file.Files.createDirectories(dir.resolve("khoa"));
+            java.nio.file.Files.writeString(dir.resolve("khoa/api-key"), STATIC_SECRET + "\n");
+            java.nio.file.Files.writeString(dir.resolve("ndxp-client-secret"), StubPlatform.NDXP_CLIENT_SECRET);
+            java.nio.file.Files.writeString(dir.resolve("ndxp-wrong-secret"), "not-the-secret");
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonObject catalog(String stub, String closed, String platformUrl) {
         JsonArray routes = new JsonArray()
                 .add(route("ho-tich", "v1", "published", stub).put("timeoutMs", 500).put("maxRequestBytes", 1024))
                 .add(route("ho-tich", "v2", "published", stub))
@@ -94,7 +120,17 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .add(route("thue", "v1", "draft", stub))
                 .add(route("thu-nghiem", "v1", "testing", stub))
                 .add(route("dong", "v1", "published", closed))
-                .add(route("han-che", "v1", "published", stub));
+                .add(route("han-che", "v1", "published", stub))
+                .add(route("khoa", "v1", "published", stub).put("upstreamAuth", new JsonObject()
+                        .put("type", "static_header").put("headerName", "X-Api-Key").put("secretRef", "khoa/api-key")))
+                .add(route("khoa-thieu", "v1", "published", stub).put("upstreamAuth", new JsonObject()
+                        .put("type", "static_header").put("headerName", "X-Api-Key").put("secretRef", "no-such-secret")))
+                .add(route("ndxp", "v1", "published", stub).put("upstreamAuth", ndxp(platformUrl, "ndxp-client-secret")))
+                .add(route("xml-ws", "v1", "published", stub).put("requestFormat", "xml").put("responseFormat", "xml")
+                        .put("convert", true))
+                .add(route("json-ws", "v1", "published", stub).put("requestFormat", "json").put("responseFormat", "json")
+                        .put("convert", true))
+                .add(route("ndxp-sai", "v1", "published", stub).put("upstreamAuth", ndxp(platformUrl, "ndxp-wrong-secret")));
         JsonArray subs = new JsonArray()
                 .add(sub(CONSUMER, "ho-tich", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "dan-cu", "v1", "production", null, null, null))
@@ -103,9 +139,20 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .add(sub(CONSUMER, "dong", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "han-che", "v1", "production", null, null, null).put("status", "suspended"))
                 .add(sub(LIMITED, "han-che", "v1", "production", 1, 2, 1000L))
-                .add(sub(REVOKED, "ho-tich", "v1", "production", null, null, null));
+                .add(sub(REVOKED, "ho-tich", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "khoa", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "khoa-thieu", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "ndxp", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "ndxp-sai", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "xml-ws", "v1", "production", null, null, null))
+                .add(sub(CONSUMER, "json-ws", "v1", "production", null, null, null));
         return new JsonObject().put("revision", 1).put("generatedAt", "2026-11-23T08:00:00Z")
                 .put("routes", routes).put("subscriptions", subs);
+    }
+
+    private static JsonObject ndxp(String platformUrl, String secretRef) {
+        return new JsonObject().put("type", "oauth2_client_credentials").put("tokenUrl", platformUrl + StubPlatform.NDXP_TOKEN_PATH)
+                .put("clientId", StubPlatform.NDXP_CLIENT_ID).put("clientSecretRef", secretRef).put("scope", "dan-cu");
     }
 
     private static JsonObject route(String code, String version, String status, String url) {

@@ -30,6 +30,7 @@ public final class StubPlatform implements AutoCloseable {
     private volatile JsonObject hmacKeys = new JsonObject().put("revision", 1).put("keys", new JsonArray());
     private final AtomicInteger feedCallsWithoutToken = new AtomicInteger();
     private final AtomicInteger jwksCalls = new AtomicInteger();
+    private final AtomicInteger providerTokenCalls = new AtomicInteger();
     private volatile boolean down;
 
     public StubPlatform() {
@@ -79,6 +80,17 @@ public final class StubPlatform implements AutoCloseable {
         hmacKeys = next;
     }
 
+    /** An access key rotated to {@code secretKey}; {@code previousSecretKey} stays valid until {@code previousValidUntil}. */
+    public synchronized void addRotatedHmacKey(String accessKey, String secretKey, String previousSecretKey,
+            String previousValidUntil, String system, String agency) {
+        JsonObject next = hmacKeys.copy();
+        next.getJsonArray("keys").add(new JsonObject().put("accessKey", accessKey).put("secretKey", secretKey)
+                .put("systemCode", system).put("agencyCode", agency).put("environment", "production")
+                .put("previousSecretKey", previousSecretKey).put("previousValidUntil", previousValidUntil));
+        next.put("revision", next.getLong("revision") + 1);
+        hmacKeys = next;
+    }
+
     public long hmacKeyRevision() {
         return hmacKeys.getLong("revision");
     }
@@ -110,6 +122,7 @@ public final class StubPlatform implements AutoCloseable {
         switch (path) {
             case "/oauth2/token" -> req.body().onComplete(ar -> json(req, 200, new JsonObject()
                     .put("access_token", TestJwt.service("routing")).put("token_type", "Bearer").put("expires_in", 600)));
+            case NDXP_TOKEN_PATH -> providerToken(req);
             case "/oauth2/jwks" -> {
                 jwksCalls.incrementAndGet();
                 json(req, 200, jwks());
@@ -119,6 +132,32 @@ public final class StubPlatform implements AutoCloseable {
             case "/api/v1/feed/hmac-keys" -> feed(req, hmacKeys);
             default -> req.response().setStatusCode(404).end();
         }
+    }
+
+    /** A provider's own OAuth2 token endpoint (e.g. the national platform's), which routing calls as a client. */
+    public static final String NDXP_TOKEN_PATH = "/ndxp/oauth2/token";
+    public static final String NDXP_CLIENT_ID = "lgsp-angiang";
+    public static final String NDXP_CLIENT_SECRET = "ndxp-secret-of-angiang-0123456789";
+
+    public int providerTokenCalls() {
+        return providerTokenCalls.get();
+    }
+
+    private void providerToken(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (NDXP_CLIENT_ID + ":" + NDXP_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String form = body.toString();
+            if (!expected.equals(req.getHeader("Authorization"))) {
+                json(req, 401, new JsonObject().put("error", "invalid_client"));
+            } else if (!form.contains("grant_type=client_credentials") || !form.contains("scope=dan-cu")) {
+                json(req, 400, new JsonObject().put("error", "invalid_request"));
+            } else {
+                int n = providerTokenCalls.incrementAndGet();
+                json(req, 200, new JsonObject().put("access_token", "ndxp-token-" + n).put("token_type", "Bearer")
+                        .put("expires_in", 3600));
+            }
+        });
     }
 
     private void feed(HttpServerRequest req, JsonObject doc) {

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import vn.lgsp.auth.signature.repository.NonceRepository;
 import vn.lgsp.common.httpsig.HttpSignatures;
@@ -55,7 +54,7 @@ public class SignatureVerification {
         try {
             HttpSignatures.verify(message, hasBody, id -> {
                 keyId.set(id);
-                return Optional.empty();
+                return List.of();
             }, (k, n, t) -> true, clock);
             throw new IllegalStateException("verification cannot succeed without a key");
         } catch (SignatureException e) {
@@ -71,24 +70,15 @@ public class SignatureVerification {
                         "unknown, revoked or expired access key"), id));
             }
             AtomicReference<Nonce> nonce = new AtomicReference<>();
-            HttpSignatures.Verified verified = null;
-            SignatureException failure = null;
-            for (byte[] secret : secrets) {
-                try {
-                    verified = HttpSignatures.verify(message, hasBody, k -> Optional.of(secret), (k, n, t) -> {
-                        nonce.set(new Nonce(k, n, t));
-                        return true;
-                    }, clock);
-                    break;
-                } catch (SignatureException e) {
-                    failure = e;
-                    if (e.reason() != Reason.BAD_SIGNATURE) {
-                        break; // only a mismatch is worth trying the previous secret for
-                    }
-                }
-            }
-            if (verified == null) {
-                return Uni.createFrom().item(failed(failure, id, key));
+            HttpSignatures.Verified verified;
+            try {
+                // the nonce is only noted here and consumed below in the database, shared by every replica
+                verified = HttpSignatures.verify(message, hasBody, k -> secrets, (k, n, t) -> {
+                    nonce.set(new Nonce(k, n, t));
+                    return true;
+                }, clock);
+            } catch (SignatureException e) {
+                return Uni.createFrom().item(failed(e, id, key));
             }
             String digest;
             try {

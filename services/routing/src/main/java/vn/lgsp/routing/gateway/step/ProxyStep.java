@@ -25,6 +25,8 @@ import java.util.Set;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.web.RequestIds;
+import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.HopByHop;
 import vn.lgsp.routing.gateway.Step;
@@ -32,6 +34,7 @@ import vn.lgsp.routing.proxy.CircuitBreaker;
 import vn.lgsp.routing.proxy.CircuitBreakers;
 import vn.lgsp.routing.proxy.UpstreamClients;
 import vn.lgsp.routing.snapshot.domain.Route;
+import vn.lgsp.routing.transform.BodyConverter;
 
 /**
  * 6. Proxy: streams the request to the provider and its answer back, hashing and counting both bodies on the fly
@@ -65,6 +68,9 @@ public class ProxyStep implements Step {
     @Inject
     CircuitBreakers breakers;
 
+    @Inject
+    RoutingConfig config;
+
     @Override
     public Future<Void> apply(GatewayExchange exchange) {
         Route route = exchange.route();
@@ -75,7 +81,7 @@ public class ProxyStep implements Step {
         }
         CircuitBreaker breaker = breakers.forUpstream(exchange.upstream().key());
         if (!breaker.tryAcquire()) {
-            return Future.failedFuture(new ProblemException(ProblemType.UNAVAILABLE, "The provider of "
+            return Future.failedFuture(new ProblemException(ProblemType.PROVIDER_CIRCUIT_OPEN, "The provider of "
                     + exchange.serviceCode() + " " + exchange.version() + " is failing; calls are paused briefly",
                     List.of(), Map.of("Retry-After", Long.toString(breaker.retryAfterSeconds()))));
         }
@@ -83,9 +89,7 @@ public class ProxyStep implements Step {
     }
 
     static ProblemException tooLarge(GatewayExchange exchange, long size) {
-        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The request body" + (size >= 0 ? " of " + size
-                + " bytes" : "") + " exceeds the limit of " + exchange.route().maxRequestBytes() + " bytes for "
-                + exchange.serviceCode() + " " + exchange.version());
+        return BodyReader.tooLarge(exchange, size, exchange.route().maxRequestBytes());
     }
 
     public static long contentLength(String value) {
@@ -99,11 +103,16 @@ public class ProxyStep implements Step {
         }
     }
 
-    /** Whether the request announces a body: Content-Length > 0, chunked, or an HTTP/2 stream still open. */
+    /**
+     * Whether the request announces a body: Content-Length > 0, chunked, or an HTTP/2 stream still open. A GET or
+     * HEAD over HTTP/2 counts as bodiless even while its stream is open (e.g. after an h2c upgrade, as Java's
+     * HttpClient does by default): such content has no defined meaning (RFC 9110 §9.3.1) and is never forwarded.
+     */
     public static boolean hasBody(HttpServerRequest request, long declared) {
         String te = request.getHeader("Transfer-Encoding");
         return declared > 0 || (declared < 0 && ((te != null && te.toLowerCase(Locale.ROOT).contains("chunked"))
-                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded())));
+                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded()
+                        && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD)));
     }
 
     private static String sha256Hex(Buffer body) {
@@ -293,10 +302,17 @@ public class ProxyStep implements Step {
             }
             int status = upstream.statusCode();
             boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
+            out.set(RequestIds.HEADER, exchange.requestId());
+            String from = BodyConverter.formatOf(in.get("Content-Type"));
+            String wanted = BodyConverter.acceptedFormat(request.getHeader("Accept"));
+            if (!bodyless && route.conversion().enabled() && from != null && from.equals(route.conversion().responseFormat())
+                    && wanted != null && !wanted.equals(from)) {
+                convertResponse(upstream, from, wanted);
+                return;
+            }
             if (!bodyless && in.get("Content-Length") == null) {
                 response.setChunked(true);
             }
-            out.set(RequestIds.HEADER, exchange.requestId());
             MessageDigest digest = sha256();
             long[] bytes = {0};
             upstream.handler(chunk -> {
@@ -323,6 +339,66 @@ public class ProxyStep implements Step {
                 response.end();
                 settle(null);
             });
+        }
+
+        /**
+         * The caller asked for the other format: the provider's answer is read whole (bounded), converted and sent
+         * with its own length. Audit hashes the body as the provider sent it.
+         */
+        private void convertResponse(HttpClientResponse upstream, String from, String to) {
+            long limit = config.upstream().maxConvertBytes();
+            MessageDigest digest = sha256();
+            Buffer body = Buffer.buffer();
+            upstream.handler(chunk -> {
+                if ((long) body.length() + chunk.length() > limit) {
+                    upstream.handler(null);
+                    upstream.endHandler(null);
+                    upstream.request().reset();
+                    exchange.upstreamEnded();
+                    exchange.responseBody(body.length() + chunk.length(), null);
+                    failConverted("the provider's answer exceeds the " + limit + " bytes the gateway converts");
+                    return;
+                }
+                digest(digest, chunk);
+                body.appendBuffer(chunk);
+            });
+            upstream.exceptionHandler(t -> {
+                exchange.upstreamEnded();
+                exchange.responseBody(body.length(), null);
+                exchange.errorType("upstream-reset");
+                breaker.onFailure();
+                failConverted("the provider's answer broke off");
+            });
+            upstream.endHandler(v -> {
+                exchange.upstreamEnded();
+                exchange.responseBody(body.length(), HexFormat.of().formatHex(digest.digest()));
+                byte[] converted;
+                try {
+                    converted = BodyConverter.convert(body.getBytes(), from, to, "response");
+                } catch (IllegalArgumentException e) {
+                    failConverted("the provider's answer could not be converted to " + to + ": " + e.getMessage());
+                    return;
+                }
+                MultiMap out = response.headers();
+                // the representation changed: validators and digests of the provider's body no longer apply
+                out.remove("ETag").remove("Content-Digest").remove("Repr-Digest").remove("Content-MD5");
+                out.set("Content-Type", BodyConverter.mediaType(to) + ";charset=UTF-8");
+                out.set("Content-Length", Integer.toString(converted.length));
+                out.remove("Transfer-Encoding");
+                response.end(Buffer.buffer(converted));
+                settle(null);
+            });
+        }
+
+        private void failConverted(String why) {
+            // nothing was written yet: replace the provider's headers with the gateway's problem
+            String requestId = response.headers().get(RequestIds.HEADER);
+            response.headers().clear();
+            if (requestId != null) {
+                response.headers().set(RequestIds.HEADER, requestId);
+            }
+            settle(new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
+                    + exchange.version() + " answered, but " + why));
         }
 
         private void onTimeout(long attempt) {

@@ -4,26 +4,35 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import vn.lgsp.common.problem.Problem;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.web.RequestIds;
 import vn.lgsp.routing.assertion.AssertionSigner;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.HopByHop;
 import vn.lgsp.routing.gateway.Step;
+import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.identity.SystemIdentity;
+import vn.lgsp.routing.snapshot.domain.Route;
+import vn.lgsp.routing.transform.BodyConverter;
+import vn.lgsp.routing.upstreamauth.UpstreamCredentials;
 
 /**
  * 5. Transform: the headers the provider receives. The caller's credentials and hop-by-hop headers never
  * leave the gateway; the provider gets the request id, W3C trace context, forwarding information and the signed
- * gateway assertion instead.
+ * gateway assertion instead — plus, when the version says so, the credentials the provider itself requires.
  */
 @ApplicationScoped
 public class TransformStep implements Step {
@@ -36,6 +45,9 @@ public class TransformStep implements Step {
 
     @Inject
     AssertionSigner assertions;
+
+    @Inject
+    UpstreamCredentials credentials;
 
     @Override
     public Future<Void> apply(GatewayExchange exchange) {
@@ -74,7 +86,54 @@ public class TransformStep implements Step {
                 caller.agency(), exchange.serviceCode(), exchange.version(), caller.environment(),
                 exchange.route().providerSystem())));
         exchange.upstreamHeaders(out);
-        return Step.proceed();
+        Route.Conversion conversion = exchange.route().conversion();
+        String convertFrom = conversion.enabled() ? requestConversionFrom(exchange, conversion) : null;
+        if (conversion.enabled()) {
+            // a caller that wants the other format still gets the provider's own: the proxy converts the answer
+            String wanted = BodyConverter.acceptedFormat(in.get("Accept"));
+            if (wanted != null && !wanted.equals(conversion.responseFormat())) {
+                out.set("Accept", BodyConverter.mediaType(conversion.responseFormat()));
+            }
+        }
+        if (UpstreamCredentials.none(exchange.route()) && convertFrom == null) {
+            return Step.proceed();
+        }
+        // the provider's own credentials (static header or OAuth2 token), set after the caller's were stripped
+        Future<Void> ready = UpstreamCredentials.none(exchange.route()) ? Step.proceed()
+                : credentials.addTo(exchange.route(), out);
+        return convertFrom == null ? ready
+                : ready.compose(v -> convertRequest(exchange, out, convertFrom, conversion.requestFormat()));
+    }
+
+    /** The format of a request body that must be converted for the provider, or null. */
+    private static String requestConversionFrom(GatewayExchange exchange, Route.Conversion conversion) {
+        HttpServerRequest request = exchange.request();
+        boolean body = exchange.bufferedBody() != null ? exchange.bufferedBody().length() > 0
+                : ProxyStep.hasBody(request, ProxyStep.contentLength(request.getHeader("Content-Length")));
+        String from = BodyConverter.formatOf(request.getHeader("Content-Type"));
+        return body && from != null && !from.equals(conversion.requestFormat()) ? from : null;
+    }
+
+    private static Future<Void> convertRequest(GatewayExchange exchange, MultiMap out, String from, String to) {
+        Future<Buffer> body = exchange.bufferedBody() != null ? Future.succeededFuture(exchange.bufferedBody())
+                : BodyReader.readWhole(exchange, ProxyStep.contentLength(exchange.request().getHeader("Content-Length")),
+                        exchange.route().maxRequestBytes());
+        return body.compose(b -> {
+            byte[] converted;
+            try {
+                converted = BodyConverter.convert(b.getBytes(), from, to, "request");
+            } catch (IllegalArgumentException e) {
+                return Future.failedFuture(new ProblemException(ProblemType.MALFORMED_BODY, "The request body could not "
+                        + "be converted to " + to.toUpperCase(java.util.Locale.ROOT) + " for the provider: " + e.getMessage(),
+                        List.of(new Problem.FieldError("body", "well-formed-" + from, e.getMessage())), Map.of()));
+            }
+            exchange.bufferedBody(Buffer.buffer(converted));
+            out.set("Content-Type", BodyConverter.mediaType(to) + ";charset=UTF-8");
+            // the caller's length and digest describe the body it sent, not the one the provider receives
+            out.remove("Content-Length");
+            out.remove("Content-Digest");
+            return Step.proceed();
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package vn.lgsp.routing.snapshot.domain;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An access key an agency system signs requests with (RFC 9421 hmac-sha256), from auth's hmac-keys feed.
@@ -12,12 +13,29 @@ import java.time.Instant;
  * @param agency      agency code of the owner
  * @param environment {@code test} or {@code production}
  * @param expiresAt   null when the key does not expire
+ * @param previousSecret      the secret before the last rotation, or null
+ * @param previousValidUntil  until when {@code previousSecret} is still accepted (the rotation overlap)
  */
 public record HmacKey(String accessKey, byte[] secret, String system, String agency, String environment,
-        Instant expiresAt) {
+        Instant expiresAt, byte[] previousSecret, Instant previousValidUntil) {
+
+    public HmacKey(String accessKey, byte[] secret, String system, String agency, String environment, Instant expiresAt) {
+        this(accessKey, secret, system, agency, environment, expiresAt, null, null);
+    }
 
     public boolean activeAt(Instant now) {
         return expiresAt == null || expiresAt.isAfter(now);
+    }
+
+    /** The secrets a signature may be made with at {@code now}: the current one, then the previous during the overlap. */
+    public List<byte[]> secretsAt(Instant now) {
+        if (!activeAt(now)) {
+            return List.of();
+        }
+        if (previousSecret != null && previousValidUntil != null && previousValidUntil.isAfter(now)) {
+            return List.of(secret, previousSecret);
+        }
+        return List.of(secret);
     }
 
     @Override

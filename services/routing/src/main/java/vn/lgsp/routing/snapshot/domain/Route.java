@@ -22,7 +22,21 @@ public record Route(
         Instant retiredAt,
         String deprecationHeader,
         String sunsetHeader,
-        String successorLinkHeader) {
+        String successorLinkHeader,
+        /** how the gateway authenticates to this version's provider; never null */
+        UpstreamAuth upstreamAuth,
+        /** the formats the provider speaks and whether the gateway converts for callers; never null */
+        Conversion conversion) {
+
+    /**
+     * @param requestFormat  what the provider accepts (json, xml)
+     * @param responseFormat what the provider answers in (json, xml)
+     * @param enabled        convert bodies a caller sends or wants in the other format
+     */
+    public record Conversion(String requestFormat, String responseFormat, boolean enabled) {
+        public static final Conversion NONE = new Conversion("json", "json", false);
+    }
+
 
     public record Key(String serviceCode, String version) {
     }

@@ -22,7 +22,14 @@ public final class FeedDocuments {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RouteDoc(String serviceCode, String version, String status, String providerSystem,
             String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes,
-            Instant deprecatedAt, Instant sunsetAt, Instant retiredAt) {
+            Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, UpstreamAuthDoc upstreamAuth,
+            String requestFormat, String responseFormat, Boolean convert) {
+    }
+
+    /** Names of secrets only; their values are read from routing's own secret store. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UpstreamAuthDoc(String type, String headerName, String secretRef, String tokenUrl, String clientId,
+            String clientSecretRef, String scope) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -42,7 +49,7 @@ public final class FeedDocuments {
     /** The secret is only ever held in memory; this record's toString is never logged. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record HmacKeyDoc(String accessKey, String secretKey, String systemCode, String agencyCode,
-            String environment, Instant expiresAt) {
+            String environment, Instant expiresAt, String previousSecretKey, Instant previousValidUntil) {
 
         @Override
         public String toString() {

@@ -12,6 +12,7 @@ import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.RouteStatus;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 import vn.lgsp.routing.snapshot.domain.Upstream;
+import vn.lgsp.routing.snapshot.domain.UpstreamAuth;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
 
@@ -48,7 +49,8 @@ public final class RouteTable {
                         d.providerAgency(), Map.copyOf(upstreams), Math.min(timeout, MAX_TIMEOUT_MS), maxBytes,
                         d.deprecatedAt(), d.sunsetAt(), d.retiredAt(),
                         d.deprecatedAt() == null ? null : "@" + d.deprecatedAt().getEpochSecond(),
-                        d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null);
+                        d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null, upstreamAuth(d.upstreamAuth()),
+                        conversion(d));
                 routes.put(r.key(), r);
             } catch (RuntimeException e) {
                 LOG.warnf("Skipping route %s/%s from the catalog snapshot: %s", d.serviceCode(), d.version(), e.getMessage());
@@ -74,7 +76,8 @@ public final class RouteTable {
             }
             linked.put(r.key(), link == null ? r : new Route(r.serviceCode(), r.version(), r.status(),
                     r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(),
-                    r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link));
+                    r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link,
+                    r.upstreamAuth(), r.conversion()));
         }
         return Map.copyOf(linked);
     }
@@ -111,5 +114,21 @@ public final class RouteTable {
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    private static Route.Conversion conversion(RouteDoc d) {
+        if (d.convert() == null || !d.convert()) {
+            return Route.Conversion.NONE;
+        }
+        return new Route.Conversion(format(d.requestFormat()), format(d.responseFormat()), true);
+    }
+
+    private static String format(String f) {
+        return "xml".equalsIgnoreCase(f) ? "xml" : "json";
+    }
+
+    private static UpstreamAuth upstreamAuth(FeedDocuments.UpstreamAuthDoc a) {
+        return a == null ? UpstreamAuth.NONE : UpstreamAuth.parse(a.type(), a.headerName(), a.secretRef(), a.tokenUrl(),
+                a.clientId(), a.clientSecretRef(), a.scope());
     }
 }

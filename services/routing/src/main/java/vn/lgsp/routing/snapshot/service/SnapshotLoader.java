@@ -234,8 +234,10 @@ public class SnapshotLoader {
         } catch (RuntimeException e) {
             return null;
         }
+        boolean overlap = !blank(k.previousSecretKey()) && k.previousValidUntil() != null;
         return new HmacKey(k.accessKey(), HttpSignatures.keyBytes(k.secretKey()), k.systemCode(), k.agencyCode(), env,
-                k.expiresAt());
+                k.expiresAt(), overlap ? HttpSignatures.keyBytes(k.previousSecretKey()) : null,
+                overlap ? k.previousValidUntil() : null);
     }
 
     private static boolean blank(String s) {

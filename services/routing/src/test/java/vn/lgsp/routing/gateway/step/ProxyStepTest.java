@@ -83,7 +83,7 @@ class ProxyStepTest {
         given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
         given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
         given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(503)
-                .body("type", equalTo("urn:lgsp:problem:unavailable"))
+                .body("type", equalTo("urn:lgsp:problem:provider-circuit-open"))
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue());
     }
 }

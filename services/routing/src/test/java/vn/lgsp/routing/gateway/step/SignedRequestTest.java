@@ -51,6 +51,18 @@ class SignedRequestTest {
     }
 
     @Test
+    void aSignedGetFromJavasDefaultHttp2ClientPasses() throws Exception {
+        // java.net.http.HttpClient upgrades cleartext connections to HTTP/2 (h2c) unless told otherwise
+        String url = "/ho-tich/v1/echo?h2=1";
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + url)).GET();
+        Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY).forEach(b::header);
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
     void aSignedPostWithItsDigestPassesAndTheProviderGetsThatBody() throws Exception {
         String url = "/ho-tich/v1/khai-sinh";
         String requestId = "signed-post-" + System.nanoTime();
@@ -164,6 +176,24 @@ class SignedRequestTest {
     }
 
     @Test
+    void duringARotationOverlapBothSecretsAreAcceptedAndAfterItOnlyTheNewOne() {
+        String url = "/ho-tich/v1/rotation";
+        for (String secret : new String[] {RoutingTestResource.ROTATED_SECRET_KEY, RoutingTestResource.SECRET_KEY}) {
+            given().headers(signWith(url, RoutingTestResource.ROTATED_ACCESS_KEY, secret)).get(url).then()
+                    .statusCode(200).body("provider", equalTo("lgsp-stub-upstream"));
+        }
+        given().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.ROTATED_SECRET_KEY))
+                .get(url).then().statusCode(200);
+        given().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.SECRET_KEY))
+                .get(url).then().statusCode(401).body("detail", containsString("does not match"));
+    }
+
+    private static Map<String, String> signWith(String url, String accessKey, String secret) {
+        return Signer.sign("GET", url, null, accessKey, secret, System.currentTimeMillis() / 1000,
+                UUID.randomUUID().toString());
+    }
+
+    @Test
     void aSignedCallerWithoutSubscriptionIs403() {
         String url = "/ho-tich/v1/x";
         given().headers(Signer.sign("GET", url, null, RoutingTestResource.UNSUBSCRIBED_ACCESS_KEY)).get(url).then()
@@ -201,8 +231,8 @@ class SignedRequestTest {
         String status = given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status")
                 .then().statusCode(200)
                 .body("snapshot.hmacKeyRevision", greaterThanOrEqualTo((int) RoutingTestResource.platform().hmacKeyRevision()))
-                // the expired key is dropped when the feed is loaded
-                .body("snapshot.hmacKeys", equalTo(3))
+                // six keys in the feed (see RoutingTestResource); the expired one is dropped when it is loaded
+                .body("snapshot.hmacKeys", equalTo(5))
                 .extract().asString();
         assertFalse(status.contains(RoutingTestResource.SECRET_KEY));
         given().get("/q/health/ready").then().statusCode(200)
