@@ -44,6 +44,22 @@ public interface RoutingConfig {
 
     UpstreamAuth upstreamAuth();
 
+    Limit limit();
+
+    /** How replicas share each subscription's rate and daily quota (limit.ClusterBudget). */
+    interface Limit {
+        /** Share budgets through PostgreSQL; false keeps every replica's budget to itself. */
+        @WithDefault("true")
+        boolean shared();
+
+        @WithDefault("1s")
+        Duration syncInterval();
+
+        /** A replica not heard from for this long no longer takes a share of the rate. */
+        @WithDefault("15s")
+        Duration replicaTtl();
+    }
+
     interface Identity {
         /** Verified tokens kept in memory (keyed by the token, until exp). */
         @WithDefault("100000")

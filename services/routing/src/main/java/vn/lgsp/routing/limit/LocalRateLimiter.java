@@ -7,7 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 
-/** {@link RateLimiter} in this replica's memory: one small locked bucket per subscription, no allocation per call. */
+/**
+ * {@link RateLimiter} in this replica's memory: one small locked bucket per subscription, no allocation per call.
+ * With several replicas, {@link ClusterBudget} tells it how many replicas share the budget (the rate and burst are
+ * split evenly) and how many calls the other replicas let through today (counted against the daily quota).
+ */
 @ApplicationScoped
 public class LocalRateLimiter implements RateLimiter {
 
@@ -19,6 +23,7 @@ public class LocalRateLimiter implements RateLimiter {
     private final LongSupplier nanos;
     private final LongSupplier millis;
     private final long offsetMs;
+    private volatile int replicas = 1;
 
     public LocalRateLimiter() {
         this(System::nanoTime, System::currentTimeMillis);
@@ -47,7 +52,36 @@ public class LocalRateLimiter implements RateLimiter {
         buckets.clear();
     }
 
+    /** Replicas sharing each subscription's rate: each allows its share (at least a fraction of one call a second). */
+    public void replicas(int n) {
+        this.replicas = Math.max(1, n);
+    }
+
+    public int replicas() {
+        return replicas;
+    }
+
+    /** The day quotas are counted in (days since the epoch, Asia/Ho_Chi_Minh). */
+    public long today() {
+        return Math.floorDiv(millis.getAsLong() + offsetMs, DAY_MS);
+    }
+
+    /** Calls this replica let through today, per subscription id with a daily quota (for {@link ClusterBudget}). */
+    public java.util.Map<String, Long> usedToday() {
+        long today = today();
+        java.util.Map<String, Long> used = new java.util.HashMap<>();
+        buckets.values().forEach(b -> b.usedOn(today, used));
+        return used;
+    }
+
+    /** Calls the other replicas let through today, per subscription id (from {@link ClusterBudget}). */
+    public void othersToday(long day, java.util.Map<String, Long> others) {
+        buckets.values().forEach(b -> b.others(day, others));
+    }
     private final class Bucket {
+        private String subscriptionId;
+        private long othersDay = Long.MIN_VALUE;
+        private long othersToday;
         private double tokens = -1;
         private long refilledAt;
         private long day = Long.MIN_VALUE;
@@ -59,18 +93,21 @@ public class LocalRateLimiter implements RateLimiter {
 
         synchronized Decision take(Subscription s, boolean rateLimited, boolean quotaLimited, long nowNanos, long nowMs) {
             long today = Math.floorDiv(nowMs + offsetMs, DAY_MS);
+            subscriptionId = s.id();
             if (today != day) {
                 day = today;
                 usedToday = 0;
             }
-            if (quotaLimited && usedToday >= s.dailyQuota()) {
+            long others = othersDay == today ? othersToday : 0;
+            if (quotaLimited && usedToday + others >= s.dailyQuota()) {
                 long untilMidnight = Math.max(1, ((today + 1) * DAY_MS - offsetMs - nowMs + 999) / 1000);
                 return new Decision(false, policy(s), "\"daily\";r=0;t=" + untilMidnight, untilMidnight,
                         "The daily quota of " + s.dailyQuota() + " calls is used up; it resets at midnight (Asia/Ho_Chi_Minh)");
             }
             if (rateLimited) {
-                int rps = s.requestsPerSecond();
-                double capacity = Math.max(1, Math.max(rps, s.burst() == null ? 0 : s.burst()));
+                int n = replicas;
+                double rps = (double) s.requestsPerSecond() / n;
+                double capacity = Math.max(1, Math.max(s.requestsPerSecond(), s.burst() == null ? 0 : s.burst()) / (double) n);
                 if (tokens < 0) {
                     tokens = capacity;
                     refilledAt = nowNanos;
@@ -81,12 +118,26 @@ public class LocalRateLimiter implements RateLimiter {
                 if (tokens < 1) {
                     long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rps));
                     return new Decision(false, policy(s), "\"rate\";r=0;t=" + wait, wait,
-                            "The rate limit of " + rps + " calls per second (burst " + (long) capacity + ") is exceeded");
+                            "The rate limit of " + s.requestsPerSecond() + " calls per second (burst "
+                                    + Math.max(s.requestsPerSecond(), s.burst() == null ? 0 : s.burst()) + ") is exceeded");
                 }
                 tokens -= 1;
             }
             usedToday++;
             return Decision.ALLOWED;
+        }
+
+        synchronized void usedOn(long today, java.util.Map<String, Long> out) {
+            if (subscriptionId != null && day == today && usedToday > 0) {
+                out.put(subscriptionId, usedToday);
+            }
+        }
+
+        synchronized void others(long today, java.util.Map<String, Long> in) {
+            if (subscriptionId != null) {
+                othersDay = today;
+                othersToday = in.getOrDefault(subscriptionId, 0L);
+            }
         }
 
         /** RateLimit-Policy of the subscription, rebuilt only when catalog changes its limits. */

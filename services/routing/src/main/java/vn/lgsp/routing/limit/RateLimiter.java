@@ -4,8 +4,7 @@ import vn.lgsp.routing.snapshot.domain.Subscription;
 
 /**
  * Per-subscription rate (token bucket: requestsPerSecond refill, burst capacity) and daily quota (reset at local
- * midnight, Asia/Ho_Chi_Minh). In memory per replica today; a shared-store implementation can replace it
- * behind this interface when replicas must share one budget.
+ * midnight, Asia/Ho_Chi_Minh), decided in memory; replicas share the budget through {@link ClusterBudget}.
  */
 public interface RateLimiter {
 

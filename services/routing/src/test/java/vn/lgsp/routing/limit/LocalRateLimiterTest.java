@@ -57,4 +57,28 @@ class LocalRateLimiterTest {
             assertTrue(limiter.acquire(s).allowed());
         }
     }
+
+    @Test
+    void withThreeReplicasEachAllowsAThirdOfTheRateAndBurst() {
+        limiter.replicas(3);
+        Subscription s = sub(6, 6, null);
+        assertTrue(limiter.acquire(s).allowed());
+        assertTrue(limiter.acquire(s).allowed());
+        assertFalse(limiter.acquire(s).allowed(), "a burst of 6 shared by 3 replicas is 2 here");
+        nanos.addAndGet(500_000_000L); // half a second at 6/3 = 2 per second: one token
+        assertTrue(limiter.acquire(s).allowed());
+        assertFalse(limiter.acquire(s).allowed());
+    }
+
+    @Test
+    void callsOtherReplicasLetThroughCountAgainstTheDailyQuota() {
+        Subscription s = sub(null, null, 10L);
+        assertTrue(limiter.acquire(s).allowed());
+        assertEquals(java.util.Map.of("s1", 1L), limiter.usedToday());
+        limiter.othersToday(limiter.today(), java.util.Map.of("s1", 8L));
+        assertTrue(limiter.acquire(s).allowed(), "1 here + 8 elsewhere + this one = 10");
+        assertFalse(limiter.acquire(s).allowed(), "the quota of 10 is used up across the cluster");
+        millis.addAndGet(3000);
+        assertTrue(limiter.acquire(s).allowed(), "yesterday's counts from elsewhere do not carry into a new day");
+    }
 }
