@@ -128,6 +128,10 @@ class GatewayJourneyTest {
         Reply replay = replayOf(path);
         assertEquals(401, replay.status(), "a replayed nonce is refused: " + replay.raw());
 
+        Reply metrics = client.get("routing", "/q/metrics", null, Map.of("Accept", "text/plain")).expect(200);
+        assertTrue(metrics.raw().contains("http_server_requests_seconds_bucket{") && metrics.raw().contains("/{service}/{version}/*"),
+                "gateway latency is a Prometheus histogram per route pattern, so p99 can be computed across replicas");
+
         JsonNode event = recorded(signedPost.header("x-request-id"));
         assertEquals(CONSUMER_SYSTEM, event.path("consumerSystem").asText());
         assertEquals(accessKey, event.path("clientId").asText(), "the signed call is attributed to its access key");

@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import vn.lgsp.common.httpsig.ContentDigest;
@@ -31,9 +32,8 @@ import vn.lgsp.routing.snapshot.domain.Snapshot;
  * maxRequestBytes, else 413) and checked against that digest before the caller is accepted, because a provider
  * must never receive a body the signature does not vouch for. Bearer-token requests keep streaming.
  * <p>
- * Nonces are remembered in this replica only ({@link InMemoryNonceStore}, bounded by
- * {@code lgsp.routing.identity.nonce-cache-size}): with several replicas a replay sent to another replica within
- * the 5-minute window is not caught until a shared store sits behind {@link HttpSignatures.NonceStore}.
+ * Nonces are checked in this replica's memory ({@link InMemoryNonceStore}, bounded by
+ * {@code lgsp.routing.identity.nonce-cache-size}) and then across replicas ({@link SharedNonces}, PostgreSQL).
  */
 @ApplicationScoped
 public class HmacSignatureVerifier implements RequestSignatureVerifier {
@@ -43,6 +43,9 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
 
     @Inject
     RoutingConfig config;
+
+    @Inject
+    SharedNonces sharedNonces;
 
     private final Clock clock = Clock.systemUTC();
     private InMemoryNonceStore nonces;
@@ -64,19 +67,29 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
         long declared = ProxyStep.contentLength(request.getHeader("Content-Length"));
         boolean hasBody = ProxyStep.hasBody(request, declared);
         HmacKey key;
+        String[] nonce = new String[1];
+        Instant[] forgetAfter = new Instant[1];
         try {
             HttpSignatures.Verified verified = HttpSignatures.verify(new VertxSignedMessage(request), hasBody,
-                    keyId -> secretsFor(snapshot, keyId), nonces, clock);
+                    keyId -> secretsFor(snapshot, keyId), (k, n, t) -> {
+                        // this replica first (no I/O); the cluster-wide check follows once the signature is valid
+                        nonce[0] = n;
+                        forgetAfter[0] = t;
+                        return nonces.firstUse(k, n, t);
+                    }, clock);
             key = snapshot.hmacKeys().get(verified.keyId());
         } catch (SignatureException e) {
             return Future.failedFuture(refused(e));
         }
         SystemIdentity identity = new SystemIdentity(key.system(), key.agency(), key.environment(), key.accessKey(),
                 null, key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().getEpochSecond());
-        if (!hasBody) {
-            return Future.succeededFuture(identity);
-        }
-        return readAndCheckBody(exchange, declared).map(identity);
+        return sharedNonces.firstUse(key.accessKey(), nonce[0], forgetAfter[0]).compose(first -> {
+            if (!first) {
+                return Future.failedFuture(refused(new SignatureException(SignatureException.Reason.REPLAYED_NONCE,
+                        "this nonce was already used (seen by another gateway replica)")));
+            }
+            return hasBody ? readAndCheckBody(exchange, declared).map(identity) : Future.succeededFuture(identity);
+        });
     }
 
     /** Test and status support: nonces currently remembered. */

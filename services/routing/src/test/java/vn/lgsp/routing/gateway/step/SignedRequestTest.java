@@ -193,6 +193,28 @@ class SignedRequestTest {
                 UUID.randomUUID().toString());
     }
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void aNonceAnotherReplicaHasSeenIsRefusedHereToo() {
+        String url = "/ho-tich/v1/x";
+        String nonce = "seen-elsewhere-" + UUID.randomUUID();
+        pool.preparedQuery("INSERT INTO used_nonce (key_id, nonce, forget_after) VALUES ($1, $2, now() + interval '10 minutes')")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(RoutingTestResource.ACCESS_KEY, nonce)).await().indefinitely();
+        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
+                System.currentTimeMillis() / 1000, nonce)).get(url).then().statusCode(401)
+                .body("detail", containsString("another gateway replica"));
+
+        String fresh = "fresh-" + UUID.randomUUID();
+        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
+                System.currentTimeMillis() / 1000, fresh)).get(url).then().statusCode(200);
+        long stored = pool.preparedQuery("SELECT count(*) AS n FROM used_nonce WHERE key_id = $1 AND nonce = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(RoutingTestResource.ACCESS_KEY, fresh)).await().indefinitely()
+                .iterator().next().getLong("n");
+        assertEquals(1, stored, "an accepted nonce is shared with the other replicas");
+    }
+
     @Test
     void aSignedCallerWithoutSubscriptionIs403() {
         String url = "/ho-tich/v1/x";

@@ -14,3 +14,13 @@ CREATE TABLE quota_usage (
     PRIMARY KEY (subscription_id, day, replica_id)
 );
 CREATE INDEX quota_usage_day ON quota_usage (day);
+
+-- RFC 9421 nonces seen by any replica, so a signed request replayed to another replica is refused too
+-- (identity.SharedNonces). Rows are useless once the signature is too old to be accepted, and are swept.
+CREATE TABLE used_nonce (
+    key_id       text        NOT NULL,
+    nonce        text        NOT NULL,
+    forget_after timestamptz NOT NULL,
+    PRIMARY KEY (key_id, nonce)
+);
+CREATE INDEX used_nonce_forget_after ON used_nonce (forget_after);
