@@ -46,6 +46,18 @@ class ConnectionJourneyTest {
         client.post("registry", "/api/v1/systems", op, DemoData.system(PROVIDER_SYSTEM, "Hệ thống xét nghiệm",
                 PROVIDER_AGENCY, platform.providerUrl())).expect(201);
 
+        // the provider has published the service the request asks for (registry checks it with catalog)
+        Map<String, Object> service = DemoData.service();
+        service.put("code", SERVICE);
+        service.put("name", "Kết quả xét nghiệm");
+        service.put("ownerAgencyCode", PROVIDER_AGENCY);
+        service.put("providerSystemCode", PROVIDER_SYSTEM);
+        client.post("catalog", "/api/v1/services", op, service).expect(201);
+        client.post("catalog", "/api/v1/services/" + SERVICE + "/versions", op, DemoData.version(platform.providerUrl())).expect(201);
+        for (String to : List.of("testing", "published")) {
+            client.post("catalog", "/api/v1/services/" + SERVICE + "/versions/v1/transitions", op, Map.of("to", to)).expect(200);
+        }
+
         // the agency's own administrator, created by the operator, acts for the agency
         String adminPassword = "mat-khau-rat-dai-" + System.nanoTime();
         client.post("auth", "/api/v1/admin/accounts", op, Map.of("username", "admin-syt", "password", adminPassword,
@@ -65,6 +77,14 @@ class ConnectionJourneyTest {
                 "name", "Trần Thị Bình", "position", "Trưởng phòng CNTT", "phone", "0912345678",
                 "email", "cntt@syt.example.vn")).expect(201).json().path("id").asText();
         request.put("technicalContactId", contactId);
+
+        // registry asks catalog whether requested services exist: an unknown one is refused, naming it
+        Map<String, Object> unknown = new java.util.LinkedHashMap<>(request);
+        unknown.put("requestedServices", List.of("khong-ton-tai:v1"));
+        Reply unknownService = client.post("registry", "/api/v1/connection-requests", agencyAdmin, unknown);
+        assertEquals(422, unknownService.status(), unknownService.raw());
+        assertEquals("requestedServices[0]", unknownService.json().path("errors").path(0).path("field").asText(),
+                unknownService.raw());
         String id = client.post("registry", "/api/v1/connection-requests", agencyAdmin, request).expect(201)
                 .json().path("id").asText();
 
@@ -90,17 +110,7 @@ class ConnectionJourneyTest {
         assertEquals("connected", client.get("registry", "/api/v1/systems/" + SYSTEM, op).expect(200)
                 .json().path("status").asText());
 
-        // the provider publishes a service and the new system subscribes; its production token passes the gateway
-        Map<String, Object> service = DemoData.service();
-        service.put("code", SERVICE);
-        service.put("name", "Kết quả xét nghiệm");
-        service.put("ownerAgencyCode", PROVIDER_AGENCY);
-        service.put("providerSystemCode", PROVIDER_SYSTEM);
-        client.post("catalog", "/api/v1/services", op, service).expect(201);
-        client.post("catalog", "/api/v1/services/" + SERVICE + "/versions", op, DemoData.version(platform.providerUrl())).expect(201);
-        for (String to : List.of("testing", "published")) {
-            client.post("catalog", "/api/v1/services/" + SERVICE + "/versions/v1/transitions", op, Map.of("to", to)).expect(200);
-        }
+        // the new system subscribes to the provider's service; its production token passes the gateway
         Map<String, Object> subscription = DemoData.subscription(SYSTEM);
         subscription.put("serviceCode", SERVICE);
         String subId = client.post("catalog", "/api/v1/subscriptions", agencyAdmin, subscription).expect(201)

@@ -26,7 +26,13 @@ class PlatformEndpointsTest {
     @Test
     void openApiAndMetricsAnswer() {
         given().get("/q/openapi?format=json").then().statusCode(200).body("paths", notNullValue())
-                .body("paths.'/api/v1/events/batch'", notNullValue());
+                .body("paths.'/api/v1/events/batch'", notNullValue())
+                .body("paths.'/api/v1/integrity/verify'", notNullValue())
+                .body("paths.'/api/v1/statistics'", notNullValue())
+                .body("paths.'/api/v1/reconciliation'", notNullValue())
+                .body("paths.'/api/v1/legal-holds'", notNullValue())
+                .body("paths.'/api/v1/alert-rules'", notNullValue())
+                .body("paths.'/api/v1/alerts'", notNullValue());
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
     }
 

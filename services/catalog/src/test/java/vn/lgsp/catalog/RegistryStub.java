@@ -32,6 +32,18 @@ public class RegistryStub implements QuarkusTestResourceLifecycleManager {
 
     /** Bodies of webhook deliveries received, oldest first. */
     public static final List<JsonObject> WEBHOOKS = new CopyOnWriteArrayList<>();
+    /** A webhook request as received: enough to verify its RFC 9421 signature. */
+    public record Delivery(String method, String host, String path, String query, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
+            List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+    }
+
+    /** Every webhook request received, oldest first (including those answered with an error). */
+    public static final List<Delivery> DELIVERIES = new CopyOnWriteArrayList<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Authorization headers registry received, to prove catalog sends its service token. */
     public static final List<String> REGISTRY_AUTH = new CopyOnWriteArrayList<>();
 
@@ -44,6 +56,11 @@ public class RegistryStub implements QuarkusTestResourceLifecycleManager {
 
     public static String hookUrl() {
         return System.getProperty("catalog.test.hook-url");
+    }
+
+    /** A webhook URL on this stub with the given path under /hooks/. */
+    public static String hookUrl(String path) {
+        return hookUrl().replace("/hooks/motcua", "/hooks/" + path);
     }
 
     @Override
@@ -65,6 +82,19 @@ public class RegistryStub implements QuarkusTestResourceLifecycleManager {
                 }
             } else if (path.startsWith("/hooks/")) {
                 req.body().onSuccess(body -> {
+                    Map<String, List<String>> headers = new java.util.HashMap<>();
+                    req.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                            k -> new java.util.ArrayList<>()).add(h.getValue()));
+                    DELIVERIES.add(new Delivery(req.method().name(), req.authority().toString(), path, req.query(), headers,
+                            body.getBytes()));
+                    // /hooks/flaky-<n>/... fails its first n calls, then accepts.
+                    if (path.startsWith("/hooks/flaky-")) {
+                        int n = Integer.parseInt(path.substring("/hooks/flaky-".length()).replaceAll("/.*", ""));
+                        if (FAILURES.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet() <= n) {
+                            req.response().setStatusCode(500).end();
+                            return;
+                        }
+                    }
                     WEBHOOKS.add(body.toJsonObject());
                     req.response().setStatusCode(204).end();
                 });

@@ -12,9 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for auth on a real HTTP port: it hands registry a service token and answers the credential
- * API, recording every call (path, bearer, body) so tests can check what registry asked for.
+ * A stand-in for auth and catalog on a real HTTP port: it hands registry a service token and answers the
+ * credential API, recording every call (path, bearer, body) so tests can check what registry asked for.
  * {@link #mode} makes the credential endpoints fail: "refuse" answers 500, "drop" closes the connection.
+ * It also answers catalog's {@code GET /api/v1/services/{code}/versions} for {@link #CATALOG}; {@link #catalogMode}
+ * "error" answers 500 and "drop" closes the connection.
  */
 public class AuthStub implements QuarkusTestResourceLifecycleManager {
 
@@ -29,6 +31,13 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
     public static final List<String> TOKEN_REQUESTS = new CopyOnWriteArrayList<>();
     public static volatile String mode = "ok";
 
+    /** Data services catalog knows: code → (version → status). */
+    public static final Map<String, Map<String, String>> CATALOG = Map.of(
+            "dan-cu", Map.of("v1", "published", "v2", "draft", "v3", "testing"),
+            "ho-tich", Map.of("v1", "deprecated", "v2", "published"));
+    public static final List<String> CATALOG_CALLS = new CopyOnWriteArrayList<>();
+    public static volatile String catalogMode = "ok";
+
     private Vertx vertx;
     private HttpServer server;
 
@@ -42,6 +51,7 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("auth stub could not start", e);
         }
         return Map.of("lgsp.platform.auth-url", "http://127.0.0.1:" + server.actualPort(),
+                "lgsp.platform.catalog-url", "http://127.0.0.1:" + server.actualPort(),
                 "lgsp.platform.client-secret", CLIENT_SECRET,
                 "lgsp.platform.call-timeout", "2s");
     }
@@ -52,6 +62,28 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
             if (path.equals("/oauth2/token")) {
                 TOKEN_REQUESTS.add(req.getHeader("Authorization"));
                 json(req, 200, new JsonObject().put("access_token", SERVICE_TOKEN).put("token_type", "Bearer").put("expires_in", 300));
+                return;
+            }
+            if (path.startsWith("/api/v1/services/") && path.endsWith("/versions")) {
+                CATALOG_CALLS.add(path + " " + req.getHeader("Authorization"));
+                if ("drop".equals(catalogMode)) {
+                    req.connection().close();
+                    return;
+                }
+                if ("error".equals(catalogMode)) {
+                    json(req, 500, new JsonObject().put("title", "boom"));
+                    return;
+                }
+                String code = path.substring("/api/v1/services/".length(), path.length() - "/versions".length());
+                Map<String, String> versions = CATALOG.get(code);
+                if (versions == null) {
+                    json(req, 404, new JsonObject().put("type", "urn:lgsp:problem:not-found").put("status", 404));
+                    return;
+                }
+                io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+                versions.forEach((v, status) -> list.add(new JsonObject().put("serviceCode", code).put("version", v)
+                        .put("status", status)));
+                req.response().setStatusCode(200).putHeader("content-type", "application/json").end(list.encode());
                 return;
             }
             if (path.startsWith("/api/v1/credentials")) {

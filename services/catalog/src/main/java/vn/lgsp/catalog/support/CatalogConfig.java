@@ -16,6 +16,32 @@ public interface CatalogConfig {
     @WithDefault("5s")
     Duration webhookTimeout();
 
+    /** Key from which each subscriber's webhook secret is derived; see WebhookSecrets for the fallback. */
+    java.util.Optional<String> webhookSigningKey();
+
+    /** Attempts per webhook delivery before it is marked failed (the first one included). */
+    @WithDefault("6")
+    int webhookMaxAttempts();
+
+    /** Wait before the second attempt; each later wait doubles, up to webhookMaxBackoff. */
+    @WithDefault("10s")
+    Duration webhookInitialBackoff();
+
+    @WithDefault("30m")
+    Duration webhookMaxBackoff();
+
+    /** How often due webhook deliveries are looked for (retries, and deliveries another replica left behind). */
+    @WithDefault("2s")
+    Duration webhookPollInterval();
+
+    /** How long routing's change log keeps changes; older ones are pruned and a reader behind them reloads the snapshot. */
+    @WithDefault("7d")
+    Duration feedRetention();
+
+    /** How often the change log is pruned. */
+    @WithDefault("1h")
+    Duration feedPruneInterval();
+
     /** How often a long-polling feed reader re-checks the change log. */
     @WithDefault("200ms")
     Duration feedPollInterval();

@@ -17,8 +17,18 @@ public final class FieldErrors {
         return this;
     }
 
+    public int size() {
+        return errors.size();
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
+    }
+
+    /** All collected errors as one problem of the given type (409 for state rules, 422...). */
+    public ProblemException toProblem(ProblemType type) {
+        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("");
+        return new ProblemException(type, detail, errors, Map.of());
     }
 
     public void throwIfAny() {

@@ -70,8 +70,8 @@ class VersionLifecycleTest {
         given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
                 .body("{\"version\":\"v1\",\"openapi\":{\"swagger\":\"2.0\",\"info\":{\"title\":\"x\"},\"paths\":[]}}")
                 .post(versionsOf(code)).then().statusCode(400)
-                .body("errors.field", hasItem("openapi.openapi")).body("errors.rule", hasItem("openapiVersion"))
-                .body("errors.field", hasItem("openapi.info.version")).body("errors.field", hasItem("openapi.paths"));
+                .body("errors.field", hasItem("/openapi/openapi")).body("errors.rule", hasItem("openapiVersion"))
+                .body("errors.field", hasItem("/openapi/info/version")).body("errors.field", hasItem("/openapi/paths"));
         // Nothing half-written: the service still has no version.
         given().auth().oauth2(TestJwt.operator()).get(versionsOf(code)).then().statusCode(200).body("", hasSize(0));
         given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)

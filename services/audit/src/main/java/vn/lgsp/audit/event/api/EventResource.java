@@ -63,7 +63,7 @@ public class EventResource {
             "source":"routing","requestId":"c0ffee00-0000-4000-8000-000000000001","consumerSystem":"HTTT-MOTCUA",
             "consumerAgency":"000.00.00.H62","serviceCode":"dan-cu","serviceVersion":"v1","environment":"production",
             "method":"GET","path":"/dan-cu/v1/citizens","status":200,"latencyMs":12}]}""")))
-    public Uni<IngestResult> ingest(EventBatch batch) {
+    public IngestResult ingest(EventBatch batch) {
         return service.ingest(batch == null ? null : batch.events());
     }
 

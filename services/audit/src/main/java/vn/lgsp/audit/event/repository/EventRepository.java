@@ -18,48 +18,24 @@ import java.util.List;
 import vn.lgsp.common.audit.AuditEvent;
 
 /**
- * The audit log table, through the reactive SQL client: ingest is a pipelined batch insert (the gateway's
- * rate is the bar), and queries are keyset-paginated on the arrival sequence so deep pages stay cheap.
+ * Reading the audit log through the reactive SQL client: queries are keyset-paginated on the arrival sequence
+ * so deep pages stay cheap (writing is {@link EventWriter}).
  */
 @ApplicationScoped
 public class EventRepository {
-
-    private static final String INSERT = """
-            INSERT INTO audit_event (event_id, type, occurred_at, source, request_id, trace_id,
-              consumer_system, consumer_agency, provider_system, provider_agency, service_code, service_version,
-              environment, method, path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes,
-              request_sha256, response_sha256, client_id, error_type, actor, action, resource_type, resource_id,
-              agency_code, before_summary, after_summary, detail)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,
-              $27,$28,$29,$30,$31,$32)
-            ON CONFLICT (event_id) DO NOTHING""";
 
     private static final String COLUMNS = """
             seq, event_id, type, occurred_at, received_at, source, request_id, trace_id, consumer_system,
             consumer_agency, provider_system, provider_agency, service_code, service_version, environment, method,
             path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes, request_sha256,
             response_sha256, client_id, error_type, actor, action, resource_type, resource_id, agency_code,
-            before_summary, after_summary, detail""";
+            before_summary, after_summary, detail, mode""";
 
     @Inject
     Pool pool;
 
     @Inject
     ObjectMapper mapper;
-
-    /** Inserts the batch in one transaction; returns how many were new (the rest were duplicates). */
-    public Uni<Integer> insertAll(List<AuditEvent> events) {
-        List<Tuple> rows = new ArrayList<>(events.size());
-        for (AuditEvent e : events) {
-            rows.add(Tuple.from(new Object[] { e.eventId(), e.type(), utc(e.occurredAt()), e.source(), e.requestId(),
-                    e.traceId(), e.consumerSystem(), e.consumerAgency(), e.providerSystem(), e.providerAgency(),
-                    e.serviceCode(), e.serviceVersion(), e.environment(), e.method(), e.path(), e.status(), e.latencyMs(),
-                    e.upstreamLatencyMs(), e.requestBytes(), e.responseBytes(), e.requestSha256(), e.responseSha256(),
-                    e.clientId(), e.errorType(), e.actor(), e.action(), e.resourceType(), e.resourceId(),
-                    e.agencyCode(), json(e.before()), json(e.after()), e.detail() }));
-        }
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT).executeBatch(rows)).map(EventRepository::countRows);
-    }
 
     /** Newest first; {@code beforeSeq} is the keyset cursor (exclusive). */
     public Uni<List<StoredEvent>> find(EventQuery q, Long beforeSeq, int limit) {
@@ -115,7 +91,7 @@ public class EventRepository {
                 r.getString("request_sha256"), r.getString("response_sha256"), r.getString("client_id"),
                 r.getString("error_type"), r.getString("actor"), r.getString("action"), r.getString("resource_type"),
                 r.getString("resource_id"), r.getString("agency_code"), node(r.getValue("before_summary")),
-                node(r.getValue("after_summary")), r.getString("detail"));
+                node(r.getValue("after_summary")), r.getString("detail"), r.getString("mode"));
         return new StoredEvent(r.getLong("seq"), instant(r, "received_at"), e);
     }
 
@@ -128,11 +104,6 @@ public class EventRepository {
         return mapper.valueToTree(plain);
     }
 
-    /** The summary as the PostgreSQL client's JSON value (object, array or scalar). */
-    private static Object json(JsonNode node) {
-        return node == null || node.isNull() ? null : io.vertx.core.json.Json.decodeValue(node.toString());
-    }
-
     private static Instant instant(Row r, String column) {
         OffsetDateTime t = r.getOffsetDateTime(column);
         return t == null ? null : t.toInstant();
@@ -140,14 +111,6 @@ public class EventRepository {
 
     private static OffsetDateTime utc(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
-    }
-
-    private static int countRows(RowSet<Row> rs) {
-        int total = 0;
-        for (RowSet<Row> cur = rs; cur != null; cur = cur.next()) {
-            total += cur.rowCount();
-        }
-        return total;
     }
 
     /** A stored event with its arrival sequence and time. */

@@ -26,6 +26,11 @@ public final class EventValidator {
     }
 
     public static List<FieldError> validate(List<AuditEvent> events) {
+        return validate(events, null);
+    }
+
+    /** {@code oldest}: events that happened before it would fall outside retention at once, so they are refused. */
+    public static List<FieldError> validate(List<AuditEvent> events, Instant oldest) {
         List<FieldError> errors = new ArrayList<>();
         if (events == null || events.isEmpty()) {
             errors.add(new FieldError("events", "notEmpty", "a batch holds at least one event"));
@@ -48,6 +53,15 @@ public final class EventValidator {
             if (e.occurredAt() != null && e.occurredAt().isAfter(latest)) {
                 errors.add(new FieldError(at + "occurredAt", "notInFuture", "lies more than 5 minutes in the future"));
             }
+            if (e.occurredAt() != null && oldest != null && e.occurredAt().isBefore(oldest)) {
+                errors.add(new FieldError(at + "occurredAt", "withinRetention",
+                        "lies before the retention window (" + oldest + "); such a record would be dropped at once"));
+            }
+            if (e.mode() != null && !AuditEvent.MODE_SYNC.equals(e.mode()) && !AuditEvent.MODE_ASYNC.equals(e.mode())) {
+                errors.add(new FieldError(at + "mode", "enum", "must be 'sync' or 'async' (absent means sync)"));
+            }
+            summary(errors, at + "before", e.before());
+            summary(errors, at + "after", e.after());
             if (e.type() == null) {
                 errors.add(new FieldError(at + "type", "notNull", "is required"));
             } else if (!TYPES.contains(e.type())) {
@@ -108,6 +122,23 @@ public final class EventValidator {
         }
         if (value != null && value.length() > max) {
             errors.add(new FieldError(field, "size", "must be at most " + max + " characters"));
+        }
+        if (value != null && value.indexOf('\0') >= 0) {
+            errors.add(new FieldError(field, "noNulCharacter", "may not contain the NUL character (U+0000)"));
+        }
+    }
+
+    /** Summaries are stored as jsonb, which refuses U+0000, and are kept small: the log is not a payload store. */
+    private static void summary(List<FieldError> errors, String field, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null) {
+            return;
+        }
+        String text = node.toString();
+        if (text.contains("\\u0000")) {
+            errors.add(new FieldError(field, "noNulCharacter", "may not contain the NUL character (U+0000)"));
+        }
+        if (text.length() > 16_384) {
+            errors.add(new FieldError(field, "size", "a summary may be at most 16384 characters of JSON"));
         }
     }
 

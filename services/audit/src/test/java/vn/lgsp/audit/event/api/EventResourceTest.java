@@ -23,6 +23,8 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTestResource(PlatformTestResource.class)
 class EventResourceTest {
 
+    private static final String UUID_PATTERN = "@@none@@";
+
     private static String transaction(UUID id, String consumerAgency, String requestId, int status) {
         return """
                 {"eventId":"%s","type":"transaction","occurredAt":"%s","source":"routing","requestId":"%s",
@@ -143,5 +145,40 @@ class EventResourceTest {
                 .get("/api/v1/events").then().statusCode(400).body("errors[0].rule", equalTo("format"));
         given().auth().oauth2(TestJwt.operator()).queryParam("cursor", "!!")
                 .get("/api/v1/events").then().statusCode(400).body("errors[0].field", equalTo("cursor"));
+    }
+
+    @Test
+    void badFieldsAreNamedWithTheirRule() {
+        String base = transaction(UUID.randomUUID(), "000.00.00.H01", "r-bad-1", 200);
+        String badMode = base.replace("\"latencyMs\":7", "\"latencyMs\":7,\"mode\":\"carrier-pigeon\"");
+        String nul = base.replace("\"path\":\"/dan-cu/v1/x\"", "\"path\":\"/a\\u0000b\"");
+        String old = base.replace(base.substring(base.indexOf("\"occurredAt\":\""), base.indexOf("\",\"source\"") + 1),
+                "\"occurredAt\":\"2020-01-01T00:00:00Z\"");
+        given().auth().oauth2(TestJwt.service("routing")).contentType(ContentType.JSON)
+                .body("{\"events\":[" + badMode + "," + nul.replace(UUID_PATTERN, UUID.randomUUID().toString()) + "," + old + "]}")
+                .post("/api/v1/events/batch")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.find { it.field == 'events[0].mode' }.rule", equalTo("enum"))
+                .body("errors.find { it.field == 'events[1].path' }.rule", equalTo("noNulCharacter"))
+                .body("errors.find { it.field == 'events[2].occurredAt' }.rule", equalTo("withinRetention"));
+        StringBuilder big = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 1001; i++) {
+            big.append(i == 0 ? "" : ",").append(transaction(UUID.randomUUID(), "000.00.00.H01", "r-big", 200));
+        }
+        given().auth().oauth2(TestJwt.service("routing")).contentType(ContentType.JSON).body(big.append("]}").toString())
+                .post("/api/v1/events/batch").then().statusCode(400)
+                .body("errors[0].field", equalTo("events")).body("errors[0].rule", equalTo("size"));
+    }
+
+    @Test
+    void repeatsInsideOneBatchAreDuplicatesAndModeIsKept() {
+        UUID id = UUID.randomUUID();
+        String requestId = "req-" + UUID.randomUUID();
+        String one = transaction(id, "000.00.00.H01", requestId, 200).replace("\"latencyMs\":7", "\"latencyMs\":7,\"mode\":\"async\"");
+        given().auth().oauth2(TestJwt.service("routing")).contentType(ContentType.JSON)
+                .body("{\"events\":[" + one + "," + one + "]}").post("/api/v1/events/batch")
+                .then().statusCode(200).body("received", equalTo(2)).body("stored", equalTo(1)).body("duplicates", equalTo(1));
+        given().auth().oauth2(TestJwt.operator()).queryParam("requestId", requestId).get("/api/v1/events")
+                .then().statusCode(200).body("items", hasSize(1)).body("items[0].event.mode", equalTo("async"));
     }
 }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -25,6 +26,7 @@ import vn.lgsp.catalog.feed.repository.ChangeLog.Change;
 import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.version.repository.VersionRepository;
+import vn.lgsp.common.problem.Problem;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.security.Roles;
@@ -82,8 +84,9 @@ public class FeedResource {
     @RolesAllowed({ Roles.SERVICE, Roles.OPERATOR })
     @Operation(summary = "Changes after a revision, oldest first (long poll with waitSeconds)",
             description = "Each change carries the route or subscription as it is now (a subscription that is no longer active "
-                    + "tells routing to drop it). With waitSeconds (0-25) the call waits for the next change. 410 when since "
-                    + "is older than the retained log or newer than this catalog's revision: reload the snapshot.")
+                    + "tells routing to drop it). With waitSeconds (0-25) the call waits for the next change. The log keeps "
+                    + "lgsp.catalog.feed-retention (7 days) of changes: 410 (errors[0].rule reloadSnapshot, Link to the snapshot) "
+                    + "when since is older than the retained log or newer than this catalog's revision: reload the snapshot.")
     public Uni<Changes> changes(@QueryParam("since") Long since, @QueryParam("waitSeconds") Integer waitSeconds) {
         if (since == null || since < 0) {
             throw ProblemException.field("since", "required", "must be a revision (0 or more) from a snapshot or an earlier answer");
@@ -92,13 +95,23 @@ public class FeedResource {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw ProblemException.field("waitSeconds", "range", "must be between 0 and " + MAX_WAIT_SECONDS);
         }
+        return requireContinuable(since).chain(() -> poll(since, System.nanoTime() + wait * 1_000_000_000L));
+    }
+
+    /** 410 unless every change after {@code since} is still in the log. */
+    private Uni<Void> requireContinuable(long since) {
         return changeLog.retainedSince().chain(oldest -> changeLog.revision(pool).map(current -> {
             if (since < oldest || since > current) {
-                throw new ProblemException(ProblemType.GONE, "Revision " + since + " cannot be continued (retained from "
-                        + oldest + " to " + current + "); reload the snapshot");
+                String why = since < oldest ? "changes up to revision " + oldest + " were pruned (the log keeps "
+                        + config.feedRetention().toDays() + " days)" : "it is newer than this catalog's revision " + current;
+                String message = "Revision " + since + " cannot be continued: " + why
+                        + ". Reload GET /api/v1/feed/snapshot and continue from its revision";
+                throw new ProblemException(ProblemType.GONE, message,
+                        List.of(new Problem.FieldError("since", "reloadSnapshot", message)),
+                        Map.of("Link", "</api/v1/feed/snapshot>; rel=\"alternate\""));
             }
             return current;
-        })).chain(() -> poll(since, System.nanoTime() + wait * 1_000_000_000L));
+        })).replaceWithVoid();
     }
 
     /** Re-checks the log every poll interval until something arrives or the wait is over; holds no thread meanwhile. */
@@ -106,7 +119,8 @@ public class FeedResource {
         return changeLog.after(since, MAX_CHANGES).chain(list -> {
             if (!list.isEmpty()) {
                 long last = list.get(list.size() - 1).seq();
-                return Uni.createFrom().item(new Changes(last, list.size() == MAX_CHANGES, list));
+                // Checked again after the read: had pruning removed changes after since before it, this says so.
+                return requireContinuable(since).replaceWith(new Changes(last, list.size() == MAX_CHANGES, list));
             }
             if (System.nanoTime() >= deadline) {
                 return changeLog.revision(pool).map(rev -> new Changes(Math.max(rev, since), false, List.of()));

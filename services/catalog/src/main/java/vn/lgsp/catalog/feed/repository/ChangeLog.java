@@ -48,6 +48,12 @@ public class ChangeLog {
                 .replaceWithVoid();
     }
 
+    /** Deletes changes made before {@code cutoff}, always keeping the newest (it carries the revision). */
+    public Uni<Integer> pruneBefore(java.time.Instant cutoff) {
+        return pool.preparedQuery("DELETE FROM change_log WHERE changed_at < $1 AND seq < (SELECT max(seq) FROM change_log)")
+                .execute(Tuple.of(Sql.utc(cutoff))).map(rs -> rs.rowCount());
+    }
+
     /** The latest sequence number, 0 when nothing ever changed. */
     public Uni<Long> revision(SqlClient client) {
         return client.query("SELECT coalesce(max(seq), 0) AS rev FROM change_log").execute()

@@ -21,15 +21,16 @@ public class NotificationRepository {
     @Inject
     Pool pool;
 
-    public Uni<Void> insert(SqlClient client, Notification n) {
+    /** Stores a notification and answers its id. */
+    public Uni<Long> insert(SqlClient client, Notification n) {
         return client.preparedQuery("""
                 INSERT INTO notification (subscription_id, consumer_system, consumer_agency, service_code, version, event,
                   from_status, to_status, sunset_at, retire_at, comment, created_at)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)""")
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id""")
                 .execute(Tuple.from(new Object[] { n.subscriptionId(), n.consumerSystem(), n.consumerAgency(),
                         n.serviceCode(), n.version(), n.event(), n.fromStatus(), n.toStatus(), Sql.utc(n.sunsetAt()),
                         Sql.utc(n.retireAt()), n.comment(), Sql.utc(n.createdAt()) }))
-                .replaceWithVoid();
+                .map(rs -> rs.iterator().next().getLong("id"));
     }
 
     public Uni<Page<Notification>> list(String consumerSystem, String visibleToAgency, int page, int size) {

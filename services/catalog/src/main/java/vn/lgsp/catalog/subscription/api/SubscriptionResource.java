@@ -32,6 +32,7 @@ import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.subscription.service.SubscriptionService;
 import vn.lgsp.catalog.subscription.service.SubscriptionService.Action;
 import vn.lgsp.catalog.support.Actor;
+import vn.lgsp.catalog.webhook.service.WebhookSecretService;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
 import vn.lgsp.common.problem.ProblemException;
@@ -55,6 +56,12 @@ public class SubscriptionResource {
     @Inject
     Caller caller;
 
+    @Inject
+    WebhookSecretService webhookSecrets;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
@@ -66,8 +73,7 @@ public class SubscriptionResource {
              "purpose":"Xác minh nhân thân khi tiếp nhận hồ sơ","expectedFrequency":"khoảng 2000 lượt/ngày",
              "periodStart":"2026-01-01","periodEnd":"2026-12-31","webhookUrl":"https://motcua.angiang.gov.vn/hooks/lgsp"}""")))
     public Uni<Response> create(@Valid @NotNull SubscriptionRequest body) {
-        return service.create(Actor.of(caller), body)
-                .map(s -> Response.created(URI.create("/api/v1/subscriptions/" + s.id())).entity(s).build());
+        return service.create(Actor.of(caller), body).map(this::created);
     }
 
     @GET
@@ -163,7 +169,33 @@ public class SubscriptionResource {
             description = "Creates a pending subscription to toVersion for the provider to approve; the old one stays until ended.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "to v2", value = "{\"toVersion\":\"v2\"}")))
     public Uni<Response> carryOver(@PathParam("id") UUID id, @Valid @NotNull CarryOver body) {
-        return service.carryOver(Actor.of(caller), id, body.toVersion())
-                .map(s -> Response.created(URI.create("/api/v1/subscriptions/" + s.id())).entity(s).build());
+        return service.carryOver(Actor.of(caller), id, body.toVersion()).map(this::created);
+    }
+
+    @POST
+    @Path("/{id}/webhook-secret")
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Issue a new webhook signing secret (consumer side); shown once",
+            description = "Operator or the consumer agency's admin, for a subscription with a webhookUrl (else 409). The previous "
+                    + "secret stops working at once: every delivery from now on, retries included, is signed with the new one.")
+    public Uni<Response> rotateWebhookSecret(@PathParam("id") UUID id) {
+        return webhookSecrets.rotate(Actor.of(caller), id).map(secret -> Response.ok(secret)
+                .header("Cache-Control", "no-store").build());
+    }
+
+    /**
+     * A new subscription with a webhook answers its signing secret this once (never stored, never shown again;
+     * rotate to get a new one). The audit record holds the subscription without it.
+     */
+    private Response created(Subscription s) {
+        Response.ResponseBuilder r = Response.created(URI.create("/api/v1/subscriptions/" + s.id()));
+        if (s.webhookUrl() == null) {
+            return r.entity(s).build();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(s);
+        WebhookSecretService.Secret secret = webhookSecrets.initial(s.id());
+        body.put("webhookKeyId", secret.keyId());
+        body.put("webhookSecret", secret.webhookSecret());
+        return r.entity(body).header("Cache-Control", "no-store").build();
     }
 }

@@ -1,6 +1,8 @@
 package vn.lgsp.catalog.version.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -8,6 +10,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,9 +33,11 @@ import vn.lgsp.catalog.version.domain.RetirementNotice;
 import vn.lgsp.catalog.version.domain.ServiceVersion;
 import vn.lgsp.catalog.version.domain.TransitionRequest;
 import vn.lgsp.catalog.version.domain.VersionRequest;
+import vn.lgsp.catalog.version.domain.VersionUpdate;
 import vn.lgsp.catalog.version.repository.VersionRepository.HistoryEntry;
 import vn.lgsp.catalog.version.service.VersionService;
 import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
 
@@ -44,6 +52,9 @@ public class VersionResource {
 
     @Inject
     Caller caller;
+
+    @Inject
+    ObjectMapper mapper;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,7 +72,8 @@ public class VersionResource {
              "openapi":{"openapi":"3.0.3","info":{"title":"Dân cư","version":"1.0.0"},"paths":{"/citizens/{id}":{"get":{"responses":{"200":{"description":"OK"}}}}}}}""")))
     public Uni<Response> create(@PathParam("code") String code, @Valid @NotNull VersionRequest body) {
         return service.create(Actor.of(caller), code, body).map(v -> Response
-                .created(URI.create("/api/v1/services/" + code + "/versions/" + v.version())).entity(v.withoutDocument()).build());
+                .created(URI.create("/api/v1/services/" + code + "/versions/" + v.version())).tag(tag(v))
+                .entity(v.withoutDocument()).build());
     }
 
     @GET
@@ -74,9 +86,50 @@ public class VersionResource {
     @GET
     @Path("/{version}")
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN, Roles.SERVICE, Roles.SYSTEM })
-    @Operation(summary = "One version, with its OpenAPI document")
-    public Uni<ServiceVersion> get(@PathParam("code") String code, @PathParam("version") String version) {
-        return service.get(code, version);
+    @Operation(summary = "One version, with its OpenAPI document", description = "Answers an ETag to send back as If-Match when editing it.")
+    public Uni<Response> get(@PathParam("code") String code, @PathParam("version") String version) {
+        return service.get(code, version).map(v -> Response.ok(v).tag(tag(v)).build());
+    }
+
+    static final String EDIT_RULES = "Needs If-Match (428 without it, 412 when stale). Draft and testing versions take any change "
+            + "(an OpenAPI document is validated again). Published and deprecated versions take only upstreams (with a reason, "
+            + "audited), timeoutMs, maxRequestBytes and rateLimit; other fields answer 409 rule notEditableWhenPublished. "
+            + "Retired versions take nothing. The new route reaches routing through the change feed. rateLimit is the default "
+            + "for subscriptions approved later; existing subscriptions keep their own limits.";
+
+    @PUT
+    @Path("/{version}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Replace a version's configuration (omitted settings take their defaults)", description = EDIT_RULES)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "new production host",
+            value = """
+                    {"upstreams":{"test":"http://dancu-test.angiang.gov.vn/api","production":"https://dancu2.angiang.gov.vn/api"},
+                     "timeoutMs":15000,"requestFormat":"json","responseFormat":"json","convert":false,"maxRequestBytes":1048576,
+                     "rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},"reason":"Chuyển máy chủ"}""")))
+    public Uni<Response> replace(@PathParam("code") String code, @PathParam("version") String version,
+            @HeaderParam("If-Match") String ifMatch, @Valid @NotNull VersionUpdate body) {
+        return service.update(Actor.of(caller), code, version, ifMatch, current -> body)
+                .map(v -> Response.ok(v.withoutDocument()).tag(tag(v)).build());
+    }
+
+    @PATCH
+    @Path("/{version}")
+    @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Change some settings of a version (JSON merge patch, RFC 7386)",
+            description = EDIT_RULES + " openapi and upstreamAuth are replaced whole, not merged; null removes an optional setting.")
+    @RequestBody(content = @Content(mediaType = "application/merge-patch+json", examples = {
+            @ExampleObject(name = "longer timeout", value = "{\"timeoutMs\":20000}"),
+            @ExampleObject(name = "move upstream", value = "{\"upstreams\":{\"production\":\"https://dancu2.angiang.gov.vn/api\"},\"reason\":\"Chuyển máy chủ\"}") }))
+    public Uni<Response> patch(@PathParam("code") String code, @PathParam("version") String version,
+            @HeaderParam("If-Match") String ifMatch, JsonNode body) {
+        return service.update(Actor.of(caller), code, version, ifMatch, current -> service.merge(current, body))
+                .map(v -> Response.ok(v.withoutDocument()).tag(tag(v)).build());
+    }
+
+    private static EntityTag tag(ServiceVersion v) {
+        return new EntityTag(String.valueOf(v.rowVersion()));
     }
 
     @GET
@@ -90,6 +143,47 @@ public class VersionResource {
             }
             return v.openapi();
         });
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @PUT
+    @Path("/{version}/openapi")
+    @Consumes({ MediaType.APPLICATION_JSON, "application/vnd.oai.openapi+json", "application/yaml", "application/x-yaml",
+            "text/yaml", "application/vnd.oai.openapi" })
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Upload (replace) the version's OpenAPI document, as JSON or YAML",
+            description = "Draft and testing versions only (409 notEditableWhenPublished otherwise); needs If-Match. The document "
+                    + "must be OpenAPI 3.0.x or 3.1.x with info.title, info.version and paths, and every $ref must resolve inside "
+                    + "it; each error's field is the JSON pointer of the problem in the uploaded document, e.g. /info/title.")
+    @RequestBody(content = @Content(mediaType = "application/yaml", examples = @ExampleObject(name = "yaml", value = """
+            openapi: 3.0.3
+            info: {title: Dân cư, version: 1.0.0}
+            paths:
+              /citizens/{id}:
+                get:
+                  responses: {'200': {description: OK}}""")))
+    public Uni<Response> upload(@PathParam("code") String code, @PathParam("version") String version,
+            @HeaderParam("If-Match") String ifMatch, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        JsonNode doc = readDocument(contentType, body);
+        return service.uploadDocument(Actor.of(caller), code, version, ifMatch, doc)
+                .map(v -> Response.ok(v.withoutDocument()).tag(tag(v)).build());
+    }
+
+    private JsonNode readDocument(String contentType, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "The body must be an OpenAPI document");
+        }
+        boolean yaml = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml")
+                || "application/vnd.oai.openapi".equalsIgnoreCase(contentType == null ? "" : contentType.split(";")[0].trim());
+        try {
+            return (yaml ? YAML : mapper).readTree(body);
+        } catch (java.io.IOException e) {
+            // Only the location: the parser's own message may echo the document.
+            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "The body is not well-formed " + (yaml ? "YAML" : "JSON") + where);
+        }
     }
 
     @POST

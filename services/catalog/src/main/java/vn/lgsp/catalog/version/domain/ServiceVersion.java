@@ -1,10 +1,11 @@
 package vn.lgsp.catalog.version.domain;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
-/** One major version of a data service as stored and shown. */
+/** One major version of a data service as stored and shown. {@code rowVersion} is the ETag. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceVersion(
         String serviceCode,
@@ -26,15 +27,20 @@ public record ServiceVersion(
         Instant sunsetAt,
         Instant retirementNoticeAt,
         Instant retireAt,
-        Instant retiredAt) {
+        Instant retiredAt,
+        @JsonIgnore int rowVersion) {
 
     public int major() {
         return Integer.parseInt(version.substring(1));
     }
 
+    public String etag() {
+        return vn.lgsp.common.web.Etags.of(rowVersion);
+    }
+
     public ServiceVersion withoutDocument() {
         return new ServiceVersion(serviceCode, version, status, upstreams, upstreamAuth, timeoutMs, requestFormat,
                 responseFormat, convert, maxRequestBytes, rateLimit, null, createdAt, updatedAt, publishedAt, deprecatedAt,
-                sunsetAt, retirementNoticeAt, retireAt, retiredAt);
+                sunsetAt, retirementNoticeAt, retireAt, retiredAt, rowVersion);
     }
 }

@@ -1,5 +1,6 @@
 package vn.lgsp.catalog.version.repository;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -64,13 +65,31 @@ public class VersionRepository {
     /** Stores the lifecycle part of a version (status and its dates). */
     public Uni<Void> saveLifecycle(SqlClient client, ServiceVersion v) {
         return client.preparedQuery("""
-                UPDATE service_version SET status=$3, updated_at=$4, published_at=$5, deprecated_at=$6, sunset_at=$7,
+                UPDATE service_version SET row_version = row_version + 1, status=$3, updated_at=$4, published_at=$5, deprecated_at=$6, sunset_at=$7,
                   retirement_notice_at=$8, retire_at=$9, retired_at=$10
                 WHERE service_code=$1 AND version=$2""")
                 .execute(Tuple.from(new Object[] { v.serviceCode(), v.version(), v.status().wire(), Sql.utc(v.updatedAt()),
                         Sql.utc(v.publishedAt()), Sql.utc(v.deprecatedAt()), Sql.utc(v.sunsetAt()),
                         Sql.utc(v.retirementNoticeAt()), Sql.utc(v.retireAt()), Sql.utc(v.retiredAt()) }))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Stores an edited configuration if the row is still at {@code expectedRowVersion}; false when it moved on
+     * (the caller holds the row lock, so this is a second guard, not the only one).
+     */
+    public Uni<Boolean> saveConfig(SqlClient client, ServiceVersion v, int expectedRowVersion) {
+        return client.preparedQuery("""
+                UPDATE service_version SET row_version = row_version + 1, upstream_test=$3, upstream_production=$4,
+                  upstream_auth=$5, timeout_ms=$6, request_format=$7, response_format=$8, convert_format=$9,
+                  max_request_bytes=$10, requests_per_second=$11, burst=$12, daily_quota=$13, openapi=$14, updated_at=$15
+                WHERE service_code=$1 AND version=$2 AND row_version=$16""")
+                .execute(Tuple.from(new Object[] { v.serviceCode(), v.version(), v.upstreams().test(),
+                        v.upstreams().production(), Sql.jsonb(mapper, v.upstreamAuth()), v.timeoutMs(),
+                        v.requestFormat().wire(), v.responseFormat().wire(), v.convert(), v.maxRequestBytes(),
+                        v.rateLimit().requestsPerSecond(), v.rateLimit().burst(), v.rateLimit().dailyQuota(),
+                        Sql.jsonb(mapper, v.openapi()), Sql.utc(v.updatedAt()), expectedRowVersion }))
+                .map(rs -> rs.rowCount() == 1);
     }
 
     /** When the earliest newer major version still published was published; null if there is none. */
@@ -83,9 +102,10 @@ public class VersionRepository {
     public Uni<Void> addHistory(SqlClient client, HistoryEntry h) {
         return client.preparedQuery("""
                 INSERT INTO version_history (service_code, version, action, from_status, to_status, actor, occurred_at,
-                  comment, sunset_at, retire_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)""")
+                  comment, sunset_at, retire_at, changed_fields) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)""")
                 .execute(Tuple.from(new Object[] { h.serviceCode(), h.version(), h.action(), h.from(), h.to(), h.actor(),
-                        Sql.utc(h.at()), h.comment(), Sql.utc(h.sunsetAt()), Sql.utc(h.retireAt()) }))
+                        Sql.utc(h.at()), h.comment(), Sql.utc(h.sunsetAt()), Sql.utc(h.retireAt()),
+                        Sql.jsonb(mapper, h.changedFields()) }))
                 .replaceWithVoid();
     }
 
@@ -97,7 +117,7 @@ public class VersionRepository {
                         out.add(new HistoryEntry(r.getString("service_code"), r.getString("version"), r.getString("action"),
                                 r.getString("from_status"), r.getString("to_status"), r.getString("actor"),
                                 Sql.instant(r, "occurred_at"), r.getString("comment"), Sql.instant(r, "sunset_at"),
-                                Sql.instant(r, "retire_at")));
+                                Sql.instant(r, "retire_at"), Sql.strings(r.getValue("changed_fields"))));
                     }
                     return out;
                 });
@@ -133,11 +153,12 @@ public class VersionRepository {
                 Sql.read(mapper, r.getValue("openapi"), JsonNode.class), Sql.instant(r, "created_at"),
                 Sql.instant(r, "updated_at"), Sql.instant(r, "published_at"), Sql.instant(r, "deprecated_at"),
                 Sql.instant(r, "sunset_at"), Sql.instant(r, "retirement_notice_at"), Sql.instant(r, "retire_at"),
-                Sql.instant(r, "retired_at"));
+                Sql.instant(r, "retired_at"), r.getInteger("row_version"));
     }
 
-    /** One lifecycle step of a version: a transition or a retirement notice. */
+    /** One step of a version: a transition, a retirement notice, or an edit ({@code changedFields} says what). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record HistoryEntry(String serviceCode, String version, String action, String from, String to, String actor,
-            Instant at, String comment, Instant sunsetAt, Instant retireAt) {
+            Instant at, String comment, Instant sunsetAt, Instant retireAt, List<String> changedFields) {
     }
 }

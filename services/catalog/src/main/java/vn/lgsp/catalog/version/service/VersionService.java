@@ -8,14 +8,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import vn.lgsp.catalog.dataservice.service.DataServiceService.PatchUnreadable;
 import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
 import vn.lgsp.catalog.feed.repository.ChangeLog;
 import vn.lgsp.catalog.notification.repository.NotificationRepository;
 import vn.lgsp.catalog.notification.repository.NotificationRepository.Notification;
-import vn.lgsp.catalog.notification.repository.WebhookSender;
+import vn.lgsp.catalog.support.CatalogConfig;
+import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
+import vn.lgsp.catalog.webhook.service.WebhookDispatcher;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
 import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
@@ -31,15 +47,18 @@ import vn.lgsp.catalog.version.domain.UpstreamAuth;
 import vn.lgsp.catalog.version.domain.Upstreams;
 import vn.lgsp.catalog.version.domain.VersionRequest;
 import vn.lgsp.catalog.version.domain.VersionStatus;
+import vn.lgsp.catalog.version.domain.VersionUpdate;
 import vn.lgsp.catalog.version.repository.VersionRepository;
 import vn.lgsp.catalog.version.repository.VersionRepository.HistoryEntry;
 import vn.lgsp.common.audit.AdminAudit;
+import vn.lgsp.common.web.Etags;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 
 /**
  * Versions and their lifecycle. Each change runs in one transaction with its history row, the subscribers'
- * notifications and the change-feed entry; webhooks and the audit record follow the commit.
+ * notifications, their webhook deliveries and the change-feed entry; sending webhooks and the audit record
+ * follow the commit.
  */
 @ApplicationScoped
 public class VersionService {
@@ -63,13 +82,25 @@ public class VersionService {
     ChangeLog changeLog;
 
     @Inject
-    WebhookSender webhooks;
+    DeliveryRepository deliveries;
+
+    @Inject
+    WebhookDispatcher dispatcher;
+
+    @Inject
+    CatalogConfig config;
 
     @Inject
     AdminAudit audit;
 
     @Inject
     Clock clock;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Validator validator;
 
     @WithSpan("catalog.version.create")
     public Uni<ServiceVersion> create(Actor actor, String code, VersionRequest r) {
@@ -84,7 +115,7 @@ public class VersionService {
                 Boolean.TRUE.equals(r.convert()),
                 r.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : r.maxRequestBytes(),
                 r.rateLimit() == null ? RateLimit.DEFAULT : r.rateLimit().withDefaults(),
-                r.openapi() == null || r.openapi().isNull() ? null : r.openapi(), now, now, null, null, null, null, null, null);
+                r.openapi() == null || r.openapi().isNull() ? null : r.openapi(), now, now, null, null, null, null, null, null, 1);
         Holder<DataService> owner = new Holder<>();
         return pool.withTransaction(conn -> ownedService(conn, actor, code, "add versions to this service").chain(svc -> {
             owner.value = svc;
@@ -187,10 +218,214 @@ public class VersionService {
                     ServiceVersion next = new ServiceVersion(v.serviceCode(), v.version(), v.status(), v.upstreams(),
                             v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(), v.convert(),
                             v.maxRequestBytes(), v.rateLimit(), v.openapi(), v.createdAt(), now, v.publishedAt(),
-                            v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt());
+                            v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt(), v.rowVersion() + 1);
                     return apply(conn, actor, out, next, "retirement-notice", notice.comment(), "version.retirement-notice", now);
                 }))
                 .invoke(saved -> after(actor, out, saved, "version.retirement-notice"));
+    }
+
+    /**
+     * Edits a version's configuration (PUT: the whole editable part; PATCH: a merge patch over it). Drafts and
+     * versions in testing take any change; published and deprecated ones only the operationally safe fields
+     * ({@link #EDITABLE_WHEN_LIVE}), and a new upstream URL needs a reason; retired ones nothing. The edit is one
+     * transaction with its history entry and the route's change-feed entry, then audited with before/after.
+     */
+    @WithSpan("catalog.version.update")
+    public Uni<ServiceVersion> update(Actor actor, String code, String version, String ifMatch,
+            Function<ServiceVersion, VersionUpdate> change) {
+        Instant now = clock.instant();
+        Outcome out = new Outcome();
+        Holder<VersionUpdate> requested = new Holder<>();
+        Holder<List<String>> changed = new Holder<>();
+        return pool.withTransaction(conn -> ownedService(conn, actor, "change versions of this service", code, out)
+                .chain(() -> lockedVersion(conn, code, version))
+                .chain(v -> {
+                    Etags.require(ifMatch, v.rowVersion());
+                    out.before = v;
+                    VersionUpdate u = change.apply(v);
+                    requested.value = u;
+                    validateBean(u);
+                    VersionValidator.validate(u.asRequest(version));
+                    ServiceVersion next = edited(v, u, now);
+                    List<String> fields = changedFields(v, next);
+                    changed.value = fields;
+                    if (fields.isEmpty()) {
+                        return Uni.createFrom().item(v);
+                    }
+                    requireEditable(v, next, fields, u.reason());
+                    return versions.saveConfig(conn, next, v.rowVersion()).chain(saved -> {
+                        if (!saved) {
+                            throw new ProblemException(ProblemType.PRECONDITION_FAILED,
+                                    "The version changed while you were editing it; read it again and retry");
+                        }
+                        return versions.addHistory(conn, new HistoryEntry(code, version, "edit", v.status().wire(),
+                                v.status().wire(), actor.name(), now, u.reason(), null, null, fields));
+                    }).chain(() -> changeLog.route(conn, versions.route(next, out.service.providerSystemCode(),
+                            out.service.ownerAgencyCode()))).replaceWith(next);
+                }))
+                .invoke(saved -> {
+                    if (!changed.value.isEmpty()) {
+                        ObjectNode after = mapper.valueToTree(saved.withoutDocument());
+                        after.set("changedFields", mapper.valueToTree(changed.value));
+                        if (requested.value.reason() != null) {
+                            after.put("reason", requested.value.reason());
+                        }
+                        audit.record(actor.name(), "version.update", "service-version", code + ":" + version,
+                                out.service.ownerAgencyCode(), out.before.withoutDocument(), after);
+                    }
+                });
+    }
+
+    /**
+     * Replaces the version's OpenAPI document with an uploaded one (JSON or YAML already read into a tree); the
+     * same editing rules as {@link #update} apply. Errors name pointers within the uploaded document.
+     */
+    @WithSpan("catalog.version.upload-document")
+    public Uni<ServiceVersion> uploadDocument(Actor actor, String code, String version, String ifMatch, JsonNode doc) {
+        FieldErrors errors = new FieldErrors();
+        OpenApiDocuments.validate(errors, doc, "");
+        errors.throwIfAny();
+        return update(actor, code, version, ifMatch, current -> VersionUpdate.of(current).withOpenapi(doc));
+    }
+
+    /** What a published or deprecated version may still change: nothing a subscriber's integration depends on. */
+    public static final List<String> EDITABLE_WHEN_LIVE = List.of("upstreams.test", "upstreams.production", "timeoutMs",
+            "maxRequestBytes", "rateLimit");
+
+    private static void requireEditable(ServiceVersion v, ServiceVersion next, List<String> fields, String reason) {
+        FieldErrors errors = new FieldErrors();
+        switch (v.status()) {
+            case RETIRED -> fields.forEach(f -> errors.add(f, "notEditableWhenRetired", "a retired version cannot change"));
+            case PUBLISHED, DEPRECATED -> {
+                for (String f : fields) {
+                    if (!EDITABLE_WHEN_LIVE.contains(f)) {
+                        errors.add(f, "notEditableWhenPublished", "cannot change once the version is " + v.status().wire()
+                                + "; publish a new major version instead (editable now: " + EDITABLE_WHEN_LIVE + ")");
+                    }
+                }
+                if ((fields.contains("upstreams.test") || fields.contains("upstreams.production"))
+                        && (reason == null || reason.isBlank())) {
+                    errors.add("reason", "requiredForUpstreamChange",
+                            "say why the upstream URL of a " + v.status().wire() + " version changes; it is audited");
+                }
+                if (next.upstreams().production() == null) {
+                    errors.add("upstreams.production", "required", "a " + v.status().wire() + " version needs a production upstream");
+                }
+            }
+            case TESTING -> {
+                if (next.upstreams().test() == null) {
+                    errors.add("upstreams.test", "required", "a version in testing needs a test upstream");
+                }
+            }
+            case DRAFT -> {
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw errors.toProblem(ProblemType.CONFLICT);
+        }
+    }
+
+    private static ServiceVersion edited(ServiceVersion v, VersionUpdate u, Instant now) {
+        return new ServiceVersion(v.serviceCode(), v.version(), v.status(),
+                u.upstreams() == null ? new Upstreams(null, null) : u.upstreams(),
+                u.upstreamAuth() == null ? UpstreamAuth.NONE : u.upstreamAuth(),
+                u.timeoutMs() == null ? VersionRequest.DEFAULT_TIMEOUT_MS : u.timeoutMs(),
+                u.requestFormat() == null ? BodyFormat.JSON : u.requestFormat(),
+                u.responseFormat() == null ? BodyFormat.JSON : u.responseFormat(), Boolean.TRUE.equals(u.convert()),
+                u.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : u.maxRequestBytes(),
+                u.rateLimit() == null ? RateLimit.DEFAULT : u.rateLimit().withDefaults(),
+                u.openapi() == null || u.openapi().isNull() ? null : u.openapi(), v.createdAt(), now, v.publishedAt(),
+                v.deprecatedAt(), v.sunsetAt(), v.retirementNoticeAt(), v.retireAt(), v.retiredAt(), v.rowVersion() + 1);
+    }
+
+    static List<String> changedFields(ServiceVersion a, ServiceVersion b) {
+        List<String> out = new ArrayList<>();
+        if (!Objects.equals(a.upstreams().test(), b.upstreams().test())) {
+            out.add("upstreams.test");
+        }
+        if (!Objects.equals(a.upstreams().production(), b.upstreams().production())) {
+            out.add("upstreams.production");
+        }
+        if (!Objects.equals(a.upstreamAuth(), b.upstreamAuth())) {
+            out.add("upstreamAuth");
+        }
+        if (a.timeoutMs() != b.timeoutMs()) {
+            out.add("timeoutMs");
+        }
+        if (a.requestFormat() != b.requestFormat()) {
+            out.add("requestFormat");
+        }
+        if (a.responseFormat() != b.responseFormat()) {
+            out.add("responseFormat");
+        }
+        if (a.convert() != b.convert()) {
+            out.add("convert");
+        }
+        if (a.maxRequestBytes() != b.maxRequestBytes()) {
+            out.add("maxRequestBytes");
+        }
+        if (!Objects.equals(a.rateLimit(), b.rateLimit())) {
+            out.add("rateLimit");
+        }
+        if (!Objects.equals(a.openapi(), b.openapi())) {
+            out.add("openapi");
+        }
+        return out;
+    }
+
+    /**
+     * RFC 7386 merge patch over the editable configuration. {@code openapi} and {@code upstreamAuth} are replaced
+     * whole, not merged: a re-uploaded document is a new document, and an authentication of another type must
+     * not inherit the old one's secret names.
+     */
+    public VersionUpdate merge(ServiceVersion current, JsonNode patch) {
+        if (patch == null || !patch.isObject()) {
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "A merge patch must be a JSON object");
+        }
+        ObjectNode base = mapper.valueToTree(VersionUpdate.of(current));
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                base.remove(e.getKey());
+            } else if (!"openapi".equals(e.getKey()) && !"upstreamAuth".equals(e.getKey()) && value.isObject()
+                    && base.get(e.getKey()) instanceof ObjectNode existing) {
+                mergeInto(existing, (ObjectNode) value);
+            } else {
+                base.set(e.getKey(), value);
+            }
+        }
+        try {
+            return mapper.treeToValue(base, VersionUpdate.class);
+        } catch (JsonProcessingException e) {
+            throw new PatchUnreadable(e);
+        }
+    }
+
+    private static void mergeInto(ObjectNode target, ObjectNode patch) {
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode existing) {
+                mergeInto(existing, (ObjectNode) e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void validateBean(VersionUpdate u) {
+        // Wrapped so field paths read "rateLimit.burst", the same as for a request body.
+        Set<ConstraintViolation<Body>> violations = validator.validate(new Body(u));
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+    }
+
+    record Body(@Valid VersionUpdate body) {
     }
 
     private static ServiceVersion moved(ServiceVersion v, VersionStatus to, TransitionRequest t, Instant now) {
@@ -202,7 +437,8 @@ public class VersionService {
         Instant retiredAt = to == VersionStatus.RETIRED ? now : v.retiredAt();
         return new ServiceVersion(v.serviceCode(), v.version(), to, v.upstreams(), v.upstreamAuth(), v.timeoutMs(),
                 v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.rateLimit(), v.openapi(),
-                v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt);
+                v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
+                v.rowVersion() + 1);
     }
 
     /** Save, record history, notify subscribers, end subscriptions of a retired version, append to the feed. */
@@ -212,7 +448,7 @@ public class VersionService {
         return versions.saveLifecycle(conn, next)
                 .chain(() -> versions.addHistory(conn, new HistoryEntry(next.serviceCode(), next.version(), action,
                         before.status().wire(), next.status().wire(), actor.name(), now, comment, next.sunsetAt(),
-                        next.retireAt())))
+                        next.retireAt(), null)))
                 .chain(() -> subscriptions.openFor(conn, next.serviceCode(), next.version()))
                 .chain(subs -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
@@ -220,10 +456,12 @@ public class VersionService {
                         Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(),
                                 s.serviceCode(), s.version(), event, before.status().wire(), next.status().wire(),
                                 next.sunsetAt(), next.retireAt(), comment, now);
-                        if (s.webhookUrl() != null) {
-                            out.webhooks.add(new Webhook(s.webhookUrl(), n));
-                        }
-                        chain = chain.chain(() -> notifications.insert(conn, n));
+                        // The delivery row commits with the notification; sending happens after the commit.
+                        chain = chain.chain(() -> notifications.insert(conn, n)).chain(id -> s.webhookUrl() == null
+                                ? Uni.createFrom().voidItem()
+                                : deliveries.insert(conn, id, s.id(), s.consumerSystem(), s.consumerAgency(), s.webhookUrl(),
+                                        event, withId(n, id), config.webhookMaxAttempts(), now, null, null)
+                                        .invoke(() -> out.webhooks = true).replaceWithVoid());
                         if (next.status() == VersionStatus.RETIRED) {
                             // A retired version serves nobody: its subscriptions end with it, and routing is told.
                             Subscription ended = s.withState(SubscriptionStatus.ENDED, s.requestsPerSecond(), s.burst(),
@@ -242,7 +480,9 @@ public class VersionService {
     private void after(Actor actor, Outcome out, ServiceVersion saved, String action) {
         audit.record(actor.name(), action, "service-version", saved.serviceCode() + ":" + saved.version(),
                 out.service.ownerAgencyCode(), out.before.withoutDocument(), saved.withoutDocument());
-        out.webhooks.forEach(w -> webhooks.send(w.url(), w.notification()));
+        if (out.webhooks) {
+            dispatcher.kick();
+        }
     }
 
     private Uni<DataService> ownedService(SqlConnection conn, Actor actor, String code, String what) {
@@ -277,9 +517,11 @@ public class VersionService {
     private static final class Outcome {
         DataService service;
         ServiceVersion before;
-        final List<Webhook> webhooks = new ArrayList<>();
+        boolean webhooks;
     }
 
-    private record Webhook(String url, Notification notification) {
+    private static Notification withId(Notification n, long id) {
+        return new Notification(id, n.subscriptionId(), n.consumerSystem(), n.consumerAgency(), n.serviceCode(), n.version(),
+                n.event(), n.fromStatus(), n.toStatus(), n.sunsetAt(), n.retireAt(), n.comment(), n.createdAt());
     }
 }

@@ -1,8 +1,6 @@
 package vn.lgsp.catalog.version.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
-import java.util.regex.Pattern;
 import vn.lgsp.catalog.support.FieldErrors;
 import vn.lgsp.catalog.version.domain.UpstreamAuth;
 import vn.lgsp.catalog.version.domain.Upstreams;
@@ -11,8 +9,6 @@ import vn.lgsp.catalog.version.domain.VersionRequest;
 /** Rules of a version's configuration that Bean Validation cannot express; checked when saved, not when a call fails. */
 final class VersionValidator {
 
-    private static final Pattern OPENAPI_VERSION = Pattern.compile("^3\\.[0-9]+\\.[0-9]+$");
-    private static final Pattern PATH_METHODS = Pattern.compile("^(get|put|post|delete|options|head|patch|trace|parameters|summary|description|servers|\\$ref|x-.*)$");
 
     private VersionValidator() {
     }
@@ -72,57 +68,7 @@ final class VersionValidator {
         }
     }
 
-    /** Structural checks of an OpenAPI 3.x document: enough to refuse a wrong file, cheap enough to run on upload. */
     static void openapi(FieldErrors errors, JsonNode doc) {
-        if (!doc.isObject()) {
-            errors.add("openapi", "openapiDocument", "must be an OpenAPI 3.x document (a JSON object)");
-            return;
-        }
-        if (doc.has("swagger")) {
-            errors.add("openapi.swagger", "openapi3", "Swagger 2.0 documents are not accepted; convert to OpenAPI 3.x");
-        }
-        JsonNode version = doc.get("openapi");
-        if (version == null || !version.isTextual() || !OPENAPI_VERSION.matcher(version.asText()).matches()) {
-            errors.add("openapi.openapi", "openapiVersion", "must be a string of the form 3.x.y, e.g. \"3.0.3\" or \"3.1.0\"");
-        }
-        JsonNode info = doc.get("info");
-        if (info == null || !info.isObject()) {
-            errors.add("openapi.info", "required", "must be an object with title and version");
-        } else {
-            if (!info.path("title").isTextual() || info.path("title").asText().isBlank()) {
-                errors.add("openapi.info.title", "required", "must be a non-empty string");
-            }
-            if (!info.path("version").isTextual() || info.path("version").asText().isBlank()) {
-                errors.add("openapi.info.version", "required", "must be a non-empty string");
-            }
-        }
-        JsonNode paths = doc.get("paths");
-        if (paths == null || !paths.isObject()) {
-            errors.add("openapi.paths", "required", "must be an object of path items");
-            return;
-        }
-        Iterator<String> names = paths.fieldNames();
-        while (names.hasNext()) {
-            String path = names.next();
-            if (path.startsWith("x-")) {
-                continue;
-            }
-            if (!path.startsWith("/")) {
-                errors.add("openapi.paths", "pathTemplate", "path '" + path + "' must start with '/'");
-                continue;
-            }
-            JsonNode item = paths.get(path);
-            if (!item.isObject()) {
-                errors.add("openapi.paths", "pathItem", "path '" + path + "' must map to an object");
-                continue;
-            }
-            Iterator<String> keys = item.fieldNames();
-            while (keys.hasNext()) {
-                String key = keys.next();
-                if (!PATH_METHODS.matcher(key).matches()) {
-                    errors.add("openapi.paths", "pathItem", "path '" + path + "' has unknown key '" + key + "'");
-                }
-            }
-        }
+        OpenApiDocuments.validate(errors, doc, "/openapi");
     }
 }

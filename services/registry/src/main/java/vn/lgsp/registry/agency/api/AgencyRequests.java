@@ -44,9 +44,14 @@ public final class AgencyRequests {
             @Size(max = 2000) String comment) {
     }
 
+    /**
+     * {@code systems} assigns each system of the agency still in use to one of the successors (system code → successor
+     * code); it may be left out only when the agency has no such systems.
+     */
     public record Split(
             // elements are checked in the service, so the error names successorCodes[i]
             @NotEmpty @Size(max = 50) List<String> successorCodes,
+            @Size(max = 500) java.util.Map<String, String> systems,
             Instant effectiveAt,
             @Size(max = 2000) String comment) {
     }

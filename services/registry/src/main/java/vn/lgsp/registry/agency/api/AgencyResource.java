@@ -141,7 +141,8 @@ public class AgencyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Merge an agency into another (operator)", description = "The agency becomes 'merged' with the target as its "
-            + "successor; its child agencies move under the target. Only an active agency can be merged.")
+            + "successor; its child agencies move under the target, and so do its information systems that are not retired "
+            + "(each move is in the system's history, cause agency.merge, and audited). Only an active agency can be merged.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "merge", value = """
             {"intoCode":"000.00.00.H63","comment":"Sáp nhập theo Quyết định 123/QĐ-UBND"}""")))
     public Uni<Response> merge(@PathParam("code") String code, @HeaderParam("If-Match") String ifMatch,
@@ -153,9 +154,13 @@ public class AgencyResource {
     @Path("/{code}/split")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Split an agency into successors (operator)", description = "Successors must be registered, active agencies.")
+    @Operation(summary = "Split an agency into successors (operator)", description = "Successors must be registered, active agencies. "
+            + "systems assigns every information system of the agency that is not retired to one of the successors (system code → "
+            + "successor code): 422 naming systems.<code> when it is not this agency's system or the target is not a successor, "
+            + "systems (rule allAssigned) when one is left out. Each move is in the system's history (cause agency.split) and audited.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "split", value = """
-            {"successorCodes":["000.00.00.H70","000.00.00.H71"],"comment":"Chia tách theo Nghị quyết"}""")))
+            {"successorCodes":["000.00.00.H70","000.00.00.H71"],"systems":{"HTTT-MOTCUA":"000.00.00.H70","HTTT-HOTICH":"000.00.00.H71"},
+             "comment":"Chia tách theo Nghị quyết"}""")))
     public Uni<Response> split(@PathParam("code") String code, @HeaderParam("If-Match") String ifMatch,
             @NotNull(message = "a JSON body is required") @Valid Split body) {
         return service.split(Actor.of(caller), code, ifMatch, body).map(AgencyResource::ok);

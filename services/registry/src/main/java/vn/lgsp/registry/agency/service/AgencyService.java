@@ -10,12 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
+import vn.lgsp.common.problem.Problem.FieldError;
 import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.registry.agency.api.AgencyRequests.CreateAgency;
 import vn.lgsp.registry.agency.api.AgencyRequests.Dissolve;
 import vn.lgsp.registry.agency.api.AgencyRequests.Merge;
@@ -29,6 +32,9 @@ import vn.lgsp.registry.support.Access;
 import vn.lgsp.registry.support.Actor;
 import vn.lgsp.common.web.Etags;
 import vn.lgsp.registry.support.Problems;
+import vn.lgsp.registry.system.domain.InformationSystem;
+import vn.lgsp.registry.system.domain.SystemEvent;
+import vn.lgsp.registry.system.repository.SystemRepository;
 
 /**
  * Agencies and their life: registration, corrections, and the changes the regulations name (rename with
@@ -48,6 +54,9 @@ public class AgencyService {
 
     @Inject
     AdminAudit audit;
+
+    @Inject
+    SystemRepository systems;
 
     @WithSpan("registry.agency.create")
     public Uni<Agency> create(Actor actor, CreateAgency req) {
@@ -132,6 +141,7 @@ public class AgencyService {
     @WithSpan("registry.agency.merge")
     public Uni<Agency> merge(Actor actor, String code, String ifMatch, Merge req) {
         actor.requireOperator("merge agencies");
+        List<MovedSystem> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
         return change(actor, code, "agency.merge", (conn, before) -> {
             Etags.check(ifMatch, before.version());
             if (!before.isActive()) {
@@ -139,7 +149,12 @@ public class AgencyService {
             }
             return successors(conn, List.of(req.intoCode()), before, "intoCode").flatMap(into -> {
                 String target = into.get(0);
-                return repository.setStatus(conn, before.id(), Agency.MERGED, into)
+                // its systems in use move to the agency that absorbed it (retired ones stay, as history)
+                return systems.lockActiveOfAgency(conn, before.code()).flatMap(list -> {
+                    Map<String, String> targets = new java.util.HashMap<>();
+                    list.forEach(sys -> targets.put(sys.code(), target));
+                    return moveSystems(conn, actor, list, targets, "agency.merge", req.comment(), moved);
+                }).flatMap(v -> repository.setStatus(conn, before.id(), Agency.MERGED, into))
                         // the merged agency's children now belong to the agency that absorbed it
                         .flatMap(v -> conn.preparedQuery("UPDATE agency SET parent_code = $2, version = version + 1, updated_at = now() WHERE parent_code = $1")
                                 .execute(Tuple.of(before.code(), target)))
@@ -150,7 +165,7 @@ public class AgencyService {
                                 req.comment(), before.name(), t.name(), before.code(), t.code(), null))
                         .replaceWith(before.code());
             });
-        });
+        }).invoke(a -> auditMoves(actor, moved, "agency.merge"));
     }
 
     @WithSpan("registry.agency.split")
@@ -158,17 +173,21 @@ public class AgencyService {
         actor.requireOperator("split agencies");
         vn.lgsp.registry.support.Validation.elements("successorCodes", req.successorCodes(), vn.lgsp.common.id.AgencyCode.REGEX,
                 vn.lgsp.common.id.AgencyCode.RULE_MESSAGE);
+        List<MovedSystem> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
         return change(actor, code, "agency.split", (conn, before) -> {
             Etags.check(ifMatch, before.version());
             if (!before.isActive()) {
                 throw ProblemException.illegalTransition(before.status(), Agency.SPLIT);
             }
             return successors(conn, req.successorCodes(), before, "successorCodes")
-                    .flatMap(succ -> repository.setStatus(conn, before.id(), Agency.SPLIT, succ)
+                    .flatMap(succ -> systems.lockActiveOfAgency(conn, before.code())
+                            .flatMap(list -> moveSystems(conn, actor, list,
+                                    assignments(list, req.systems(), req.successorCodes(), succ), "agency.split", req.comment(), moved))
+                            .flatMap(v -> repository.setStatus(conn, before.id(), Agency.SPLIT, succ))
                             .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.SPLIT, req.effectiveAt(),
                                     actor.name(), req.comment(), before.name(), null, before.code(), null, succ)))
                     .replaceWith(before.code());
-        });
+        }).invoke(a -> auditMoves(actor, moved, "agency.split"));
     }
 
     @WithSpan("registry.agency.dissolve")
@@ -184,6 +203,64 @@ public class AgencyService {
                             req.comment(), before.name(), null, before.code(), null, null))
                     .replaceWith(before.code());
         });
+    }
+
+    /** A system moved because its agency was merged or split: in its history at once, audited after the commit. */
+    record MovedSystem(String code, String from, String to) {
+    }
+
+    /** Moves each system to its new agency, one after the other (a transaction connection runs one query at a time). */
+    private Uni<Void> moveSystems(SqlConnection conn, Actor actor, List<InformationSystem> list, Map<String, String> targets,
+            String cause, String comment, List<MovedSystem> moved) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (InformationSystem s : list) {
+            String to = targets.get(s.code());
+            chain = chain.flatMap(v -> systems.moveTo(conn, s.id(), to))
+                    .flatMap(v -> systems.insertEvent(conn, s.id(), SystemEvent.MOVED, cause, actor.name(), comment, s.status(),
+                            s.status(), s.agencyCode(), to))
+                    .invoke(() -> moved.add(new MovedSystem(s.code(), s.agencyCode(), to)));
+        }
+        return chain;
+    }
+
+    private void auditMoves(Actor actor, List<MovedSystem> moved, String cause) {
+        for (MovedSystem m : moved) {
+            audit.record(actor.name(), "system.move", "information_system", m.code(), m.to(), Map.of("agencyCode", m.from()),
+                    Map.of("agencyCode", m.to(), "cause", cause));
+        }
+    }
+
+    /**
+     * A split agency's systems go where the operator says: every system still in use must be assigned to one of the
+     * successors; 422 naming {@code systems.<code>} (not this agency's, or not a successor) or {@code systems} (some left out).
+     */
+    private static Map<String, String> assignments(List<InformationSystem> list, Map<String, String> asked,
+            List<String> successorCodes, List<String> resolved) {
+        Map<String, String> given = asked == null ? Map.of() : asked;
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Set<String> ours = new java.util.TreeSet<>();
+        list.forEach(s -> ours.add(s.code()));
+        given.forEach((system, target) -> {
+            int i = successorCodes.indexOf(target);
+            if (!ours.contains(system)) {
+                errors.add(new FieldError("systems." + system, "ofAgency", "is not an active system of the agency being split"));
+            } else if (i < 0) {
+                errors.add(new FieldError("systems." + system, "successor", "must be one of successorCodes " + successorCodes));
+            } else {
+                out.put(system, resolved.get(i));
+            }
+        });
+        Set<String> missing = new java.util.TreeSet<>(ours);
+        missing.removeAll(given.keySet());
+        if (!missing.isEmpty()) {
+            errors.add(new FieldError("systems", "allAssigned", "assign every system of the agency to a successor; missing: " + missing));
+        }
+        if (!errors.isEmpty()) {
+            String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("");
+            throw new ProblemException(ProblemType.UNPROCESSABLE, detail, errors, Map.of());
+        }
+        return out;
     }
 
     /** A change step: given the locked agency, apply the change and answer its (possibly new) code. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -31,6 +32,7 @@ import vn.lgsp.common.paging.PageRequest;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.registry.connection.api.ConnectionRequests.ChangeContact;
 import vn.lgsp.registry.connection.api.ConnectionRequests.Submit;
 import vn.lgsp.registry.connection.api.ConnectionRequests.TransitionCommand;
 import vn.lgsp.registry.connection.domain.ConnectionRequest;
@@ -57,13 +59,17 @@ public class ConnectionRequestResource {
     @Operation(summary = "Submit a connection request", description = "By the admin of the system's agency (or an agency above it), or "
             + "an operator on its behalf. The system must have a contact person (422 rule contactRequired) and the technical "
             + "contact must be one of them; a system has one open request at a time (409). Systems on the mandatory-connection "
-            + "list take the shortened procedure (approve_for_testing straight from submitted).")
+            + "list take the shortened procedure (approve_for_testing straight from submitted). Each requestedServices entry "
+            + "must exist in catalog as a published or testing version (422 naming requestedServices[i], rules existsInCatalog, "
+            + "publishedOrTesting); if catalog cannot be asked the answer is 503 and nothing is written.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "request", value = """
             {"systemCode":"HTTT-MOTCUA","purpose":"Tra cứu thông tin công dân khi giải quyết TTHC",
              "dataScope":"Họ tên, ngày sinh, nơi thường trú","requestedServices":["dan-cu:v1"],
              "expectedFrequency":"khoảng 5.000 lượt/ngày","technicalContactId":"8c7e4a52-2a0e-4c55-9d55-0a4a7f1f0b11"}""")))
     @APIResponse(responseCode = "201", description = "Submitted")
-    @APIResponse(responseCode = "422", description = "The system has no contact person, or the technical contact is not one of its contacts")
+    @APIResponse(responseCode = "422", description = "The system has no contact person, the technical contact is not one of its contacts, "
+            + "or a requested service is unknown to catalog or not requestable")
+    @APIResponse(responseCode = "503", description = "catalog unreachable: nothing written")
     public Uni<Response> submit(@NotNull(message = "a JSON body is required") @Valid Submit body) {
         return service.submit(Actor.of(caller), body).map(r -> Response.created(URI.create("/api/v1/connection-requests/" + r.id()))
                 .tag(etag(r)).entity(r).build());
@@ -119,6 +125,23 @@ public class ConnectionRequestResource {
             }
             return rb.build();
         });
+    }
+
+    @PUT
+    @Path("/{id}/technical-contact")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Name another technical contact for an open request", description = "Operator or an admin of the "
+            + "system's agency (tree). If-Match required (428 without, 412 when stale). The contact must be one of the "
+            + "system's contact persons (422 contactOfSystem) and differ from the current one (422 changed); a withdrawn or "
+            + "revoked request cannot change (409 requestOpen). The history records change_technical_contact with "
+            + "fromContactId and toContactId; the audit log has before/after.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "new contact", value = """
+            {"technicalContactId":"2f0c5b7e-9a51-4c1e-8f0e-4b1d2c3a4e5f","comment":"Anh An chuyển công tác"}""")))
+    public Uni<Response> changeTechnicalContact(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            @NotNull(message = "a JSON body is required") @Valid ChangeContact body) {
+        return service.changeTechnicalContact(Actor.of(caller), uuid(id), ifMatch, body)
+                .map(r -> Response.ok(r).tag(etag(r)).build());
     }
 
     private static UUID uuid(String id) {

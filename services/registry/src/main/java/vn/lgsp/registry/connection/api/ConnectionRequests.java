@@ -36,6 +36,12 @@ public final class ConnectionRequests {
             @Size(max = 2000) String comment) {
     }
 
+    /** Names another contact person of the system as the request's technical contact. */
+    public record ChangeContact(
+            @NotNull UUID technicalContactId,
+            @Size(max = 2000) String comment) {
+    }
+
     /**
      * The answer to a transition. {@code credential} is present only when the step made auth issue one (entering
      * testing or production): it holds the secret, shown this once and never stored by the registry.

@@ -38,8 +38,13 @@ public record ConnectionRequest(
     public record Confirmation(String by, Instant at) {
     }
 
-    /** One step of the workflow: who moved it, in which role, from where to where, and why. */
-    public record Transition(Instant at, String actor, String role, String action, String from, String to, String comment) {
+    /**
+     * One step of the workflow: who moved it, in which role, from where to where, and why. A change of technical
+     * contact (action {@code change_technical_contact}) keeps the state and names the contacts instead.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Transition(Instant at, String actor, String role, String action, String from, String to, String comment,
+            UUID fromContactId, UUID toContactId) {
     }
 
     public ConnectionRequest withHistory(List<Transition> transitions) {

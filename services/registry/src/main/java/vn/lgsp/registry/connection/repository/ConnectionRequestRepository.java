@@ -82,6 +82,19 @@ public class ConnectionRequestRepository {
                 .replaceWithVoid();
     }
 
+    public Uni<Void> changeTechnicalContact(SqlClient conn, UUID id, UUID contactId) {
+        return conn.preparedQuery("UPDATE connection_request SET technical_contact_id = $2, version = version + 1, updated_at = now() "
+                + "WHERE id = $1").execute(Tuple.of(id, contactId)).replaceWithVoid();
+    }
+
+    /** A history entry for a new technical contact: the state does not move, the contacts do. */
+    public Uni<Void> insertContactChange(SqlClient conn, UUID requestId, String actor, String role, String state, String comment,
+            UUID fromContact, UUID toContact) {
+        return conn.preparedQuery("INSERT INTO connection_request_transition (request_id, actor, role, action, from_state, to_state, "
+                + "comment, from_contact_id, to_contact_id) VALUES ($1, $2, $3, 'change_technical_contact', $4, $4, $5, $6, $7)")
+                .execute(Tuple.from(Arrays.asList(requestId, actor, role, state, comment, fromContact, toContact))).replaceWithVoid();
+    }
+
     public Uni<Void> insertTransition(SqlClient conn, UUID requestId, String actor, String role, String action, String from,
             String to, String comment) {
         return conn.preparedQuery("""
@@ -92,13 +105,15 @@ public class ConnectionRequestRepository {
 
     public Uni<List<Transition>> history(SqlClient client, UUID requestId) {
         return client.preparedQuery("""
-                SELECT at, actor, role, action, from_state, to_state, comment FROM connection_request_transition
+                SELECT at, actor, role, action, from_state, to_state, comment, from_contact_id, to_contact_id
+                FROM connection_request_transition
                 WHERE request_id = $1 ORDER BY id""")
                 .execute(Tuple.of(requestId)).map(rows -> {
                     List<Transition> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new Transition(instant(r, "at"), r.getString("actor"), r.getString("role"), r.getString("action"),
-                                r.getString("from_state"), r.getString("to_state"), r.getString("comment")));
+                                r.getString("from_state"), r.getString("to_state"), r.getString("comment"),
+                                r.getUUID("from_contact_id"), r.getUUID("to_contact_id")));
                     }
                     return out;
                 });

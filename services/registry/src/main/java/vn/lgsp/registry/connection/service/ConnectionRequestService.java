@@ -7,19 +7,26 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.id.Environment;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
+import vn.lgsp.common.problem.Problem.FieldError;
 import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.registry.connection.api.ConnectionRequests.ChangeContact;
 import vn.lgsp.registry.connection.api.ConnectionRequests.Submit;
 import vn.lgsp.registry.connection.api.ConnectionRequests.TransitionCommand;
 import vn.lgsp.registry.connection.api.ConnectionRequests.TransitionResult;
 import vn.lgsp.registry.connection.client.AuthCredentialsClient;
+import vn.lgsp.registry.connection.client.CatalogClient;
 import vn.lgsp.registry.connection.domain.ConnectionRequest;
 import vn.lgsp.registry.connection.domain.ConnectionRequest.Confirmation;
 import vn.lgsp.registry.connection.domain.ConnectionRequest.Confirmations;
@@ -55,6 +62,9 @@ public class ConnectionRequestService {
     AuthCredentialsClient auth;
 
     @Inject
+    CatalogClient catalog;
+
+    @Inject
     Access access;
 
     @Inject
@@ -87,8 +97,10 @@ public class ConnectionRequestService {
                             throw ProblemException.conflict("System " + s.code() + " already has an open connection request ("
                                     + open + "); follow that one, or withdraw it first");
                         }
-                        return repository.insert(conn, id, s.id(), req.purpose(), req.dataScope(), req.requestedServices().stream().distinct().toList(),
-                                req.expectedFrequency(), req.technicalContactId(), Workflow.SUBMITTED, s.mandatoryConnection(), actor.name());
+                        return requireServicesInCatalog(req.requestedServices()).flatMap(checked -> repository.insert(conn, id,
+                                s.id(), req.purpose(), req.dataScope(), req.requestedServices().stream().distinct().toList(),
+                                req.expectedFrequency(), req.technicalContactId(), Workflow.SUBMITTED, s.mandatoryConnection(),
+                                actor.name()));
                     });
                 })
                 .flatMap(v -> repository.insertTransition(conn, id, actor.name(), actor.primaryRole(), "submit", null,
@@ -98,6 +110,44 @@ public class ConnectionRequestService {
                 .transform(e -> ProblemException.conflict("System " + req.systemCode() + " already has an open connection request"))
                 .invoke(r -> audit.record(actor.name(), "connection_request.submit", RESOURCE, r.id().toString(), r.agencyCode(), null,
                         r.summary()));
+    }
+
+    /** Statuses of a catalog version a system may ask to connect to. */
+    static final Set<String> REQUESTABLE = Set.of("published", "testing");
+
+    /**
+     * Every requested {@code serviceCode:version} must exist in catalog, published or in testing: 422 naming each
+     * offending {@code requestedServices[i]}; 503 when catalog cannot say (the caller's transaction then writes nothing).
+     */
+    Uni<Void> requireServicesInCatalog(List<String> requested) {
+        List<String> codes = requested.stream().map(ref -> ref.substring(0, ref.indexOf(':'))).distinct().toList();
+        Map<String, Optional<Map<String, String>>> found = new java.util.concurrent.ConcurrentHashMap<>();
+        Uni<Void> lookups = Uni.createFrom().voidItem();
+        for (String code : codes) {
+            lookups = lookups.flatMap(v -> catalog.versions(code).invoke(versions -> found.put(code, versions)).replaceWithVoid());
+        }
+        return lookups.invoke(() -> {
+            List<FieldError> errors = new ArrayList<>();
+            for (int i = 0; i < requested.size(); i++) {
+                String ref = requested.get(i);
+                String code = ref.substring(0, ref.indexOf(':'));
+                String version = ref.substring(ref.indexOf(':') + 1);
+                Optional<Map<String, String>> versions = found.get(code);
+                String field = "requestedServices[" + i + "]";
+                if (versions.isEmpty()) {
+                    errors.add(new FieldError(field, "existsInCatalog", "catalog has no data service " + code));
+                } else if (!versions.get().containsKey(version)) {
+                    errors.add(new FieldError(field, "existsInCatalog", "data service " + code + " has no version " + version));
+                } else if (!REQUESTABLE.contains(versions.get().get(version))) {
+                    errors.add(new FieldError(field, "publishedOrTesting", ref + " is " + versions.get().get(version)
+                            + "; only published or testing versions can be requested"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                String detail = errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("");
+                throw new ProblemException(ProblemType.UNPROCESSABLE, detail, errors, Map.of());
+            }
+        });
     }
 
     public Uni<ConnectionRequest> get(Actor actor, UUID id) {
@@ -162,6 +212,45 @@ public class ConnectionRequestService {
                         r.status(), decision.to(), comment))
                 .call(credential -> systemStatus(conn, r, decision.to()))
                 .flatMap(credential -> load(conn, r.id()).map(loaded -> new TransitionResult(loaded, credential)));
+    }
+
+    /**
+     * Names another of the system's contact persons as the request's technical contact, while the request is open
+     * (not withdrawn or revoked). If-Match is required; the change is in the request's history and the audit log.
+     */
+    @WithSpan("registry.connection.change-technical-contact")
+    public Uni<ConnectionRequest> changeTechnicalContact(Actor actor, UUID id, String ifMatch, ChangeContact cmd) {
+        ConnectionRequest[] before = new ConnectionRequest[1];
+        return repository.pool().withTransaction(conn -> repository.lock(conn, id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Connection request " + id))
+                .call(r -> access.requireWrite(actor, r.agencyCode()))
+                .flatMap(r -> {
+                    before[0] = r;
+                    Etags.require(ifMatch, r.version());
+                    if (Workflow.WITHDRAWN.equals(r.status()) || Workflow.REVOKED.equals(r.status())) {
+                        String message = "The request is " + r.status() + "; its technical contact can no longer change";
+                        throw new ProblemException(ProblemType.CONFLICT, message,
+                                List.of(new FieldError("technicalContactId", "requestOpen", message)), Map.of());
+                    }
+                    if (r.technicalContactId().equals(cmd.technicalContactId())) {
+                        throw Problems.unprocessable("technicalContactId", "changed", "This contact is already the technical contact");
+                    }
+                    return systems.contacts(conn, r.systemId(), r.systemCode());
+                })
+                .flatMap(contacts -> {
+                    if (contacts.stream().noneMatch(c -> c.id().equals(cmd.technicalContactId()))) {
+                        throw Problems.unprocessable("technicalContactId", "contactOfSystem",
+                                "must be the id of one of the contact persons of system " + before[0].systemCode());
+                    }
+                    ConnectionRequest r = before[0];
+                    return repository.changeTechnicalContact(conn, id, cmd.technicalContactId())
+                            .flatMap(v -> repository.insertContactChange(conn, id, actor.name(), actor.primaryRole(), r.status(),
+                                    cmd.comment(), r.technicalContactId(), cmd.technicalContactId()));
+                })
+                .flatMap(v -> load(conn, id)))
+                .invoke(r -> audit.record(actor.name(), "connection_request.change_technical_contact", RESOURCE, id.toString(),
+                        r.agencyCode(), Map.of("technicalContactId", before[0].technicalContactId().toString()),
+                        Map.of("technicalContactId", r.technicalContactId().toString())));
     }
 
     /** Calls auth before anything is written; a failure aborts the transaction. */

@@ -49,4 +49,8 @@ public final class SystemRequests {
             @NotBlank @Pattern(regexp = Validation.PHONE, message = Validation.PHONE_MESSAGE) String phone,
             @NotBlank @Email @Size(max = 254) String email) {
     }
+
+    /** Retiring a system is final; the comment says why (it goes to the history and the audit log). */
+    public record Retire(@NotBlank @Size(max = 2000) String comment) {
+    }
 }

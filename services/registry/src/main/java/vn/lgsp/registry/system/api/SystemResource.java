@@ -39,7 +39,9 @@ import vn.lgsp.common.security.Roles;
 import vn.lgsp.registry.support.Actor;
 import vn.lgsp.registry.system.api.SystemRequests.CreateContact;
 import vn.lgsp.registry.system.api.SystemRequests.CreateSystem;
+import vn.lgsp.registry.system.api.SystemRequests.Retire;
 import vn.lgsp.registry.system.api.SystemRequests.UpdateSystem;
+import vn.lgsp.registry.system.domain.SystemEvent;
 import vn.lgsp.registry.system.domain.Contact;
 import vn.lgsp.registry.system.domain.InformationSystem;
 import vn.lgsp.registry.system.service.SystemService;
@@ -113,6 +115,29 @@ public class SystemResource {
             @Parameter(in = ParameterIn.HEADER, name = "If-Match", required = true) @HeaderParam("If-Match") String ifMatch,
             @NotNull(message = "a JSON body is required") @Valid UpdateSystem body) {
         return service.update(Actor.of(caller), code, ifMatch, body).map(s -> Response.ok(s).tag(etag(s)).build());
+    }
+
+    @POST
+    @Path("/{code}/retire")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Retire an information system (final)", description = "Operator or an admin of the owning agency (tree); "
+            + "optional If-Match (412 when stale). 409 rule noOpenConnectionRequest while the system has a connection request "
+            + "that is not withdrawn or revoked: withdraw or revoke it first. auth revokes any remaining credentials of both "
+            + "environments (503 if auth is unreachable: nothing changes). Recorded in the system's history.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "retire",
+            value = "{\"comment\":\"Hệ thống được thay thế bởi HTTT-MOTCUA-2\"}")))
+    public Uni<Response> retire(@PathParam("code") String code, @HeaderParam("If-Match") String ifMatch,
+            @NotNull(message = "a JSON body is required") @Valid Retire body) {
+        return service.retire(Actor.of(caller), code, ifMatch, body).map(s -> Response.ok(s).tag(etag(s)).build());
+    }
+
+    @GET
+    @Path("/{code}/history")
+    @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN, Roles.SERVICE })
+    @Operation(summary = "A system's retirement and moves between agencies (by request, or when its agency merged or split)")
+    public Uni<List<SystemEvent>> history(@PathParam("code") String code) {
+        return service.history(Actor.of(caller), code);
     }
 
     @POST

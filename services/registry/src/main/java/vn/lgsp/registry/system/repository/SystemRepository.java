@@ -23,6 +23,7 @@ import vn.lgsp.registry.support.Sorting;
 import vn.lgsp.registry.support.TextSearch;
 import vn.lgsp.registry.system.domain.Contact;
 import vn.lgsp.registry.system.domain.InformationSystem;
+import vn.lgsp.registry.system.domain.SystemEvent;
 import vn.lgsp.registry.system.domain.InformationSystem.BaseUrls;
 
 /** Information systems and their contact persons. */
@@ -82,6 +83,48 @@ public class SystemRepository {
     public Uni<Void> setStatus(SqlClient conn, long id, String status) {
         return conn.preparedQuery("UPDATE information_system SET status = $2, version = version + 1, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(id, status)).replaceWithVoid();
+    }
+
+    public Uni<Void> retire(SqlClient conn, long id) {
+        return conn.preparedQuery("UPDATE information_system SET status = 'retired', retired_at = now(), version = version + 1, "
+                + "updated_at = now() WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    public Uni<Void> moveTo(SqlClient conn, long id, String agencyCode) {
+        return conn.preparedQuery("UPDATE information_system SET agency_code = $2, version = version + 1, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, agencyCode)).replaceWithVoid();
+    }
+
+    /** The systems of an agency that still count (not retired), locked for the caller's transaction. */
+    public Uni<List<InformationSystem>> lockActiveOfAgency(SqlClient conn, String agencyCode) {
+        return conn.preparedQuery(SELECT + " WHERE s.agency_code = $1 AND s.status <> 'retired' ORDER BY s.code FOR UPDATE")
+                .execute(Tuple.of(agencyCode)).map(rows -> {
+                    List<InformationSystem> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    public Uni<Void> insertEvent(SqlClient conn, long systemId, String type, String cause, String actor, String comment,
+            String fromStatus, String toStatus, String fromAgency, String toAgency) {
+        return conn.preparedQuery("INSERT INTO system_event (system_id, type, cause, actor, comment, from_status, to_status, "
+                + "from_agency, to_agency) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+                .execute(Tuple.from(Arrays.asList(systemId, type, cause, actor, comment, fromStatus, toStatus, fromAgency,
+                        toAgency))).replaceWithVoid();
+    }
+
+    public Uni<List<SystemEvent>> events(SqlClient client, long systemId) {
+        return client.preparedQuery("SELECT * FROM system_event WHERE system_id = $1 ORDER BY id").execute(Tuple.of(systemId))
+                .map(rows -> {
+                    List<SystemEvent> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        OffsetDateTime at = r.getOffsetDateTime("at");
+                        out.add(new SystemEvent(r.getString("type"), r.getString("cause"), at == null ? null : at.toInstant(),
+                                r.getString("actor"), r.getString("comment"), r.getString("from_status"), r.getString("to_status"),
+                                r.getString("from_agency"), r.getString("to_agency")));
+                    }
+                    return out;
+                });
     }
 
     public Uni<Page<InformationSystem>> list(String status, String agencyCode, Environment environment, String q,

@@ -20,7 +20,11 @@ import vn.lgsp.registry.support.Access;
 import vn.lgsp.registry.support.Actor;
 import vn.lgsp.common.web.Etags;
 import vn.lgsp.registry.support.Problems;
+import vn.lgsp.registry.connection.client.AuthCredentialsClient;
+import vn.lgsp.registry.connection.repository.ConnectionRequestRepository;
 import vn.lgsp.registry.system.api.SystemRequests.CreateContact;
+import vn.lgsp.registry.system.api.SystemRequests.Retire;
+import vn.lgsp.registry.system.domain.SystemEvent;
 import vn.lgsp.registry.system.api.SystemRequests.CreateSystem;
 import vn.lgsp.registry.system.api.SystemRequests.UpdateSystem;
 import vn.lgsp.registry.system.domain.Contact;
@@ -45,6 +49,12 @@ public class SystemService {
 
     @Inject
     AdminAudit audit;
+
+    @Inject
+    ConnectionRequestRepository requests;
+
+    @Inject
+    AuthCredentialsClient auth;
 
     @WithSpan("registry.system.create")
     public Uni<InformationSystem> create(Actor actor, CreateSystem req) {
@@ -95,12 +105,59 @@ public class SystemService {
                         throw ProblemException.conflict("System " + code + " is retired and can no longer change");
                     }
                     requireMandatoryRight(actor, mandatory, s.mandatoryConnection());
-                    return repository.update(conn, s.id(), s.code(), req.name(), agency.code(), req.description(), req.purpose(),
-                            req.baseUrls(), trimmed(req.allowedSourceIps()), req.securityLevel(), mandatory);
+                    Uni<Void> moved = s.agencyCode().equals(agency.code()) ? Uni.createFrom().voidItem()
+                            : repository.insertEvent(conn, s.id(), SystemEvent.MOVED, "request", actor.name(), null, s.status(),
+                                    s.status(), s.agencyCode(), agency.code());
+                    return moved.flatMap(v -> repository.update(conn, s.id(), s.code(), req.name(), agency.code(),
+                            req.description(), req.purpose(), req.baseUrls(), trimmed(req.allowedSourceIps()), req.securityLevel(),
+                            mandatory));
                 })
                 .flatMap(v -> repository.findByCode(conn, code))))
                 .invoke(s -> audit.record(actor.name(), "system.update", RESOURCE, s.code(), s.agencyCode(), before[0].summary(),
                         s.summary()));
+    }
+
+    /**
+     * Retires a system: it leaves the platform for good. Refused (409) while it has an open connection request
+     * (submitted … in production, or suspended): that request is withdrawn or revoked first, through its own workflow,
+     * so the credential side effects and the history stay where they belong. auth is still asked to revoke both
+     * environments' credentials (idempotent there) in case any were issued outside a request; if auth cannot be
+     * reached nothing changes (503).
+     */
+    @WithSpan("registry.system.retire")
+    public Uni<InformationSystem> retire(Actor actor, String code, String ifMatch, Retire req) {
+        InformationSystem[] before = new InformationSystem[1];
+        return repository.pool().withTransaction(conn -> repository.lock(conn, code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Information system " + code))
+                .call(s -> access.requireWrite(actor, s.agencyCode()))
+                .flatMap(s -> {
+                    before[0] = s;
+                    Etags.check(ifMatch, s.version());
+                    if (InformationSystem.RETIRED.equals(s.status())) {
+                        throw ProblemException.illegalTransition(s.status(), InformationSystem.RETIRED);
+                    }
+                    return requests.openRequestOf(conn, s.id());
+                })
+                .flatMap(open -> {
+                    if (open != null) {
+                        String message = "System " + code + " has the open connection request " + open
+                                + "; withdraw or revoke it first (POST /api/v1/connection-requests/" + open + "/transitions)";
+                        throw new ProblemException(ProblemType.CONFLICT, message,
+                                List.of(new FieldError("code", "noOpenConnectionRequest", message)), Map.of());
+                    }
+                    return auth.revoke(code, Environment.TEST).flatMap(v -> auth.revoke(code, Environment.PRODUCTION));
+                })
+                .flatMap(v -> repository.retire(conn, before[0].id()))
+                .flatMap(v -> repository.insertEvent(conn, before[0].id(), SystemEvent.RETIRED, "request", actor.name(),
+                        req.comment(), before[0].status(), InformationSystem.RETIRED, before[0].agencyCode(), null))
+                .flatMap(v -> repository.findByCode(conn, code)))
+                .invoke(s -> audit.record(actor.name(), "system.retire", RESOURCE, s.code(), s.agencyCode(), before[0].summary(),
+                        s.summary()));
+    }
+
+    /** Retirements and moves between agencies, oldest first. */
+    public Uni<List<SystemEvent>> history(Actor actor, String code) {
+        return get(actor, code).flatMap(s -> repository.events(repository.pool(), s.id()));
     }
 
     // --- contacts --------------------------------------------------------------------------------

@@ -1,0 +1,213 @@
+package vn.lgsp.audit.alert.service;
+
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import vn.lgsp.audit.support.AdminLog;
+import vn.lgsp.audit.support.AuditClock;
+import vn.lgsp.audit.support.Db;
+import vn.lgsp.common.problem.Problem.FieldError;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.web.Etags;
+
+/** Alert rules: operator CRUD, each change recorded in the log with before/after. */
+@ApplicationScoped
+public class AlertRuleService {
+
+    public static final String ERROR_RATE = "error-rate";
+    public static final String PROVIDER_UNREACHABLE = "provider-unreachable";
+    public static final String NO_TRAFFIC = "no-traffic";
+    public static final String ASYNC_FAILURES = "async-failures";
+    public static final Set<String> KINDS = Set.of(ERROR_RATE, PROVIDER_UNREACHABLE, NO_TRAFFIC, ASYNC_FAILURES);
+
+    @Inject
+    Db db;
+
+    @Inject
+    AuditClock clock;
+
+    @Inject
+    AdminLog adminLog;
+
+    @Inject
+    AlertEvaluator evaluator;
+
+    /** What an operator sends; absent optional fields take the defaults listed in the README. */
+    public record RuleRequest(String name, String kind, String serviceCode, String serviceVersion, String providerAgency,
+            String providerSystem, Double threshold, Integer windowMinutes, Integer minCalls, String webhookUrl,
+            Boolean enabled) {
+    }
+
+    public record AlertRule(UUID id, String name, String kind, String serviceCode, String serviceVersion,
+            String providerAgency, String providerSystem, Double threshold, int windowMinutes, int minCalls,
+            String webhookUrl, boolean enabled, int version, String createdBy, Instant createdAt, Instant updatedAt) {
+    }
+
+    public List<AlertRule> list() {
+        List<AlertRule> out = new ArrayList<>();
+        for (Row r : db.q("SELECT * FROM audit_alert_rule ORDER BY name")) {
+            out.add(map(r));
+        }
+        return out;
+    }
+
+    public AlertRule find(UUID id) {
+        for (Row r : db.q("SELECT * FROM audit_alert_rule WHERE id = $1", id)) {
+            return map(r);
+        }
+        throw ProblemException.notFound("Alert rule " + id);
+    }
+
+    public AlertRule create(String actor, RuleRequest req) {
+        AlertRule v = validate(req, null, actor);
+        if (db.q("SELECT 1 FROM audit_alert_rule WHERE name = $1", v.name()).size() > 0) {
+            throw ProblemException.duplicate("name", "An alert rule named '" + v.name() + "' already exists");
+        }
+        db.q("""
+                INSERT INTO audit_alert_rule (id, name, kind, service_code, service_version, provider_agency,
+                  provider_system, threshold, window_minutes, min_calls, webhook_url, enabled, created_by, created_at,
+                  updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)""",
+                v.id(), v.name(), v.kind(), v.serviceCode(), v.serviceVersion(), v.providerAgency(), v.providerSystem(),
+                v.threshold(), v.windowMinutes(), v.minCalls(), v.webhookUrl(), v.enabled(), v.createdBy(),
+                v.createdAt(), v.updatedAt());
+        adminLog.record(actor, "alert-rule.create", "alert-rule", v.id().toString(), v.providerAgency(), null, v);
+        return v;
+    }
+
+    public AlertRule update(String actor, UUID id, String ifMatch, RuleRequest req) {
+        AlertRule before = find(id);
+        Etags.require(ifMatch, before.version());
+        AlertRule v = validate(req, before, actor);
+        if (!v.name().equals(before.name())
+                && db.q("SELECT 1 FROM audit_alert_rule WHERE name = $1", v.name()).size() > 0) {
+            throw ProblemException.duplicate("name", "An alert rule named '" + v.name() + "' already exists");
+        }
+        db.tx(tx -> {
+            // Compare-and-set on the version read above: a concurrent change makes this one fail with 412.
+            if (tx.q("""
+                    UPDATE audit_alert_rule SET name = $2, kind = $3, service_code = $4, service_version = $5,
+                      provider_agency = $6, provider_system = $7, threshold = $8, window_minutes = $9, min_calls = $10,
+                      webhook_url = $11, enabled = $12, updated_at = $13, version = version + 1
+                    WHERE id = $1 AND version = $14""",
+                    id, v.name(), v.kind(), v.serviceCode(), v.serviceVersion(), v.providerAgency(), v.providerSystem(),
+                    v.threshold(), v.windowMinutes(), v.minCalls(), v.webhookUrl(), v.enabled(), v.updatedAt(),
+                    before.version()).rowCount() == 0) {
+                throw new ProblemException(ProblemType.PRECONDITION_FAILED,
+                        "The rule changed while you were updating it; read it again and retry");
+            }
+            // A changed rule starts afresh: what its old definition opened is resolved.
+            tx.q("UPDATE audit_alert SET state = 'resolved', resolved_at = $2 WHERE rule_id = $1 AND state = 'open'", id,
+                    clock.nowMicros());
+            return null;
+        });
+        evaluator.forgetRule(before.name());
+        AlertRule after = find(id);
+        adminLog.record(actor, "alert-rule.update", "alert-rule", id.toString(), v.providerAgency(), before, after);
+        return after;
+    }
+
+    public void delete(String actor, UUID id, String ifMatch) {
+        AlertRule before = find(id);
+        Etags.check(ifMatch, before.version());
+        db.tx(tx -> {
+            tx.q("UPDATE audit_alert SET state = 'resolved', resolved_at = $2 WHERE rule_id = $1 AND state = 'open'", id,
+                    clock.nowMicros());
+            tx.q("DELETE FROM audit_alert_rule WHERE id = $1", id);
+            return null;
+        });
+        evaluator.forgetRule(before.name());
+        adminLog.record(actor, "alert-rule.delete", "alert-rule", id.toString(), before.providerAgency(), before, null);
+    }
+
+    private AlertRule validate(RuleRequest r, AlertRule existing, String actor) {
+        if (r == null) {
+            throw ProblemException.field("body", "notNull", "a JSON body describing the rule is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (r.name() == null || r.name().isBlank()) {
+            errors.add(new FieldError("name", "notNull", "is required"));
+        } else if (!r.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            errors.add(new FieldError("name", "pattern", "1-64 letters, digits, '.', '_' or '-' (it labels the metric)"));
+        }
+        if (r.kind() == null) {
+            errors.add(new FieldError("kind", "notNull", "is required; one of " + KINDS));
+        } else if (!KINDS.contains(r.kind())) {
+            errors.add(new FieldError("kind", "enum", "unknown kind; expected one of " + KINDS));
+        }
+        size(errors, "serviceCode", r.serviceCode(), 64);
+        size(errors, "serviceVersion", r.serviceVersion(), 8);
+        size(errors, "providerAgency", r.providerAgency(), 16);
+        size(errors, "providerSystem", r.providerSystem(), 64);
+        int window = r.windowMinutes() == null ? 5 : r.windowMinutes();
+        if (window < 1 || window > 1440) {
+            errors.add(new FieldError("windowMinutes", "range", "must be between 1 and 1440 (one day)"));
+        }
+        int minCalls = r.minCalls() == null ? 10 : r.minCalls();
+        if (minCalls < 1 || minCalls > 1_000_000) {
+            errors.add(new FieldError("minCalls", "range", "must be between 1 and 1000000"));
+        }
+        Double threshold = r.threshold();
+        if (ERROR_RATE.equals(r.kind())) {
+            if (threshold == null) {
+                errors.add(new FieldError("threshold", "notNull", "an error-rate rule needs a threshold between 0 and 1"));
+            } else if (!(threshold >= 0 && threshold < 1)) {
+                errors.add(new FieldError("threshold", "range", "an error rate is a fraction: 0 <= threshold < 1"));
+            }
+        } else if (ASYNC_FAILURES.equals(r.kind())) {
+            threshold = threshold == null ? 1.0 : threshold;
+            if (!(threshold >= 1)) {
+                errors.add(new FieldError("threshold", "range", "the number of failed deliveries in the window: at least 1"));
+            }
+        }
+        if (NO_TRAFFIC.equals(r.kind()) && (r.serviceCode() == null || r.serviceCode().isBlank())) {
+            errors.add(new FieldError("serviceCode", "notNull", "a no-traffic rule names the service where traffic is expected"));
+        }
+        if (r.webhookUrl() != null && !r.webhookUrl().isBlank()) {
+            try {
+                URI u = URI.create(r.webhookUrl());
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                if (r.webhookUrl().length() > 512) {
+                    errors.add(new FieldError("webhookUrl", "size", "must be at most 512 characters"));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("webhookUrl", "format", "must be an absolute http(s) URL"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, "The alert rule is not valid", errors, Map.of());
+        }
+        Instant now = clock.nowMicros();
+        return new AlertRule(existing == null ? UUID.randomUUID() : existing.id(), r.name(), r.kind(),
+                blank(r.serviceCode()), blank(r.serviceVersion()), blank(r.providerAgency()), blank(r.providerSystem()),
+                threshold, window, minCalls, blank(r.webhookUrl()), r.enabled() == null || r.enabled(),
+                existing == null ? 1 : existing.version() + 1, existing == null ? actor : existing.createdBy(), existing == null ? now : existing.createdAt(), now);
+    }
+
+    private static void size(List<FieldError> errors, String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            errors.add(new FieldError(field, "size", "must be at most " + max + " characters"));
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static AlertRule map(Row r) {
+        return new AlertRule(r.getUUID("id"), r.getString("name"), r.getString("kind"), r.getString("service_code"),
+                r.getString("service_version"), r.getString("provider_agency"), r.getString("provider_system"),
+                r.getDouble("threshold"), r.getInteger("window_minutes"), r.getInteger("min_calls"),
+                r.getString("webhook_url"), r.getBoolean("enabled"), r.getInteger("version"), r.getString("created_by"),
+                Db.instant(r, "created_at"), Db.instant(r, "updated_at"));
+    }
+}

@@ -1,0 +1,190 @@
+package vn.lgsp.audit.stats.service;
+
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import vn.lgsp.audit.support.Db;
+import vn.lgsp.common.audit.AuditEvent;
+
+/**
+ * Incremental statistics, applied in the ingest transaction to the events that were actually new (duplicates never
+ * reach here, so each event counts once): daily rollups with a latency histogram, error-type counts, per-minute
+ * counters for alert windows, and the latest reachability of each upstream.
+ */
+@ApplicationScoped
+public class RollupWriter {
+
+    public static final String UNREACHABLE = "upstream-unreachable";
+    public static final String RECOVERED = "upstream-recovered";
+
+    private static final String DAILY = """
+            INSERT INTO audit_stat_daily AS s (day, consumer_agency, consumer_system, provider_agency, provider_system,
+              service_code, service_version, mode, calls, errors_4xx, errors_5xx, request_bytes, response_bytes,
+              latency_sum, latency_max, latency_hist)
+            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
+            ON CONFLICT (day, consumer_agency, consumer_system, provider_agency, provider_system, service_code,
+              service_version, mode) DO UPDATE SET
+              calls = s.calls + EXCLUDED.calls, errors_4xx = s.errors_4xx + EXCLUDED.errors_4xx,
+              errors_5xx = s.errors_5xx + EXCLUDED.errors_5xx, request_bytes = s.request_bytes + EXCLUDED.request_bytes,
+              response_bytes = s.response_bytes + EXCLUDED.response_bytes, latency_sum = s.latency_sum + EXCLUDED.latency_sum,
+              latency_max = GREATEST(s.latency_max, EXCLUDED.latency_max),
+              latency_hist = (SELECT array_agg(a + b ORDER BY i)
+                              FROM unnest(s.latency_hist, EXCLUDED.latency_hist) WITH ORDINALITY AS t(a, b, i))""";
+
+    private static final String ERRORS = """
+            INSERT INTO audit_stat_error_daily AS s (day, consumer_agency, consumer_system, provider_agency, provider_system,
+              service_code, service_version, mode, error_type, calls)
+            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+            ON CONFLICT (day, consumer_agency, consumer_system, provider_agency, provider_system, service_code,
+              service_version, mode, error_type) DO UPDATE SET calls = s.calls + EXCLUDED.calls""";
+
+    private static final String MINUTE = """
+            INSERT INTO audit_stat_minute AS s (minute, provider_agency, provider_system, service_code, service_version,
+              calls, errors_5xx, async_failed)
+            VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+            ON CONFLICT (minute, provider_agency, provider_system, service_code, service_version) DO UPDATE SET
+              calls = s.calls + EXCLUDED.calls, errors_5xx = s.errors_5xx + EXCLUDED.errors_5xx,
+              async_failed = s.async_failed + EXCLUDED.async_failed""";
+
+    private static final String HEALTH = """
+            INSERT INTO audit_provider_health AS h (provider_system, provider_agency, service_code, service_version,
+              environment, unreachable, since, detail)
+            VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+            ON CONFLICT (provider_system, provider_agency, service_code, service_version, environment) DO UPDATE SET
+              unreachable = EXCLUDED.unreachable, since = EXCLUDED.since, detail = EXCLUDED.detail
+            WHERE h.since <= EXCLUDED.since""";
+
+    public void apply(Db.Tx tx, List<AuditEvent> events) {
+        Map<String, Daily> daily = new TreeMap<>();
+        Map<String, long[]> errors = new TreeMap<>();
+        Map<String, long[]> minutes = new TreeMap<>();
+        Map<String, AuditEvent> health = new TreeMap<>();
+        for (AuditEvent e : events) {
+            if (AuditEvent.TRANSACTION.equals(e.type())) {
+                List<String> dims = dims(e);
+                String key = String.join("\u0001", dims);
+                Daily d = daily.computeIfAbsent(key, k -> new Daily(dims));
+                int status = e.status() == null ? 0 : e.status();
+                long latency = e.latencyMs() == null ? 0 : e.latencyMs();
+                d.calls++;
+                if (status >= 400 && status < 500) {
+                    d.e4++;
+                } else if (status >= 500) {
+                    d.e5++;
+                }
+                d.reqBytes += nz(e.requestBytes());
+                d.respBytes += nz(e.responseBytes());
+                d.latencySum += latency;
+                d.latencyMax = Math.max(d.latencyMax, latency);
+                d.hist[LatencyHistogram.bucket(latency)]++;
+                if (e.errorType() != null) {
+                    errors.computeIfAbsent(key + "\u0001" + e.errorType(), k -> new long[1])[0]++;
+                }
+                Instant minute = e.occurredAt().truncatedTo(ChronoUnit.MINUTES);
+                String mKey = minute + "\u0001" + dims.get(3) + "\u0001" + dims.get(4) + "\u0001" + dims.get(5)
+                        + "\u0001" + dims.get(6);
+                long[] m = minutes.computeIfAbsent(mKey, k -> new long[3]);
+                m[0]++;
+                if (status >= 500) {
+                    m[1]++;
+                }
+                if (AuditEvent.MODE_ASYNC.equals(e.mode()) && (status >= 500 || e.errorType() != null)) {
+                    m[2]++;
+                }
+            } else if (AuditEvent.ALERT.equals(e.type())
+                    && (UNREACHABLE.equals(e.errorType()) || RECOVERED.equals(e.errorType()))) {
+                String key = String.join("\u0001", nz(e.providerSystem()), nz(e.providerAgency()), nz(e.serviceCode()),
+                        nz(e.serviceVersion()), nz(e.environment()));
+                AuditEvent prev = health.get(key);
+                if (prev == null || !prev.occurredAt().isAfter(e.occurredAt())) {
+                    health.put(key, e);
+                }
+            }
+        }
+        if (!daily.isEmpty()) {
+            List<Tuple> rows = new ArrayList<>();
+            for (Daily d : daily.values()) {
+                Long[] hist = new Long[LatencyHistogram.SIZE];
+                for (int i = 0; i < hist.length; i++) {
+                    hist[i] = d.hist[i];
+                }
+                List<Object> v = new ArrayList<>();
+                v.add(LocalDate.parse(d.dims.get(0)));
+                v.addAll(d.dims.subList(1, d.dims.size()));
+                v.addAll(List.of(d.calls, d.e4, d.e5, d.reqBytes, d.respBytes, d.latencySum, d.latencyMax));
+                v.add(hist);
+                rows.add(Tuple.from(v));
+            }
+            tx.batch(DAILY, rows);
+        }
+        if (!errors.isEmpty()) {
+            List<Tuple> rows = new ArrayList<>();
+            errors.forEach((k, c) -> {
+                String[] p = k.split("\u0001", -1);
+                List<Object> v = new ArrayList<>();
+                v.add(LocalDate.parse(p[0]));
+                for (int i = 1; i < p.length; i++) {
+                    v.add(p[i]);
+                }
+                v.add(c[0]);
+                rows.add(Tuple.from(v));
+            });
+            tx.batch(ERRORS, rows);
+        }
+        if (!minutes.isEmpty()) {
+            List<Tuple> rows = new ArrayList<>();
+            minutes.forEach((k, m) -> {
+                String[] p = k.split("\u0001", -1);
+                rows.add(Db.tuple(Instant.parse(p[0]), p[1], p[2], p[3], p[4], m[0], m[1], m[2]));
+            });
+            tx.batch(MINUTE, rows);
+        }
+        if (!health.isEmpty()) {
+            List<Tuple> rows = new ArrayList<>();
+            for (AuditEvent e : health.values()) {
+                rows.add(Db.tuple(nz(e.providerSystem()), nz(e.providerAgency()), nz(e.serviceCode()),
+                        nz(e.serviceVersion()), nz(e.environment()), UNREACHABLE.equals(e.errorType()), e.occurredAt(),
+                        e.detail()));
+            }
+            tx.batch(HEALTH, rows);
+        }
+    }
+
+    /** day, consumer agency/system, provider agency/system, service, version, mode ("" when absent, mode sync). */
+    static List<String> dims(AuditEvent e) {
+        return List.of(e.occurredAt().atOffset(ZoneOffset.UTC).toLocalDate().toString(), nz(e.consumerAgency()),
+                nz(e.consumerSystem()), nz(e.providerAgency()), nz(e.providerSystem()), nz(e.serviceCode()),
+                nz(e.serviceVersion()), e.mode() == null ? AuditEvent.MODE_SYNC : e.mode());
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static long nz(Long l) {
+        return l == null ? 0 : l;
+    }
+
+    private static final class Daily {
+        final List<String> dims;
+        long calls;
+        long e4;
+        long e5;
+        long reqBytes;
+        long respBytes;
+        long latencySum;
+        long latencyMax;
+        final long[] hist = new long[LatencyHistogram.SIZE];
+
+        Daily(List<String> dims) {
+            this.dims = dims;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package vn.lgsp.audit.alert;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.audit.alert.service.AlertEvaluator;
+import vn.lgsp.audit.support.Fixtures;
+import vn.lgsp.testing.PlatformTestResource;
+import vn.lgsp.testing.TestJwt;
+
+/** Alert rules, their evaluation from rollups and routing's reachability events, webhooks and the gauge. */
+@QuarkusTest
+@QuarkusTestResource(PlatformTestResource.class)
+class AlertTest {
+
+    static HttpServer hooks;
+    static final List<String> received = new CopyOnWriteArrayList<>();
+    static final AtomicInteger failing = new AtomicInteger();
+
+    @Inject
+    AlertEvaluator evaluator;
+
+    @BeforeAll
+    static void startWebhookReceiver() throws IOException {
+        hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hooks.createContext("/ok", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hooks.createContext("/broken", ex -> {
+            failing.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(500, -1);
+            ex.close();
+        });
+        hooks.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        hooks.stop(0);
+    }
+
+    static String hook(String path) {
+        return "http://127.0.0.1:" + hooks.getAddress().getPort() + path;
+    }
+
+    static String createRule(Map<String, Object> rule) {
+        return given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).body(rule)
+                .post("/api/v1/alert-rules").then().statusCode(201).extract().path("id");
+    }
+
+    static Map<String, Object> unreachable(String system, String errorType, Instant at) {
+        Map<String, Object> e = new HashMap<>();
+        e.put("eventId", UUID.randomUUID().toString());
+        e.put("type", "alert");
+        e.put("occurredAt", at.toString());
+        e.put("source", "routing");
+        e.put("providerSystem", system);
+        e.put("providerAgency", "000.00.51.H09");
+        e.put("serviceCode", "dan-cu");
+        e.put("serviceVersion", "v1");
+        e.put("environment", "production");
+        e.put("errorType", errorType);
+        e.put("detail", "connect timed out");
+        return e;
+    }
+
+    private static List<Map<String, Object>> alerts(String rule) {
+        return given().auth().oauth2(TestJwt.operator()).queryParam("rule", rule).get("/api/v1/alerts")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    private static void awaitWebhook(String text) throws InterruptedException {
+        for (int i = 0; i < 100 && received.stream().noneMatch(b -> b.contains(text)); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void providerUnreachableOpensOnRoutingsAlertAndResolvesOnRecovery() throws Exception {
+        String system = "HTTT-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "unreachable-" + system;
+        createRule(Map.of("name", name, "kind", "provider-unreachable", "providerSystem", system, "webhookUrl", hook("/ok")));
+        Instant t0 = Instant.now().minusSeconds(30);
+        Fixtures.ingest(List.of(unreachable(system, "upstream-unreachable", t0)));
+
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+        List<Map<String, Object>> open = alerts(name);
+        assertEquals(1, open.size());
+        assertEquals("open", open.get(0).get("state"));
+        assertEquals("000.00.51.H09", open.get(0).get("agency"));
+        awaitWebhook(system);
+        assertTrue(received.stream().anyMatch(b -> b.contains(system) && b.contains("\"state\":\"open\"")), received.toString());
+        given().get("/q/metrics").then().body(containsString("lgsp_audit_alert_active{rule=\"" + name + "\"} 1.0"));
+
+        // still unreachable on the next evaluation: the same alert, no second one
+        evaluator.evaluate(Instant.now());
+        assertEquals(1, alerts(name).size());
+
+        // an out-of-order older recovery does not resolve it; the real one does
+        Fixtures.ingest(List.of(unreachable(system, "upstream-recovered", t0.minusSeconds(60))));
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+        Fixtures.ingest(List.of(unreachable(system, "upstream-recovered", t0.plusSeconds(10))));
+        assertEquals(0, evaluator.evaluate(Instant.now()).get(name));
+        Map<String, Object> resolved = alerts(name).get(0);
+        assertEquals("resolved", resolved.get("state"));
+        assertTrue(resolved.get("resolvedAt") != null);
+        given().get("/q/metrics").then().body(containsString("lgsp_audit_alert_active{rule=\"" + name + "\"} 0.0"));
+        awaitWebhook("\"state\":\"resolved\"");
+        assertTrue(received.stream().anyMatch(b -> b.contains(system) && b.contains("\"state\":\"resolved\"")));
+    }
+
+    @Test
+    void errorRateAboveTheThresholdOpensAnAlertTheProviderAgencyCanSeeAndAcknowledge() {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "errors-" + service;
+        createRule(Map.of("name", name, "kind", "error-rate", "serviceCode", service, "threshold", 0.5,
+                "windowMinutes", 5, "minCalls", 4));
+        Instant now = Instant.now();
+        Fixtures.ingest(List.of(
+                Fixtures.transaction(now, "000.00.52.H01", "C", "000.00.52.H09", "PROV", service, 503, 5),
+                Fixtures.transaction(now, "000.00.52.H01", "C", "000.00.52.H09", "PROV", service, 200, 5)));
+        assertEquals(0, evaluator.evaluate(Instant.now()).get(name), "below minCalls");
+        Fixtures.ingest(List.of(
+                Fixtures.transaction(now, "000.00.52.H01", "C", "000.00.52.H09", "PROV", service, 502, 5),
+                Fixtures.transaction(now, "000.00.52.H01", "C", "000.00.52.H09", "PROV", service, 500, 5)));
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+        Map<String, Object> alert = alerts(name).get(0);
+        assertEquals(0.75, ((Number) alert.get("value")).doubleValue(), 1e-9);
+
+        String id = (String) alert.get("id");
+        given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H01")).queryParam("rule", name).get("/api/v1/alerts")
+                .then().statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H01")).post("/api/v1/alerts/" + id + "/acknowledge")
+                .then().statusCode(404);
+        given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H09")).queryParam("rule", name).get("/api/v1/alerts")
+                .then().statusCode(200).body("size()", equalTo(1));
+        given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H09")).post("/api/v1/alerts/" + id + "/acknowledge")
+                .then().statusCode(200).body("acknowledgedBy", equalTo(actorOf(TestJwt.agencyAdmin("000.00.52.H09"))));
+
+        // ten minutes later the window holds no calls: the condition clears
+        assertEquals(0, evaluator.evaluate(Instant.now().plusSeconds(600)).get(name));
+        assertEquals("resolved", alerts(name).get(0).get("state"));
+    }
+
+    private static String actorOf(String jwt) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        return new JsonPath(payload).getString("sub");
+    }
+
+    @Test
+    void noTrafficWhereTrafficIsExpectedAndFailedAsyncDeliveries() {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        createRule(Map.of("name", "quiet-" + service, "kind", "no-traffic", "serviceCode", service, "serviceVersion", "v1",
+                "windowMinutes", 15));
+        createRule(Map.of("name", "async-" + service, "kind", "async-failures", "serviceCode", service, "threshold", 2));
+        Map<String, Integer> first = evaluator.evaluate(Instant.now());
+        assertEquals(1, first.get("quiet-" + service));
+        assertEquals(0, first.get("async-" + service));
+
+        Instant now = Instant.now();
+        Map<String, Object> ok = Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "P", service, 200, 5);
+        Map<String, Object> failed1 = Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "P", service, 502, 5);
+        failed1.put("mode", "async");
+        Map<String, Object> failed2 = Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "P", service, 200, 5);
+        failed2.put("mode", "async");
+        failed2.put("errorType", "callback-failed");
+        Fixtures.ingest(List.of(ok, failed1, failed2));
+        Map<String, Integer> second = evaluator.evaluate(Instant.now());
+        assertEquals(0, second.get("quiet-" + service));
+        assertEquals(1, second.get("async-" + service));
+        assertEquals("resolved", alerts("quiet-" + service).get(0).get("state"));
+        assertEquals("open", alerts("async-" + service).get(0).get("state"));
+    }
+
+    @Test
+    void aFailingWebhookIsRetriedABoundedNumberOfTimesAndNeverBlocksEvaluation() throws Exception {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "quiet-broken-" + service;
+        createRule(Map.of("name", name, "kind", "no-traffic", "serviceCode", service, "webhookUrl", hook("/broken")));
+        int before = failing.get();
+        long t0 = System.nanoTime();
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "evaluation does not wait for the webhook");
+        for (int i = 0; i < 100 && failing.get() - before < 4; i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        assertEquals(4, failing.get() - before, "lgsp.audit.alerts.webhook-attempts = 4, then it gives up");
+        given().get("/q/metrics").then().body(containsString("lgsp_audit_alert_webhook_failures_total"));
+    }
+
+    @Test
+    void rulesAreValidatedAuditedAndForOperators() {
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "kind", "sunspots")).post("/api/v1/alert-rules")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("kind")).body("errors.rule", hasItem("enum"));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", "bad rate", "kind", "error-rate", "threshold", 5)).post("/api/v1/alert-rules")
+                .then().statusCode(400).body("errors.field", hasItem("name")).body("errors.field", hasItem("threshold"));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", "hooky", "kind", "no-traffic", "serviceCode", "s", "webhookUrl", "ftp://x"))
+                .post("/api/v1/alert-rules").then().statusCode(400).body("errors[0].field", equalTo("webhookUrl"));
+        given().auth().oauth2(TestJwt.agencyAdmin("000.00.01.H01")).contentType(ContentType.JSON)
+                .body(Map.of("name", "mine", "kind", "provider-unreachable")).post("/api/v1/alert-rules")
+                .then().statusCode(403);
+
+        String name = "rule-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = createRule(Map.of("name", name, "kind", "provider-unreachable"));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "kind", "provider-unreachable")).post("/api/v1/alert-rules")
+                .then().statusCode(409).body("errors[0].field", equalTo("name"));
+        String etag = given().auth().oauth2(TestJwt.auditor()).get("/api/v1/alert-rules/" + id).then().statusCode(200)
+                .extract().header("ETag");
+        assertEquals("\"1\"", etag);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "kind", "error-rate", "threshold", 0.2)).put("/api/v1/alert-rules/" + id)
+                .then().statusCode(428).contentType("application/problem+json");
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).header("If-Match", "\"7\"")
+                .body(Map.of("name", name, "kind", "error-rate", "threshold", 0.2)).put("/api/v1/alert-rules/" + id)
+                .then().statusCode(412);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).header("If-Match", etag)
+                .body(Map.of("name", name, "kind", "error-rate", "threshold", 0.2)).put("/api/v1/alert-rules/" + id)
+                .then().statusCode(200).header("ETag", "\"2\"").body("kind", equalTo("error-rate"))
+                .body("windowMinutes", equalTo(5)).body("version", equalTo(2));
+        given().auth().oauth2(TestJwt.auditor()).get("/api/v1/alert-rules/" + id).then().statusCode(200)
+                .body("threshold", equalTo(0.2f));
+        given().auth().oauth2(TestJwt.operator()).header("If-Match", etag).delete("/api/v1/alert-rules/" + id)
+                .then().statusCode(412);
+        given().auth().oauth2(TestJwt.operator()).delete("/api/v1/alert-rules/" + id).then().statusCode(204);
+        given().auth().oauth2(TestJwt.operator()).get("/api/v1/alert-rules/" + id).then().statusCode(404);
+
+        JsonPath log = given().auth().oauth2(TestJwt.auditor()).queryParam("type", "admin_action").queryParam("limit", 500)
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath();
+        List<String> actions = log.getList("items.findAll { it.event.resourceId == '" + id + "' }.event.action");
+        assertTrue(actions.containsAll(List.of("alert-rule.create", "alert-rule.update", "alert-rule.delete")), actions.toString());
+        given().auth().oauth2(TestJwt.operator()).queryParam("state", "sleeping").get("/api/v1/alerts")
+                .then().statusCode(400).body("errors[0].field", equalTo("state"));
+        given().auth().oauth2(TestJwt.operator()).queryParam("limit", 0).get("/api/v1/alerts")
+                .then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        given().auth().oauth2(TestJwt.operator()).queryParam("rule", name).get("/api/v1/alerts").then().statusCode(200)
+                .body("rule", not(hasItem(name)));
+    }
+}

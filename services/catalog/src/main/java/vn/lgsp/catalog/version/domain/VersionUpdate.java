@@ -1,0 +1,41 @@
+package vn.lgsp.catalog.version.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The editable configuration of an existing version (PUT body, or the base a merge patch applies to).
+ * {@code reason} is not stored on the version: it goes to the version's history and the audit record, and is
+ * required when a published version's upstream URLs change.
+ */
+public record VersionUpdate(
+        @Valid Upstreams upstreams,
+        @Valid UpstreamAuth upstreamAuth,
+        @Min(1) @Max(30000) Integer timeoutMs,
+        BodyFormat requestFormat,
+        BodyFormat responseFormat,
+        Boolean convert,
+        @Min(1) @Max(VersionRequest.MAX_REQUEST_BYTES) Long maxRequestBytes,
+        @Valid RateLimit rateLimit,
+        JsonNode openapi,
+        @Size(max = 2000) String reason) {
+
+    public static VersionUpdate of(ServiceVersion v) {
+        return new VersionUpdate(v.upstreams(), v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(),
+                v.convert(), v.maxRequestBytes(), v.rateLimit(), v.openapi(), null);
+    }
+
+    public VersionUpdate withOpenapi(JsonNode document) {
+        return new VersionUpdate(upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert, maxRequestBytes,
+                rateLimit, document, reason);
+    }
+
+    /** The same settings as a creation request, so one validator checks both. */
+    public VersionRequest asRequest(String version) {
+        return new VersionRequest(version, upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert,
+                maxRequestBytes, rateLimit, openapi);
+    }
+}

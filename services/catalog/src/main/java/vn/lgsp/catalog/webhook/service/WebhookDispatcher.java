@@ -1,0 +1,167 @@
+package vn.lgsp.catalog.webhook.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import vn.lgsp.catalog.support.CatalogConfig;
+import vn.lgsp.catalog.webhook.domain.WebhookDelivery;
+import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
+import vn.lgsp.common.httpsig.ContentDigest;
+import vn.lgsp.common.httpsig.HttpSignatures;
+import vn.lgsp.common.httpsig.SignedMessage;
+
+/**
+ * Sends due webhook deliveries, off every request path: after a change commits it is kicked at once, and a timer
+ * picks up retries (exponential backoff, bounded attempts) and deliveries a stopped replica left behind. A
+ * receiver that is slow or down only delays its own delivery; the lifecycle change it announces is long committed.
+ * <p>
+ * Each request is signed with RFC 9421 ({@code hmac-sha256}, key id {@code <subscription id>.<generation>}, the
+ * subscriber's secret from {@link WebhookSecrets}) over {@code @method}, {@code @target-uri} and
+ * {@code content-digest} (RFC 9530), with {@code created} and a fresh {@code nonce}: the receiver can check origin,
+ * integrity and freshness with the same verifier the platform uses.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final int BATCH = 20;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    DeliveryRepository deliveries;
+
+    @Inject
+    WebhookSecrets secrets;
+
+    @Inject
+    CatalogConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Clock clock;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private long timer = -1;
+
+    void start(@Observes StartupEvent ev) {
+        long every = Math.max(50, config.webhookPollInterval().toMillis());
+        timer = vertx.setPeriodic(every, every, id -> kick());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Looks for due deliveries now; calls while a round is running make it run once more. */
+    public void kick() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        Instant now = clock.instant();
+        // The lease outlives one attempt (timeout + connect), so nobody else takes it meanwhile.
+        Instant lease = now.plus(config.webhookTimeout()).plusSeconds(10);
+        deliveries.claimDue(now, lease, BATCH).subscribe().with(list -> {
+            list.forEach(this::send);
+            running.set(false);
+            if (again.get() || list.size() == BATCH) {
+                kick();
+            }
+        }, error -> {
+            running.set(false);
+            LOG.warnf("Webhook deliveries could not be claimed: %s", error.getMessage());
+        });
+    }
+
+    private void send(WebhookDelivery d) {
+        HttpRequest request;
+        try {
+            request = signed(d);
+        } catch (RuntimeException e) {
+            record(d, null, "not sendable: " + e.getClass().getSimpleName());
+            return;
+        }
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                record(d, null, cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            } else {
+                record(d, response.statusCode(), null);
+            }
+        });
+    }
+
+    HttpRequest signed(WebhookDelivery d) {
+        byte[] body = d.payload().toString().getBytes(StandardCharsets.UTF_8);
+        URI uri = URI.create(d.url());
+        String digest = ContentDigest.sha256Header(body);
+        String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        SignedMessage message = SignedMessage.of("POST", uri.getScheme().toLowerCase(java.util.Locale.ROOT), authority, path,
+                uri.getRawQuery(), Map.of("content-digest", List.of(digest)));
+        Map<String, String> signature = HttpSignatures.sign(message, "lgsp", HttpSignatures.defaultComponents(true),
+                WebhookSecrets.keyId(d.subscriptionId(), d.secretGeneration()),
+                HttpSignatures.keyBytes(secrets.secret(d.subscriptionId(), d.secretGeneration())),
+                clock.instant().getEpochSecond(), UUID.randomUUID().toString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.webhookTimeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "lgsp-catalog")
+                .header("Content-Digest", digest)
+                .header("X-LGSP-Delivery", String.valueOf(d.id()))
+                .header("X-LGSP-Event", d.event());
+        signature.forEach(b::header);
+        return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private void record(WebhookDelivery d, Integer status, String error) {
+        Instant now = clock.instant();
+        int attempt = d.attempts() + 1;
+        boolean ok = status != null && status / 100 == 2;
+        String outcome = ok ? WebhookDelivery.DELIVERED : attempt >= d.maxAttempts() ? WebhookDelivery.FAILED : WebhookDelivery.PENDING;
+        Instant next = WebhookDelivery.PENDING.equals(outcome) ? now.plus(backoff(attempt)) : null;
+        String why = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
+        if (!ok) {
+            LOG.infof("Webhook delivery %d to subscription %s: attempt %d %s", d.id(), d.subscriptionId(), attempt,
+                    status != null ? "answered HTTP " + status : "failed (" + why + ")");
+        }
+        deliveries.recordAttempt(d.id(), outcome, now, status, why, next).subscribe().with(v -> {
+        }, e -> LOG.warnf("Outcome of webhook delivery %d not recorded: %s", d.id(), e.getMessage()));
+    }
+
+    /** Wait after the n-th failed attempt: initial × 2^(n-1), capped. */
+    Duration backoff(int failedAttempts) {
+        Duration initial = config.webhookInitialBackoff();
+        Duration max = config.webhookMaxBackoff();
+        int shift = Math.min(failedAttempts - 1, 30);
+        Duration d = initial.multipliedBy(1L << shift);
+        return d.compareTo(max) > 0 ? max : d;
+    }
+}
