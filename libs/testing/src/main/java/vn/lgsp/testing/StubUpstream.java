@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,8 +30,12 @@ public final class StubUpstream implements AutoCloseable {
 
     private final Vertx vertx;
     private final boolean ownVertx;
+    /** The most recent requests kept for inspection; bounded so a benchmark can run for hours. */
+    private static final int RECEIVED_KEPT = 10_000;
+
     private final HttpServer server;
-    private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+    private final List<HttpServer> extraServers = new java.util.ArrayList<>();
+    private final java.util.ArrayDeque<Map<String, String>> received = new java.util.ArrayDeque<>();
 
     private StubUpstream(Vertx vertx, boolean ownVertx, int port) {
         this.vertx = vertx;
@@ -40,6 +43,14 @@ public final class StubUpstream implements AutoCloseable {
         this.server = vertx.createHttpServer().requestHandler(this::handle);
         try {
             server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // One server per core on the same port (Vert.x spreads connections over their event loops), so the stub
+            // is not the bottleneck when the gateway benchmark compares against it.
+            for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+                HttpServer extra = vertx.createHttpServer().requestHandler(this::handle);
+                extra.listen(server.actualPort(), "127.0.0.1").toCompletionStage().toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                extraServers.add(extra);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Stub upstream could not listen on port " + port, e);
         }
@@ -62,13 +73,17 @@ public final class StubUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** Headers of every request received so far (lower-case names), oldest first. */
+    /** Headers of the requests received so far (lower-case names, the latest 10,000), oldest first. */
     public List<Map<String, String>> received() {
-        return List.copyOf(received);
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     public void clear() {
-        received.clear();
+        synchronized (received) {
+            received.clear();
+        }
     }
 
     private void handle(HttpServerRequest req) {
@@ -76,7 +91,12 @@ public final class StubUpstream implements AutoCloseable {
         req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
         headers.put(":method", req.method().name());
         headers.put(":path", req.path());
-        received.add(headers);
+        synchronized (received) {
+            received.addLast(headers);
+            if (received.size() > RECEIVED_KEPT) {
+                received.removeFirst();
+            }
+        }
         req.body().onComplete(ar -> {
             byte[] body = ar.succeeded() ? ar.result().getBytes() : new byte[0];
             String path = req.path();
@@ -146,6 +166,9 @@ public final class StubUpstream implements AutoCloseable {
     @Override
     public void close() {
         try {
+            for (HttpServer extra : extraServers) {
+                extra.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
             server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             if (ownVertx) {
                 vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

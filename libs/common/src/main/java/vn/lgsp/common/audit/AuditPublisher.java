@@ -29,10 +29,10 @@ import vn.lgsp.common.client.ServiceTokens;
  * Hands audit events to the audit service in batches, off the request path.
  * <p>
  * {@link #offer} never blocks: it appends to a bounded in-memory buffer and says whether there was room,
- * so a caller that must not act unlogged (the gateway) can refuse instead. One background thread sends
- * batches; a batch audit did not accept is kept and sent again, with back-off, so nothing is lost while
- * audit is down; audit de-duplicates by event id, so a batch sent twice is harmless. Shutdown drains the
- * buffer within a bounded time.
+ * so a caller that must not act unlogged (the gateway) can refuse instead. {@code senders} background threads
+ * send batches (several in flight let audit commit them together); each keeps the batch audit did not accept and
+ * sends it again, with back-off, so nothing is lost while audit is down; audit de-duplicates by event id, so a
+ * batch sent twice is harmless. Shutdown drains the buffer within a bounded time.
  */
 @ApplicationScoped
 public class AuditPublisher {
@@ -50,7 +50,13 @@ public class AuditPublisher {
     ObjectMapper mapper;
 
     private BlockingQueue<AuditEvent> buffer;
-    private final List<AuditEvent> unsent = new ArrayList<>();
+    /** One batch in the making or in flight per sender thread; guarded by itself. */
+    private final List<List<AuditEvent>> unsentPerSender = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ThreadLocal<List<AuditEvent>> unsent = ThreadLocal.withInitial(() -> {
+        List<AuditEvent> mine = new ArrayList<>();
+        unsentPerSender.add(mine);
+        return mine;
+    });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -65,13 +71,18 @@ public class AuditPublisher {
             LOG.info("Audit publishing is disabled: events stay in the local buffer");
             return;
         }
-        sender = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lgsp-audit-publisher");
+        int senders = Math.max(1, config.audit().senders());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        sender = Executors.newScheduledThreadPool(senders, r -> {
+            Thread t = new Thread(r, "lgsp-audit-publisher-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         long interval = config.audit().flushInterval().toMillis();
-        sender.scheduleWithFixedDelay(this::flushSafely, interval, interval, TimeUnit.MILLISECONDS);
+        for (int i = 0; i < senders; i++) {
+            sender.scheduleWithFixedDelay(this::flushSafely, interval + i * interval / senders, interval,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -83,6 +94,18 @@ public class AuditPublisher {
         try {
             sender.awaitTermination(1, TimeUnit.SECONDS);
             nextAttemptAt = 0;
+            // batches the sender threads had not delivered are sent from here
+            List<AuditEvent> mine = unsent.get();
+            for (List<AuditEvent> other : unsentPerSender) {
+                if (other != mine) {
+                    synchronized (other) {
+                        synchronized (mine) {
+                            mine.addAll(other);
+                        }
+                        other.clear();
+                    }
+                }
+            }
             while (pending() > 0 && System.nanoTime() < deadline) {
                 if (!flushOnce()) {
                     Thread.sleep(200);
@@ -110,9 +133,13 @@ public class AuditPublisher {
 
     /** Events waiting to be delivered. */
     public int pending() {
-        synchronized (unsent) {
-            return (buffer == null ? 0 : buffer.size()) + unsent.size();
+        int inFlight = 0;
+        for (List<AuditEvent> u : unsentPerSender) {
+            synchronized (u) {
+                inFlight += u.size();
+            }
         }
+        return (buffer == null ? 0 : buffer.size()) + inFlight;
     }
 
     /** Whether there is room for more events. */
@@ -135,11 +162,14 @@ public class AuditPublisher {
 
     /** Test support: a copy of what is queued, oldest first (only meaningful when sending is disabled). */
     public List<AuditEvent> snapshot() {
-        synchronized (unsent) {
-            List<AuditEvent> all = new ArrayList<>(unsent);
-            all.addAll(buffer);
-            return all;
+        List<AuditEvent> all = new ArrayList<>();
+        for (List<AuditEvent> u : unsentPerSender) {
+            synchronized (u) {
+                all.addAll(u);
+            }
         }
+        all.addAll(buffer);
+        return all;
     }
 
     private void flushSafely() {
@@ -157,15 +187,16 @@ public class AuditPublisher {
         if (System.currentTimeMillis() < nextAttemptAt) {
             return false;
         }
+        List<AuditEvent> mine = unsent.get();
         List<AuditEvent> batch;
-        synchronized (unsent) {
-            if (unsent.isEmpty()) {
-                buffer.drainTo(unsent, config.audit().batchSize());
+        synchronized (mine) {
+            if (mine.isEmpty()) {
+                buffer.drainTo(mine, config.audit().batchSize());
             }
-            if (unsent.isEmpty()) {
+            if (mine.isEmpty()) {
                 return true;
             }
-            batch = List.copyOf(unsent);
+            batch = List.copyOf(mine);
         }
         try {
             String token = tokens.token().get(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -183,8 +214,8 @@ public class AuditPublisher {
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("audit answered HTTP " + response.statusCode());
             }
-            synchronized (unsent) {
-                unsent.clear();
+            synchronized (mine) {
+                mine.clear();
             }
             sent.addAndGet(batch.size());
             backoffMillis = 0;

@@ -48,6 +48,10 @@ public interface PlatformConfig {
         @WithDefault("500")
         int batchSize();
 
+        /** Batches in flight at once; more than one lets audit commit several together. */
+        @WithDefault("1")
+        int senders();
+
         @WithDefault("200ms")
         Duration flushInterval();
 
