@@ -82,16 +82,8 @@ public class EventRepository {
     }
 
     private StoredEvent toStored(Row r) {
-        AuditEvent e = new AuditEvent(r.getUUID("event_id"), r.getString("type"), instant(r, "occurred_at"),
-                r.getString("source"), r.getString("request_id"), r.getString("trace_id"), r.getString("consumer_system"),
-                r.getString("consumer_agency"), r.getString("provider_system"), r.getString("provider_agency"),
-                r.getString("service_code"), r.getString("service_version"), r.getString("environment"),
-                r.getString("method"), r.getString("path"), r.getInteger("status"), r.getLong("latency_ms"),
-                r.getLong("upstream_latency_ms"), r.getLong("request_bytes"), r.getLong("response_bytes"),
-                r.getString("request_sha256"), r.getString("response_sha256"), r.getString("client_id"),
-                r.getString("error_type"), r.getString("actor"), r.getString("action"), r.getString("resource_type"),
-                r.getString("resource_id"), r.getString("agency_code"), node(r.getValue("before_summary")),
-                node(r.getValue("after_summary")), r.getString("detail"), r.getString("mode"));
+        AuditEvent e = vn.lgsp.audit.integrity.service.ChainRows.event(r, node(r.getValue("before_summary")),
+                node(r.getValue("after_summary")));
         return new StoredEvent(r.getLong("seq"), instant(r, "received_at"), e);
     }
 

@@ -24,6 +24,11 @@ public final class ChainRows {
     }
 
     public static AuditEvent event(Row r) {
+        return event(r, tree(r.getString("before_text")), tree(r.getString("after_text")));
+    }
+
+    /** A stored row as the event it was ingested as; before/after come from whichever column form was selected. */
+    public static AuditEvent event(Row r, JsonNode before, JsonNode after) {
         return new AuditEvent(r.getUUID("event_id"), r.getString("type"), Db.instant(r, "occurred_at"),
                 r.getString("source"), r.getString("request_id"), r.getString("trace_id"), r.getString("consumer_system"),
                 r.getString("consumer_agency"), r.getString("provider_system"), r.getString("provider_agency"),
@@ -32,8 +37,8 @@ public final class ChainRows {
                 r.getLong("upstream_latency_ms"), r.getLong("request_bytes"), r.getLong("response_bytes"),
                 r.getString("request_sha256"), r.getString("response_sha256"), r.getString("client_id"),
                 r.getString("error_type"), r.getString("actor"), r.getString("action"), r.getString("resource_type"),
-                r.getString("resource_id"), r.getString("agency_code"), tree(r.getString("before_text")),
-                tree(r.getString("after_text")), r.getString("detail"), r.getString("mode"));
+                r.getString("resource_id"), r.getString("agency_code"), before, after, r.getString("detail"),
+                r.getString("mode"));
     }
 
     private static JsonNode tree(String text) {
