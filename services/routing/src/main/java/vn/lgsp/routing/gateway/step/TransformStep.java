@@ -95,9 +95,6 @@ public class TransformStep implements Step {
                 out.set("Accept", BodyConverter.mediaType(conversion.responseFormat()));
             }
         }
-        if (UpstreamCredentials.none(exchange.route()) && convertFrom == null) {
-            return Step.proceed();
-        }
         // the provider's own credentials (static header or OAuth2 token), set after the caller's were stripped
         Future<Void> ready = UpstreamCredentials.none(exchange.route()) ? Step.proceed()
                 : credentials.addTo(exchange.route(), out);
