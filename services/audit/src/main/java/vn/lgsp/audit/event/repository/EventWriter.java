@@ -2,6 +2,7 @@ package vn.lgsp.audit.event.repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -33,6 +34,9 @@ import vn.lgsp.common.audit.AuditEvent;
 @ApplicationScoped
 public class EventWriter {
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** The rows of a batch, in chain order; a plain insert for the common case (nothing stored before). */
     private static final String INSERT = """
             INSERT INTO audit_event (event_id, type, occurred_at, received_at, source, request_id, trace_id,
               consumer_system, consumer_agency, provider_system, provider_agency, service_code, service_version,
@@ -55,7 +59,14 @@ public class EventWriter {
                 path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes, request_sha256,
                 response_sha256, client_id, error_type, actor, action, resource_type, resource_id, agency_code,
                 before_summary, after_summary, detail, mode, chain_seq, hash, ord)
-            ORDER BY t.ord
+            ORDER BY t.ord""";
+
+    /**
+     * Only after the plain insert hit the unique key (a batch re-sent after a lost answer): the same insert
+     * skipping stored events and naming the ones it inserted, so the batch can be re-chained without the others.
+     */
+    private static final String INSERT_NEW = INSERT + """
+
             ON CONFLICT (occurred_at, event_id) DO NOTHING
             RETURNING event_id, occurred_at""";
 
@@ -80,6 +91,26 @@ public class EventWriter {
 
     /** Appends; returns the events that were new (the rest were already stored). */
     public List<AuditEvent> append(List<AuditEvent> events) {
+        try {
+            return append(events, true);
+        } catch (SeenBefore e) {
+            // A batch re-sent after a lost answer: redo the transaction, skipping what is stored.
+            return append(events, false);
+        }
+    }
+
+    /** The fast path found an event already stored; its transaction is rolled back (the client aborts it). */
+    private static final class SeenBefore extends RuntimeException {
+        SeenBefore(Throwable cause) {
+            super("batch holds events stored before", cause, false, false);
+        }
+    }
+
+    /**
+     * {@code firstTry}: insert with a plain INSERT, which costs PostgreSQL less per row than ON CONFLICT (the unique key
+     * still refuses a duplicate, and then the whole transaction is retried the slow way).
+     */
+    private List<AuditEvent> append(List<AuditEvent> events, boolean firstTry) {
         return db.tx(tx -> {
             Head head = lockHead(tx);
             Set<YearMonth> months = new HashSet<>();
@@ -89,17 +120,24 @@ public class EventWriter {
             partitions.ensure(tx, months);
             Instant receivedAt = clock.nowMicros();
             Head start = rollOver(tx, head, receivedAt);
+            if (firstTry && !events.isEmpty()) {
+                List<String> hashes = chain(start, receivedAt, events);
+                try {
+                    tx.q(INSERT, args(events, receivedAt, start, hashes));
+                } catch (PgException e) {
+                    throw UNIQUE_VIOLATION.equals(e.getSqlState()) ? new SeenBefore(e) : e;
+                }
+                moveHead(tx, new Head(start.day(), start.seq() + events.size(), hashes.get(hashes.size() - 1)));
+                rollups.apply(tx, events);
+                return events;
+            }
             List<AuditEvent> candidates = events;
             for (int attempt = 0;; attempt++) {
                 tx.exec("SAVEPOINT ingest");
-                List<String> hashes = new ArrayList<>(candidates.size());
-                String prev = start.hash();
-                for (int i = 0; i < candidates.size(); i++) {
-                    prev = ChainHash.hash(prev, start.day(), start.seq() + i + 1, receivedAt, candidates.get(i));
-                    hashes.add(prev);
-                }
+                List<String> hashes = chain(start, receivedAt, candidates);
+                String prev = hashes.isEmpty() ? start.hash() : hashes.get(hashes.size() - 1);
                 Set<String> inserted = new HashSet<>();
-                for (Row r : tx.q(INSERT, args(candidates, receivedAt, start, hashes))) {
+                for (Row r : tx.q(INSERT_NEW, args(candidates, receivedAt, start, hashes))) {
                     inserted.add(key(r.getUUID("event_id"), r.getOffsetDateTime("occurred_at").toInstant()));
                 }
                 if (inserted.size() == candidates.size()) {
@@ -124,6 +162,17 @@ public class EventWriter {
                 candidates = fresh;
             }
         });
+    }
+
+    /** The chain hashes of {@code events} appended after {@code start}, in order. */
+    private static List<String> chain(Head start, Instant receivedAt, List<AuditEvent> events) {
+        List<String> hashes = new ArrayList<>(events.size());
+        String prev = start.hash();
+        for (int i = 0; i < events.size(); i++) {
+            prev = ChainHash.hash(prev, start.day(), start.seq() + i + 1, receivedAt, events.get(i));
+            hashes.add(prev);
+        }
+        return hashes;
     }
 
     public static Head lockHead(Db.Tx tx) {

@@ -4,12 +4,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import vn.lgsp.audit.support.Db;
 import vn.lgsp.common.audit.AuditEvent;
 
@@ -28,7 +30,11 @@ public class RollupWriter {
             INSERT INTO audit_stat_daily AS s (day, consumer_agency, consumer_system, provider_agency, provider_system,
               service_code, service_version, mode, calls, errors_4xx, errors_5xx, request_bytes, response_bytes,
               latency_sum, latency_max, latency_hist)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
+            SELECT t.day, t.ca, t.cs, t.pa, t.ps, t.sc, t.sv, t.mode, t.calls, t.e4, t.e5, t.rq, t.rs, t.ls, t.lm,
+              t.hist::bigint[]
+            FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+              $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
+              $16::text[]) AS t(day, ca, cs, pa, ps, sc, sv, mode, calls, e4, e5, rq, rs, ls, lm, hist)
             ON CONFLICT (day, consumer_agency, consumer_system, provider_agency, provider_system, service_code,
               service_version, mode) DO UPDATE SET
               calls = s.calls + EXCLUDED.calls, errors_4xx = s.errors_4xx + EXCLUDED.errors_4xx,
@@ -41,14 +47,16 @@ public class RollupWriter {
     private static final String ERRORS = """
             INSERT INTO audit_stat_error_daily AS s (day, consumer_agency, consumer_system, provider_agency, provider_system,
               service_code, service_version, mode, error_type, calls)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+            SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::text[], $9::text[], $10::bigint[])
             ON CONFLICT (day, consumer_agency, consumer_system, provider_agency, provider_system, service_code,
               service_version, mode, error_type) DO UPDATE SET calls = s.calls + EXCLUDED.calls""";
 
     private static final String MINUTE = """
             INSERT INTO audit_stat_minute AS s (minute, provider_agency, provider_system, service_code, service_version,
               calls, errors_5xx, async_failed)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+              $7::bigint[], $8::bigint[])
             ON CONFLICT (minute, provider_agency, provider_system, service_code, service_version) DO UPDATE SET
               calls = s.calls + EXCLUDED.calls, errors_5xx = s.errors_5xx + EXCLUDED.errors_5xx,
               async_failed = s.async_failed + EXCLUDED.async_failed""";
@@ -108,43 +116,45 @@ public class RollupWriter {
                 }
             }
         }
+        // One statement per table, its rows as arrays: each row is unique in its statement (aggregated above), and
+        // one upsert of N rows costs PostgreSQL far less than N pipelined single-row upserts.
         if (!daily.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>();
+            Columns c = new Columns(16, daily.size());
             for (Daily d : daily.values()) {
-                Long[] hist = new Long[LatencyHistogram.SIZE];
-                for (int i = 0; i < hist.length; i++) {
-                    hist[i] = d.hist[i];
+                c.add(LocalDate.parse(d.dims.get(0)));
+                for (String dim : d.dims.subList(1, d.dims.size())) {
+                    c.add(dim);
                 }
-                List<Object> v = new ArrayList<>();
-                v.add(LocalDate.parse(d.dims.get(0)));
-                v.addAll(d.dims.subList(1, d.dims.size()));
-                v.addAll(List.of(d.calls, d.e4, d.e5, d.reqBytes, d.respBytes, d.latencySum, d.latencyMax));
-                v.add(hist);
-                rows.add(Tuple.from(v));
+                c.add(d.calls, d.e4, d.e5, d.reqBytes, d.respBytes, d.latencySum, d.latencyMax);
+                StringBuilder hist = new StringBuilder("{");
+                for (int i = 0; i < d.hist.length; i++) {
+                    hist.append(i == 0 ? "" : ",").append(d.hist[i]);
+                }
+                c.add(hist.append('}').toString());
             }
-            tx.batch(DAILY, rows);
+            tx.q(DAILY, c.arrays(LocalDate[]::new, String[]::new, Long[]::new));
         }
         if (!errors.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>();
-            errors.forEach((k, c) -> {
+            Columns c = new Columns(10, errors.size());
+            errors.forEach((k, n) -> {
                 String[] p = k.split("\u0001", -1);
-                List<Object> v = new ArrayList<>();
-                v.add(LocalDate.parse(p[0]));
+                c.add(LocalDate.parse(p[0]));
                 for (int i = 1; i < p.length; i++) {
-                    v.add(p[i]);
+                    c.add(p[i]);
                 }
-                v.add(c[0]);
-                rows.add(Tuple.from(v));
+                c.add(n[0]);
             });
-            tx.batch(ERRORS, rows);
+            tx.q(ERRORS, c.arrays(LocalDate[]::new, String[]::new, Long[]::new));
         }
         if (!minutes.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>();
+            Columns c = new Columns(8, minutes.size());
             minutes.forEach((k, m) -> {
                 String[] p = k.split("\u0001", -1);
-                rows.add(Db.tuple(Instant.parse(p[0]), p[1], p[2], p[3], p[4], m[0], m[1], m[2]));
+                c.add(Db.utc(Instant.parse(p[0])));
+                c.add(p[1], p[2], p[3], p[4]);
+                c.add(m[0], m[1], m[2]);
             });
-            tx.batch(MINUTE, rows);
+            tx.q(MINUTE, c.arrays(OffsetDateTime[]::new, String[]::new, Long[]::new));
         }
         if (!health.isEmpty()) {
             List<Tuple> rows = new ArrayList<>();
@@ -170,6 +180,38 @@ public class RollupWriter {
 
     private static long nz(Long l) {
         return l == null ? 0 : l;
+    }
+
+    /** Rows added value by value, handed to SQL as one typed array per column (for {@code unnest}). */
+    private static final class Columns {
+        private final List<List<Object>> columns = new ArrayList<>();
+        private int next;
+
+        Columns(int width, int rows) {
+            for (int i = 0; i < width; i++) {
+                columns.add(new ArrayList<>(rows));
+            }
+        }
+
+        void add(Object... values) {
+            for (Object v : values) {
+                columns.get(next).add(v);
+                next = (next + 1) % columns.size();
+            }
+        }
+
+        /** Each column as an array of its values' type: dates, timestamps, strings or longs. */
+        Object[] arrays(IntFunction<Object[]> temporal, IntFunction<String[]> strings, IntFunction<Long[]> longs) {
+            Object[] out = new Object[columns.size()];
+            for (int i = 0; i < out.length; i++) {
+                List<Object> col = columns.get(i);
+                Object first = col.get(0);
+                IntFunction<? extends Object[]> make = first instanceof String ? strings
+                        : first instanceof Long ? longs : temporal;
+                out[i] = col.toArray(make.apply(col.size()));
+            }
+            return out;
+        }
     }
 
     private static final class Daily {

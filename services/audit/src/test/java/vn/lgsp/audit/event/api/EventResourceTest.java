@@ -54,6 +54,25 @@ class EventResourceTest {
     }
 
     @Test
+    void aResentBatchWithNewEventsStoresOnlyTheNewOnes() {
+        String requestId = "req-" + UUID.randomUUID();
+        String first = transaction(UUID.randomUUID(), "000.00.00.H01", requestId, 200);
+        String second = transaction(UUID.randomUUID(), "000.00.00.H01", requestId, 502);
+        given().auth().oauth2(TestJwt.service("routing")).contentType(ContentType.JSON)
+                .body("{\"events\":[" + first + "]}").post("/api/v1/events/batch")
+                .then().statusCode(200).body("stored", equalTo(1));
+        // the plain insert hits the stored event, so the writer redoes the transaction skipping it
+        given().auth().oauth2(TestJwt.service("routing")).contentType(ContentType.JSON)
+                .body("{\"events\":[" + first + "," + second + "]}").post("/api/v1/events/batch")
+                .then().statusCode(200).body("received", equalTo(2)).body("stored", equalTo(1))
+                .body("duplicates", equalTo(1));
+
+        given().auth().oauth2(TestJwt.operator()).queryParam("requestId", requestId)
+                .get("/api/v1/events")
+                .then().statusCode(200).body("items", hasSize(2)).body("items.event.status", hasItem(502));
+    }
+
+    @Test
     void invalidEventsAreNamedAndNothingIsStored() {
         String requestId = "req-" + UUID.randomUUID();
         String good = transaction(UUID.randomUUID(), "000.00.00.H01", requestId, 200);
