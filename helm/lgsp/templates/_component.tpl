@@ -33,6 +33,13 @@ data:
   {{- if eq .component "audit" }}
   LGSP_AUDIT_ANCHOR_REQUIRE_KEY: "true"
   {{- end }}
+  # Audit records wait on local disk (<service>.auditSpool, the emptyDir mounted there) or, with "", in memory only.
+  LGSP_PLATFORM_AUDIT_SPOOL_DIR: {{ ternary (include "lgsp.auditSpoolPath" .) "" $c.auditSpool.enabled | quote }}
+  {{- if $c.auditSpool.enabled }}
+  LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES: {{ $c.auditSpool.maxBytes | int64 | quote }}
+  # On SIGTERM, deliver the spool for the grace period less the preStop pause and a margin to stop.
+  LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT: {{ printf "%ds" (max 1 (sub (int $c.terminationGracePeriodSeconds) 10)) | quote }}
+  {{- end }}
   {{- if eq $c.image.flavour "jvm" }}
   JAVA_OPTS: {{ include "lgsp.javaOpts" . | quote }}
   {{- end }}

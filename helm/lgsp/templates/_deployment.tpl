@@ -150,10 +150,15 @@ spec:
       {{- end }}
 {{- end -}}
 
-{{/* The only writable place is /tmp (an emptyDir); the database CA is mounted read-only when verified. */}}
+{{/* The only writable places are /tmp and the audit spool (emptyDirs); the database CA is mounted read-only when
+verified. The migration runs in init-and-exit mode, which publishes no audit event: no spool there. */}}
 {{- define "lgsp.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+{{- if and (get .root.Values .component).auditSpool.enabled (not .migration) }}
+- name: audit-spool
+  mountPath: {{ include "lgsp.auditSpoolPath" . }}
+{{- end }}
 {{- if and (eq .component "routing") .root.Values.secrets.upstreamCredentials.existingSecret (not .migration) }}
 - name: upstream-secrets
   mountPath: /etc/lgsp/upstream-secrets
@@ -171,6 +176,13 @@ spec:
 - name: tmp
   emptyDir:
     sizeLimit: 256Mi
+{{- $spool := (get .root.Values .component).auditSpool }}
+{{- if and $spool.enabled (not .migration) }}
+# Survives container restarts, not pod deletion: graceful shutdown delivers what it can first.
+- name: audit-spool
+  emptyDir:
+    sizeLimit: {{ $spool.sizeLimit }}
+{{- end }}
 {{- if and (eq .component "routing") .root.Values.secrets.upstreamCredentials.existingSecret (not .migration) }}
 - name: upstream-secrets
   secret:

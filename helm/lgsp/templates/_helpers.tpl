@@ -249,3 +249,16 @@ annotations:
 {{- regexFind "[0-9]+$" $host -}}
 {{- else if hasPrefix "https" .Values.otel.endpoint -}}443{{- else -}}4317{{- end -}}
 {{- end -}}
+
+{{/* Where a service spools its audit records (lgsp.platform.audit.spool.dir; routing's default, the images create it). */}}
+{{- define "lgsp.auditSpoolPath" -}}
+/var/lib/lgsp/audit-spool
+{{- end -}}
+
+{{/* A Kubernetes quantity (e.g. 2Gi, 1.5G, 500M) in bytes, as a float. */}}
+{{- define "lgsp.quantityBytes" -}}
+{{- $q := toString . -}}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $q -}}
+{{- $units := dict "" 1.0 "k" 1000.0 "Ki" 1024.0 "M" 1000000.0 "Mi" 1048576.0 "G" 1000000000.0 "Gi" 1073741824.0 "T" 1000000000000.0 "Ti" 1099511627776.0 -}}
+{{- mulf (float64 $num) (get $units (trimPrefix $num $q)) -}}
+{{- end -}}

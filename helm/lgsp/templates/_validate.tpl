@@ -91,6 +91,16 @@ the value to change, and rendering fails. Rendered first (templates/validate.yam
 {{- $errors = append $errors (printf "%s.ingress: ingress.tls is on, so set %s.ingress.tlsSecretName (cert-manager can create it)" $name $name) -}}
 {{- end -}}
 {{- end -}}
+{{- if $c.auditSpool.enabled -}}
+{{- if eq $name "audit" -}}
+{{- $errors = append $errors "audit.auditSpool.enabled: audit writes its own log and publishes no audit events; leave it false" -}}
+{{- end -}}
+{{- /* Records already accepted are still written past maxBytes (up to buffer-size of them): keep 64 MiB spare. */ -}}
+{{- $limit := include "lgsp.quantityBytes" $c.auditSpool.sizeLimit | float64 -}}
+{{- if gt (addf (float64 $c.auditSpool.maxBytes) 67108864.0) $limit -}}
+{{- $errors = append $errors (printf "%s.auditSpool: maxBytes (%d) must stay at least 64 MiB below sizeLimit (%s), or the kubelet evicts the pod when the spool fills; raise sizeLimit or lower maxBytes" $name (int64 $c.auditSpool.maxBytes) $c.auditSpool.sizeLimit) -}}
+{{- end -}}
+{{- end -}}
 {{- range $k, $_ := $c.config -}}
 {{- if regexMatch "(PASSWORD|SECRET|PRIVATE_KEY|MASTER_KEY|CREDENTIAL)" $k -}}
 {{- $errors = append $errors (printf "%s.config.%s looks like a secret: put it in a Secret, never in values" $name $k) -}}

@@ -75,6 +75,7 @@ public final class Devstack {
                   demo provider       %s
                   health              <service>/q/health/ready   metrics: <service>/q/metrics
                   logs                .lgsp/logs/<service>.log
+                  audit spool         .lgsp/run/routing/audit-spool (records on their way to audit; kept across restarts)
 
                 Operator login: user 'operator', password in .lgsp/operator-password (shown nowhere else).
 

@@ -171,7 +171,13 @@ public final class Platform implements AutoCloseable {
         c.append("lgsp.platform.client-id=").append(name).append('\n');
         c.append("lgsp.platform.client-secret=").append(serviceSecrets.get(name)).append('\n');
         c.append("quarkus.log.console.json.enabled=").append(jsonLogs).append('\n');
-        extraProperties.getOrDefault(name, Map.of()).forEach((k, v) -> c.append(k).append('=').append(v).append('\n'));
+        Map<String, String> extra = extraProperties.getOrDefault(name, Map.of());
+        if ("routing".equals(name) && !extra.containsKey(SPOOL_DIR)) {
+            // The gateway's audit spool (its packaged default is /var/lib/lgsp/audit-spool): in the service's own
+            // directory, so it outlives a restart of routing (./lgsp up: .lgsp/run/routing/audit-spool).
+            c.append(SPOOL_DIR).append('=').append(auditSpool(name)).append('\n');
+        }
+        extra.forEach((k, v) -> c.append(k).append('=').append(v).append('\n'));
         if ("auth".equals(name)) {
             serviceSecrets.forEach((svc, secret) ->
                     c.append("lgsp.auth.service-clients.").append(svc).append('=').append(secret).append('\n'));
@@ -180,6 +186,13 @@ public final class Platform implements AutoCloseable {
             c.append("lgsp.auth.master-key=").append(masterKey()).append('\n');
         }
         return c.toString();
+    }
+
+    private static final String SPOOL_DIR = "lgsp.platform.audit.spool.dir";
+
+    /** Where a service spools its audit records when the launcher chooses. */
+    public Path auditSpool(String service) {
+        return workDir.resolve("run").resolve(service).resolve("audit-spool");
     }
 
     private String masterKey() {

@@ -196,12 +196,14 @@ class GatewayJourneyTest {
 
     @Test
     @Order(5)
-    void whileAuditIsDownServedCallsAreKeptAndRecordedOnceItIsBack() {
+    void whileAuditIsDownServedCallsAreKeptOnDiskThroughARestartOfTheGatewayAndRecordedOnceAuditIsBack()
+            throws IOException {
         platform.stopService("audit");
         List<String> served = new ArrayList<>();
         Reply refused = null;
+        Reply refusedAfterRestart;
         try {
-            // routing's audit buffer is small in the journeys (SharedPlatform): it fills, then calls are refused
+            // routing's audit spool is small in the journeys (SharedPlatform): it fills, then calls are refused
             for (int i = 0; i < 200 && refused == null; i++) {
                 Reply r = client.get("routing", "/" + SERVICE + "/v1/outage/" + i, token);
                 if (r.status() == 200) {
@@ -210,23 +212,36 @@ class GatewayJourneyTest {
                     refused = r;
                 }
             }
+            JsonNode spool = client.get("routing", "/api/v1/routing/status", op).expect(200).json().path("audit");
+            assertEquals(0, spool.path("room").asInt(), "no room: " + spool);
+            assertTrue(spool.path("spool").path("bytes").asLong() >= 32768, "the spool holds max-bytes: " + spool);
+            // A graceful restart while audit is still down: the records stay on disk, the new process takes them over.
+            platform.restartService("routing", Duration.ofSeconds(90));
+            refusedAfterRestart = client.get("routing", "/" + SERVICE + "/v1/outage/after-restart", token);
         } finally {
             platform.restartService("audit", Duration.ofSeconds(90));
         }
-        assertTrue(served.size() >= 10, "calls are served while the buffer has room: " + served.size());
-        assertNotNull(refused, "once the buffer is full the gateway refuses rather than serve unlogged");
+        assertTrue(served.size() >= 10, "calls are served while the spool has room: " + served.size());
+        assertNotNull(refused, "once the spool is full the gateway refuses rather than serve unlogged");
         assertProblem(refused, 503, "audit-unavailable");
         assertNotNull(refused.header("retry-after"));
         String refusedId = refused.header("x-request-id");
         assertTrue(platform.provider().received().stream().noneMatch(h -> refusedId.equals(h.get("x-request-id"))),
                 "a refused call never reaches the provider");
+        assertProblem(refusedAfterRestart, 503, "audit-unavailable");
 
         for (String requestId : served) {
-            recorded(requestId, Duration.ofSeconds(20));
+            recorded(requestId, Duration.ofSeconds(30));
         }
         Reply again = eventually(Duration.ofSeconds(10), () -> client.get("routing", "/" + SERVICE + "/v1/after", token),
                 r -> r.status() == 200);
-        assertEquals(200, again.status(), "the gateway serves again once the buffer has drained: " + again.raw());
+        assertEquals(200, again.status(), "the gateway serves again once the spool has drained: " + again.raw());
+        Reply status = eventually(Duration.ofSeconds(10), () -> client.get("routing", "/api/v1/routing/status", op),
+                r -> r.status() == 200 && r.json().path("audit").path("pending").asLong() == 0);
+        assertEquals(0, status.json().path("audit").path("pending").asLong(), "everything delivered: " + status.raw());
+        String log = java.nio.file.Files.readString(platform.logFile("routing"));
+        assertTrue(log.contains("audit events stay in the spool"), "the stopping gateway says what it leaves on disk");
+        assertTrue(log.contains("from the previous run"), "the new one says what it took over");
     }
 
     @Test

@@ -165,7 +165,9 @@ class ChartRenderingTest {
                     problems.add(where + ": /tmp must be an emptyDir (the root filesystem is read-only)");
                 }
                 if (c.getVolumeMounts() != null) {
-                    c.getVolumeMounts().stream().filter(vm -> !vm.getMountPath().equals("/tmp") && !Boolean.TRUE.equals(vm.getReadOnly()))
+                    // Writable: only scratch space of the pod's own (emptyDirs: /tmp, the audit spool); all else read-only.
+                    c.getVolumeMounts().stream().filter(vm -> !Boolean.TRUE.equals(vm.getReadOnly()) && spec.getVolumes().stream()
+                                    .noneMatch(v -> v.getName().equals(vm.getName()) && v.getEmptyDir() != null))
                             .forEach(vm -> problems.add(where + ": " + vm.getMountPath() + " must be mounted read-only"));
                 }
             }
@@ -413,6 +415,60 @@ class ChartRenderingTest {
         // Every service signs/verifies tokens with one issuer.
         assertEquals(1, SERVICES.stream().map(s -> m.named(ConfigMap.class, name(s)).orElseThrow().getData().get("LGSP_JWT_ISSUER"))
                 .distinct().count());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void routingSpoolsAuditRecordsOnAnEmptyDirSizedAboveMaxBytesAndDrainsWithinTheGracePeriod(Path values) {
+        Manifests m = rendered(values);
+        for (String svc : SERVICES) {
+            Map<String, String> data = m.named(ConfigMap.class, name(svc)).orElseThrow().getData();
+            PodSpec pod = m.named(Deployment.class, name(svc)).orElseThrow().getSpec().getTemplate().getSpec();
+            String dir = data.get("LGSP_PLATFORM_AUDIT_SPOOL_DIR");
+            if (!svc.equals("routing")) {
+                assertEquals("", dir, svc + " keeps its few audit events in memory (an empty value unsets the directory)");
+                assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getName().equals("audit-spool")), svc);
+                continue;
+            }
+            assertEquals("/var/lib/lgsp/audit-spool", dir, "routing's default spool directory, where the image creates it");
+            var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("audit-spool")).findFirst().orElseThrow();
+            assertNotNull(volume.getEmptyDir(), "an emptyDir: survives container restarts, not the pod");
+            long sizeLimit = volume.getEmptyDir().getSizeLimit().getNumericalAmount().longValueExact();
+            long maxBytes = Long.parseLong(data.get("LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES"));
+            assertTrue(maxBytes + (64L << 20) <= sizeLimit, "max-bytes " + maxBytes + " leaves room below sizeLimit " + sizeLimit);
+            Container c = pod.getContainers().get(0);
+            assertTrue(c.getVolumeMounts().stream().anyMatch(vm -> vm.getName().equals("audit-spool") && vm.getMountPath().equals(dir)
+                    && !Boolean.TRUE.equals(vm.getReadOnly())), "the spool is mounted writable where the service writes it");
+            if (pod.getInitContainers() != null) {
+                pod.getInitContainers().forEach(init -> assertTrue(init.getVolumeMounts().stream()
+                        .noneMatch(vm -> vm.getName().equals("audit-spool")), "the migration publishes nothing"));
+            }
+            long drain = java.time.Duration.parse("PT" + data.get("LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT").toUpperCase()).toSeconds();
+            long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
+            assertTrue(drain > 0 && preStop + drain < pod.getTerminationGracePeriodSeconds(),
+                    "the drain (" + drain + " s) ends before the kubelet kills the pod");
+        }
+    }
+
+    @Test
+    void routingWithoutTheSpoolKeepsItsRecordsInMemoryAndMountsNothing() {
+        Manifests m = Manifests.parse(ChartUnderTest.render(ChartUnderTest.ciValues("defaults"),
+                ChartUnderTest.sets("routing.auditSpool.enabled", false)));
+        Map<String, String> data = m.named(ConfigMap.class, name("routing")).orElseThrow().getData();
+        assertEquals("", data.get("LGSP_PLATFORM_AUDIT_SPOOL_DIR"), "overrides the application's default directory");
+        assertNull(data.get("LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES"));
+        assertTrue(m.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec().getVolumes()
+                .stream().noneMatch(v -> v.getName().equals("audit-spool")));
+
+        Manifests bigger = Manifests.parse(ChartUnderTest.render(ChartUnderTest.ciValues("defaults"), ChartUnderTest.sets(
+                "routing.auditSpool.maxBytes", 4294967296L, "routing.auditSpool.sizeLimit", "5Gi",
+                "routing.terminationGracePeriodSeconds", 60)));
+        Map<String, String> big = bigger.named(ConfigMap.class, name("routing")).orElseThrow().getData();
+        assertEquals("4294967296", big.get("LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES"), "a plain number, not 4.294967296e+09");
+        assertEquals("50s", big.get("LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT"));
+        assertEquals("5Gi", bigger.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec()
+                .getVolumes().stream().filter(v -> v.getName().equals("audit-spool")).findFirst().orElseThrow()
+                .getEmptyDir().getSizeLimit().toString());
     }
 
     @Test

@@ -63,7 +63,13 @@ class ValuesCheckTest {
                 Arguments.of(ChartUnderTest.sets("global.output", "plain"),
                         "global.output=plain has no Helm hooks: use migrations.mode=initContainer"),
                 Arguments.of(ChartUnderTest.sets("registry.config.LGSP_AUTH_CLIENT_SECRET", "oops"),
-                        "registry.config.LGSP_AUTH_CLIENT_SECRET looks like a secret"));
+                        "registry.config.LGSP_AUTH_CLIENT_SECRET looks like a secret"),
+                Arguments.of(ChartUnderTest.sets("routing.auditSpool.maxBytes", 2147483648L),
+                        "routing.auditSpool: maxBytes (2147483648) must stay at least 64 MiB below sizeLimit (2Gi)"),
+                Arguments.of(ChartUnderTest.sets("routing.auditSpool.sizeLimit", "1100M"),
+                        "routing.auditSpool: maxBytes (1073741824) must stay at least 64 MiB below sizeLimit (1100M)"),
+                Arguments.of(ChartUnderTest.sets("audit.auditSpool.enabled", true),
+                        "audit.auditSpool.enabled: audit writes its own log and publishes no audit events"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -111,7 +117,9 @@ class ValuesCheckTest {
                 Arguments.of(ChartUnderTest.sets("catalog.config.JAVA_HOME", "/x"), "'JAVA_HOME' does not match pattern"),
                 Arguments.of(ChartUnderTest.sets("routing.autoscaling.targetCPUUtilizationPercentage", 150),
                         "/routing/autoscaling/targetCPUUtilizationPercentage"),
-                Arguments.of(ChartUnderTest.sets("tests.image.tag", "latest"), "/tests/image/tag"));
+                Arguments.of(ChartUnderTest.sets("tests.image.tag", "latest"), "/tests/image/tag"),
+                Arguments.of(ChartUnderTest.sets("routing.auditSpool.sizeLimit", "2GB"), "/routing/auditSpool/sizeLimit"),
+                Arguments.of(ChartUnderTest.sets("routing.auditSpool.maxBytes", "1G"), "/routing/auditSpool/maxBytes"));
     }
 
     @ParameterizedTest(name = "{1}")

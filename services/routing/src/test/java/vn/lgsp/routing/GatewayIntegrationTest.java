@@ -52,11 +52,43 @@ class GatewayIntegrationTest {
                 .statusCode(200)
                 .body("snapshot.ready", equalTo(true))
                 .body("snapshot.routes", equalTo(15)) // every route of RoutingTestResource.catalog
-                .body("audit.pending", notNullValue());
+                .body("audit.pending", notNullValue())
+                .body("audit.room", greaterThanOrEqualTo(1))
+                .body("audit.spool.dir", equalTo(RoutingTestResource.AUDIT_SPOOL.toString()))
+                .body("audit.spool.maxBytes", equalTo(1073741824));
         given().header("Authorization", "Bearer " + TestJwt.auditor()).get("/api/v1/routing/status").then().statusCode(200);
         given().header("Authorization", "Bearer " + TestJwt.agencyAdmin("000.00.00.H01")).get("/api/v1/routing/status")
                 .then().statusCode(403).contentType("application/problem+json");
         given().get("/api/v1/routing/status").then().statusCode(401);
+    }
+
+    @Test
+    void recordsAreSpooledOnDiskAndTheBacklogIsExportedAsMetrics() throws Exception {
+        String requestId = "spooled-" + System.nanoTime();
+        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+                .get("/ho-tich/v1/x").then().statusCode(200);
+        long deadline = System.currentTimeMillis() + 2000;
+        boolean onDisk = false;
+        while (!onDisk && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            try (var files = java.nio.file.Files.list(RoutingTestResource.AUDIT_SPOOL)) {
+                for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
+                    onDisk |= java.nio.file.Files.readString(f).contains("\"requestId\":\"" + requestId + "\"");
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(onDisk, "the call's record is a line of a segment file");
+        org.junit.jupiter.api.Assertions.assertTrue(publisher.spoolBytes() > 0 && publisher.spoolSegments() > 0);
+        String metrics = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String gauge : java.util.List.of("lgsp_audit_publisher_pending_events", "lgsp_audit_publisher_spool_bytes",
+                "lgsp_audit_publisher_spool_max_bytes", "lgsp_audit_publisher_spool_segments",
+                "lgsp_audit_publisher_refused_events_total")) {
+            org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(l -> l.startsWith(gauge + " ")
+                    || l.startsWith(gauge + "{")), gauge + " is exported");
+        }
+        double spooled = metrics.lines().filter(l -> l.startsWith("lgsp_audit_publisher_spool_bytes"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(spooled > 0, "spool bytes: " + spooled);
     }
 
     @Test

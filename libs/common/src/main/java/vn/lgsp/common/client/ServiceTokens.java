@@ -39,6 +39,17 @@ public class ServiceTokens {
     private volatile Instant renewAt = Instant.EPOCH;
     private volatile CompletableFuture<String> inFlight;
 
+    /** The CDI bean. */
+    public ServiceTokens() {
+    }
+
+    /** The same client outside CDI (library tests, tools). */
+    public ServiceTokens(PlatformConfig config, ObjectMapper mapper, String applicationName) {
+        this.config = config;
+        this.mapper = mapper;
+        this.applicationName = applicationName;
+    }
+
     /** A valid token, fetched if needed. Never blocks the caller's thread. */
     public CompletableFuture<String> token() {
         String current = token;

@@ -4,9 +4,9 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
+import vn.lgsp.common.id.Uuids;
 
 /**
  * Gives every request an id, taken from a well-formed {@code X-Request-Id} or made up, and echoes it
@@ -33,9 +33,9 @@ public class RequestIds {
         }, 1000);
     }
 
-    /** The caller's id if it is well formed, otherwise a fresh one. */
+    /** The caller's id if it is well formed, otherwise a fresh one (unique, not secret: no SecureRandom lock per call). */
     public static String accept(String candidate) {
-        return candidate != null && SAFE.matcher(candidate).matches() ? candidate : UUID.randomUUID().toString();
+        return candidate != null && SAFE.matcher(candidate).matches() ? candidate : Uuids.fastRandom().toString();
     }
 
     public static String of(RoutingContext rc) {

@@ -71,9 +71,10 @@ public class Pipeline {
         }
         GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest);
         if (!auditGate.admit()) {
-            // Nothing can be recorded either: the buffer is full. Refuse before any work.
+            // Nothing more can be recorded: the audit buffer (or the disk spool) is full. Refuse before any work.
             refuse(exchange, new ProblemException(ProblemType.AUDIT_UNAVAILABLE,
-                    "The audit log is unreachable and its buffer is full; calls are refused until it recovers",
+                    "The audit log is unreachable or behind and the gateway's audit backlog is full; calls are refused "
+                            + "until it catches up",
                     List.of(), java.util.Map.of("Retry-After", "5")));
             return;
         }

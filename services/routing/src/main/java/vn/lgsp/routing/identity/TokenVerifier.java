@@ -57,6 +57,9 @@ public class TokenVerifier {
     @PostConstruct
     void init() {
         verified = Caffeine.newBuilder()
+                // Cache upkeep on the calling thread: the default (the common ForkJoinPool) hands it to another
+                // thread, woken by a system call, many times a second at gateway rates.
+                .executor(Runnable::run)
                 .maximumSize(config.identity().tokenCacheSize())
                 .expireAfter(new Expiry<String, SystemIdentity>() {
                     @Override

@@ -14,8 +14,10 @@ public final class CircuitBreaker {
     private final int threshold;
     private final long openMillis;
     private final LongSupplier clock;
-    private State state = State.CLOSED;
-    private int failures;
+    // Volatile so the common case — closed, no failures — is answered on every call without taking the lock,
+    // which the event loops would otherwise contend for on each call to the same upstream.
+    private volatile State state = State.CLOSED;
+    private volatile int failures;
     private long openedAt;
     private boolean probeInFlight;
 
@@ -26,7 +28,11 @@ public final class CircuitBreaker {
     }
 
     /** Whether a call may go to the upstream now; a true answer in half-open state is the probe. */
-    public synchronized boolean tryAcquire() {
+    public boolean tryAcquire() {
+        return state == State.CLOSED || tryAcquireSlow();
+    }
+
+    private synchronized boolean tryAcquireSlow() {
         if (state == State.CLOSED) {
             return true;
         }
@@ -41,7 +47,14 @@ public final class CircuitBreaker {
         return false;
     }
 
-    public synchronized void onSuccess() {
+    public void onSuccess() {
+        if (state == State.CLOSED && failures == 0) {
+            return; // nothing to reset
+        }
+        reset();
+    }
+
+    private synchronized void reset() {
         failures = 0;
         state = State.CLOSED;
         probeInFlight = false;

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.id.Uuids;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.routing.audit.AuditRecords;
 import vn.lgsp.routing.config.RoutingConfig;
@@ -113,7 +114,7 @@ public class UpstreamHealthChecker {
     }
 
     private void alert(Target t, String kind, String what) {
-        AuditEvent event = new AuditEvent(AuditRecords.eventId(), AuditEvent.ALERT, Instant.now(), "routing", null, null,
+        AuditEvent event = new AuditEvent(Uuids.fastRandom(), AuditEvent.ALERT, Instant.now(), "routing", null, null,
                 null, null, t.route().providerSystem(), t.route().providerAgency(), t.route().serviceCode(),
                 t.route().version(), t.environment(), null, null, null, null, null, null, null, null, null, null,
                 kind, null, null, null, null, null, null, null,

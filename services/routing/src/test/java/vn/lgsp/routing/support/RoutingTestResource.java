@@ -59,6 +59,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(database.start());
+        emptyAuditSpool();
         platform = new StubPlatform();
         upstream = StubUpstream.start();
         closedPort = freePort();
@@ -92,6 +93,27 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
             platform.close();
         }
         database.stop();
+    }
+
+    /** %test.lgsp.platform.audit.spool.dir (application.properties); resolved like Quarkus does, from the module. */
+    public static final java.nio.file.Path AUDIT_SPOOL = java.nio.file.Path.of("target", "audit-spool-test").toAbsolutePath();
+
+    /**
+     * The tests run the gateway with its audit spool, as in production, with delivery off (PlatformTestResource):
+     * records stay in the spool's files, where publisher.snapshot() reads them. A previous run's files would be
+     * recovered and counted, so they are removed first.
+     */
+    private static void emptyAuditSpool() {
+        if (!java.nio.file.Files.isDirectory(AUDIT_SPOOL)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(AUDIT_SPOOL)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not empty " + AUDIT_SPOOL, e);
+        }
     }
 
     public static final String STATIC_SECRET = "khoa-api-0123456789abcdef";

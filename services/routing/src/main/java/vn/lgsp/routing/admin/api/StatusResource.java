@@ -53,7 +53,7 @@ public class StatusResource {
     @GET
     @NonBlocking
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
-    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog")
+    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog and spool")
     public RoutingStatus status() {
         Snapshot s = snapshots.get();
         Instant confirmed = s.confirmedAt();
@@ -65,7 +65,9 @@ public class StatusResource {
                         s.keys().size(), s.hmacKeyRevision(), s.hmacKeys().size()),
                 breakers.states(), health.states(),
                 new AuditStatus(publisher.pending(), publisher.auditReachable(), publisher.sentCount(),
-                        publisher.refusedCount()),
+                        publisher.refusedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
+                                dir.toString(), publisher.spoolBytes(), publisher.spoolMaxBytes(),
+                                publisher.spoolSegments())).orElse(null)),
                 gate.inFlight(), tokens.cachedTokens());
     }
 
@@ -78,6 +80,13 @@ public class StatusResource {
             int keys, long hmacKeyRevision, int hmacKeys) {
     }
 
-    public record AuditStatus(int pending, boolean reachable, long sent, long refused) {
+    /**
+     * The audit backlog: events not yet accepted by audit, how many more calls the gateway admits before refusing
+     * with 503 audit-unavailable ({@code room}), and the disk spool (null when events are held in memory only).
+     */
+    public record AuditStatus(long pending, boolean reachable, long sent, long refused, int room, SpoolStatus spool) {
+    }
+
+    public record SpoolStatus(String dir, long bytes, long maxBytes, int segments) {
     }
 }

@@ -11,8 +11,9 @@ import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import vn.lgsp.common.audit.AuditEvent;
-import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.common.id.Uuids;
 import vn.lgsp.routing.audit.AuditRecords;
+import vn.lgsp.routing.gateway.AuditGate;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
 import vn.lgsp.routing.identity.SystemIdentity;
@@ -31,7 +32,7 @@ public class RecordStep implements Step {
     static final int CLIENT_CLOSED = 499;
 
     @Inject
-    AuditPublisher publisher;
+    AuditGate auditGate;
 
     private final AtomicLong lost = new AtomicLong();
 
@@ -42,7 +43,8 @@ public class RecordStep implements Step {
 
     @Override
     public Future<Void> apply(GatewayExchange exchange) {
-        if (!publisher.offer(event(exchange))) {
+        // Only admitted calls get here (AuditGate counted their record's place), so the gate hands it over.
+        if (!auditGate.record(event(exchange))) {
             // Only reachable with lgsp.routing.refuse-when-audit-unavailable=false; log rarely, never per call.
             long n = lost.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
@@ -59,7 +61,7 @@ public class RecordStep implements Step {
         int status = !response.headWritten() && "client-closed".equals(exchange.errorType()) ? CLIENT_CLOSED
                 : response.getStatusCode();
         long responseBytes = exchange.responseSha256() != null ? exchange.responseBytes() : response.bytesWritten();
-        return new AuditEvent(AuditRecords.eventId(), AuditEvent.TRANSACTION, exchange.startedAt(), "routing",
+        return new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, exchange.startedAt(), "routing",
                 exchange.requestId(), traceId(exchange),
                 caller == null ? null : clip(caller.system(), 64), caller == null ? null : clip(caller.agency(), 16),
                 route == null ? null : route.providerSystem(), route == null ? null : route.providerAgency(),
