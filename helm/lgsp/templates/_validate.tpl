@@ -50,6 +50,9 @@ the value to change, and rendering fails. Rendered first (templates/validate.yam
 {{- end -}}
 
 {{- /* Observability and proxies. */ -}}
+{{- if and $v.metrics.prometheusRule.enabled (not $v.metrics.serviceMonitor.enabled) -}}
+{{- $errors = append $errors "metrics.prometheusRule.enabled: the alerts select the scrape jobs of the ServiceMonitors; set metrics.serviceMonitor.enabled too" -}}
+{{- end -}}
 {{- if and $v.otel.enabled (not $v.otel.endpoint) -}}
 {{- $errors = append $errors "otel.enabled: set otel.endpoint to the OTLP collector (e.g. http://otel-collector.observability:4317)" -}}
 {{- end -}}

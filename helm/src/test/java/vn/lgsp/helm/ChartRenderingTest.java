@@ -30,7 +30,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -469,6 +474,57 @@ class ChartRenderingTest {
         assertEquals("5Gi", bigger.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec()
                 .getVolumes().stream().filter(v -> v.getName().equals("audit-spool")).findFirst().orElseThrow()
                 .getEmptyDir().getSizeLimit().toString());
+    }
+
+    @Test
+    void theAlertsSelectTheScrapeJobsAndMetricsTheServicesExposeAndAreOffByDefault() throws IOException {
+        assertTrue(rendered(ChartUnderTest.ciValues("defaults")).all(PrometheusRule.class).isEmpty(), "opt-in");
+        Manifests m = rendered(ChartUnderTest.ciValues("production"));
+        PrometheusRule rule = m.all(PrometheusRule.class).stream().findFirst().orElseThrow();
+        assertEquals("kube-prometheus-stack", rule.getMetadata().getLabels().get("release"), "selected by the operator");
+        Set<String> jobs = m.all(ServiceMonitor.class).stream().map(sm -> sm.getMetadata().getName()).collect(Collectors.toSet());
+        // Micrometer meter names in the services' sources; lgsp_* series in the rules must be one of them.
+        String sources;
+        Path repo = ChartUnderTest.CHART.getParent().getParent();
+        try (Stream<Path> files = Stream.concat(Files.walk(repo.resolve("services")), Files.walk(repo.resolve("libs")))) {
+            sources = files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+                    .map(f -> {
+                        try {
+                            return Files.readString(f);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).collect(Collectors.joining("\n"));
+        }
+        List<String> alerts = new ArrayList<>();
+        for (var group : rule.getSpec().getGroups()) {
+            for (var r : group.getRules()) {
+                alerts.add(r.getAlert());
+                String expr = r.getExpr().getStrVal();
+                assertNotNull(expr, r.getAlert());
+                assertTrue(List.of("warning", "critical").contains(r.getLabels().get("severity")), r.getAlert());
+                assertTrue(r.getAnnotations().get("summary").length() > 10 && r.getAnnotations().get("description").length() > 30,
+                        r.getAlert() + " says what happened and what to do");
+                Matcher job = Pattern.compile("job=~?\"([^\"]+)\"").matcher(expr);
+                assertTrue(job.find(), r.getAlert() + " selects the platform's jobs: " + expr);
+                do {
+                    for (String j : job.group(1).split("\\|")) {
+                        assertTrue(jobs.contains(j), r.getAlert() + ": job " + j + " is a ServiceMonitor's Service");
+                    }
+                } while (job.find());
+                Matcher metric = Pattern.compile("\\blgsp_[a-z_]+").matcher(expr);
+                while (metric.find()) {
+                    String meter = metric.group().replaceFirst("_total$", "").replaceFirst("_(bytes|events)$", "").replace('_', '.');
+                    assertTrue(sources.contains("\"" + meter + "\""), r.getAlert() + ": " + metric.group() + " is meter " + meter);
+                }
+            }
+        }
+        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
+                "LgspAuditAlertOpen", "LgspAuditWebhookFailing"), alerts);
+        String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
+        assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
+        assertTrue(yaml.contains("[5m])) > 0.05"), "the error ratio comes from values (gatewayErrorRatio)");
+        assertTrue(yaml.contains("}) > 0.5"), "the spool share comes from values (auditSpoolRatio)");
     }
 
     @Test

@@ -69,7 +69,9 @@ class ValuesCheckTest {
                 Arguments.of(ChartUnderTest.sets("routing.auditSpool.sizeLimit", "1100M"),
                         "routing.auditSpool: maxBytes (1073741824) must stay at least 64 MiB below sizeLimit (1100M)"),
                 Arguments.of(ChartUnderTest.sets("audit.auditSpool.enabled", true),
-                        "audit.auditSpool.enabled: audit writes its own log and publishes no audit events"));
+                        "audit.auditSpool.enabled: audit writes its own log and publishes no audit events"),
+                Arguments.of(ChartUnderTest.sets("metrics.prometheusRule.enabled", true),
+                        "metrics.prometheusRule.enabled: the alerts select the scrape jobs of the ServiceMonitors"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -119,7 +121,8 @@ class ValuesCheckTest {
                         "/routing/autoscaling/targetCPUUtilizationPercentage"),
                 Arguments.of(ChartUnderTest.sets("tests.image.tag", "latest"), "/tests/image/tag"),
                 Arguments.of(ChartUnderTest.sets("routing.auditSpool.sizeLimit", "2GB"), "/routing/auditSpool/sizeLimit"),
-                Arguments.of(ChartUnderTest.sets("routing.auditSpool.maxBytes", "1G"), "/routing/auditSpool/maxBytes"));
+                Arguments.of(ChartUnderTest.sets("routing.auditSpool.maxBytes", "1G"), "/routing/auditSpool/maxBytes"),
+                Arguments.of(ChartUnderTest.sets("metrics.prometheusRule.gatewayErrorRatio", 5), "/metrics/prometheusRule/gatewayErrorRatio"));
     }
 
     @ParameterizedTest(name = "{1}")
