@@ -497,11 +497,13 @@ class ChartRenderingTest {
                     }).collect(Collectors.joining("\n"));
         }
         List<String> alerts = new ArrayList<>();
+        Map<String, String> exprs = new java.util.HashMap<>();
         for (var group : rule.getSpec().getGroups()) {
             for (var r : group.getRules()) {
                 alerts.add(r.getAlert());
                 String expr = r.getExpr().getStrVal();
                 assertNotNull(expr, r.getAlert());
+                exprs.put(r.getAlert(), expr.strip());
                 assertTrue(List.of("warning", "critical").contains(r.getLabels().get("severity")), r.getAlert());
                 assertTrue(r.getAnnotations().get("summary").length() > 10 && r.getAnnotations().get("description").length() > 30,
                         r.getAlert() + " says what happened and what to do");
@@ -519,12 +521,14 @@ class ChartRenderingTest {
                 }
             }
         }
-        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
+        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
                 "LgspAuditAlertOpen", "LgspAuditWebhookFailing"), alerts);
         String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
         assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
-        assertTrue(yaml.contains("[5m])) > 0.05"), "the error ratio comes from values (gatewayErrorRatio)");
-        assertTrue(yaml.contains("}) > 0.5"), "the spool share comes from values (auditSpoolRatio)");
+        // Thresholds from values.yaml: gatewayErrorRatio, gatewayP99Seconds, auditSpoolRatio.
+        assertTrue(exprs.get("LgspGatewayServerErrors").endsWith("> 0.05"), exprs.get("LgspGatewayServerErrors"));
+        assertTrue(exprs.get("LgspGatewaySlow").endsWith("> 5"), exprs.get("LgspGatewaySlow"));
+        assertTrue(exprs.get("LgspAuditSpoolFilling").endsWith("> 0.5"), exprs.get("LgspAuditSpoolFilling"));
     }
 
     @Test
