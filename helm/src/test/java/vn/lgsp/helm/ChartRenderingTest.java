@@ -522,7 +522,7 @@ class ChartRenderingTest {
             }
         }
         assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
-                "LgspAuditAlertOpen", "LgspAuditWebhookFailing"), alerts);
+                "LgspAuditRecordsSetAside", "LgspAuditAlertOpen", "LgspAuditWebhookFailing"), alerts);
         String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
         assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
         // Thresholds from values.yaml: gatewayErrorRatio, gatewayP99Seconds, auditSpoolRatio.

@@ -54,6 +54,7 @@ class GatewayIntegrationTest {
                 .body("snapshot.routes", equalTo(15)) // every route of RoutingTestResource.catalog
                 .body("audit.pending", notNullValue())
                 .body("audit.room", greaterThanOrEqualTo(1))
+                .body("audit.rejected", equalTo(0))
                 .body("audit.spool.dir", equalTo(RoutingTestResource.AUDIT_SPOOL.toString()))
                 .body("audit.spool.maxBytes", equalTo(1073741824));
         given().header("Authorization", "Bearer " + TestJwt.auditor()).get("/api/v1/routing/status").then().statusCode(200);
@@ -82,7 +83,7 @@ class GatewayIntegrationTest {
         String metrics = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
         for (String gauge : java.util.List.of("lgsp_audit_publisher_pending_events", "lgsp_audit_publisher_spool_bytes",
                 "lgsp_audit_publisher_spool_max_bytes", "lgsp_audit_publisher_spool_segments",
-                "lgsp_audit_publisher_refused_events_total")) {
+                "lgsp_audit_publisher_refused_events_total", "lgsp_audit_publisher_rejected_events_total")) {
             org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(l -> l.startsWith(gauge + " ")
                     || l.startsWith(gauge + "{")), gauge + " is exported");
         }

@@ -66,6 +66,9 @@ public class AuditPublisher {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
+    /** Bytes of events audit refused as invalid that may be set aside (package-private: tests lower it). */
+    long rejectedMaxBytes = 64L * 1024 * 1024;
+    private volatile RejectedEvents rejected;
     private ScheduledExecutorService sender;
     private volatile long backoffMillis;
     private volatile long nextAttemptAt;
@@ -97,6 +100,7 @@ public class AuditPublisher {
         } else {
             backlog = new MemoryBacklog(audit.bufferSize(), mapper);
         }
+        rejected = new RejectedEvents(mapper, spoolDir(), rejectedMaxBytes);
         if (!audit.enabled()) {
             LOG.info("Audit publishing is disabled: events stay in the local buffer");
             return;
@@ -211,6 +215,12 @@ public class AuditPublisher {
         return refused.get();
     }
 
+    /** Events audit refused as invalid and that were set aside. */
+    public long rejectedCount() {
+        RejectedEvents r = rejected;
+        return r == null ? 0 : r.count();
+    }
+
     /** The spool directory, when events are spooled to disk. */
     public Optional<Path> spoolDir() {
         return backlog instanceof AuditSpool s ? Optional.of(s.dir()) : Optional.empty();
@@ -247,6 +257,10 @@ public class AuditPublisher {
                 .strongReference(true).register(meters);
         FunctionCounter.builder("lgsp.audit.publisher.refused", this, AuditPublisher::refusedCount).baseUnit("events")
                 .description("Audit events refused because the buffer or the spool was full")
+                .register(meters);
+        FunctionCounter.builder("lgsp.audit.publisher.rejected", this, AuditPublisher::rejectedCount)
+                .baseUnit("events")
+                .description("Audit events audit refused as invalid, set aside (rejected.jsonl beside the spool, or the log)")
                 .register(meters);
         if (backlog instanceof AuditSpool) {
             Gauge.builder("lgsp.audit.publisher.spool", this, AuditPublisher::spoolBytes).baseUnit(BaseUnits.BYTES)
@@ -301,6 +315,18 @@ public class AuditPublisher {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 401) {
                 tokens.invalidate();
+            }
+            if (response.statusCode() == 400) {
+                // Invalid events would be refused forever and hold up everything behind them: set them aside.
+                Backlog.Batch rest = rejected.setAside(batch, response.body());
+                if (rest != null) {
+                    if (rest.size() == 0) {
+                        rest.onAccepted().run();
+                    } else {
+                        retries.addFirst(rest);
+                    }
+                    return Attempt.SENT;
+                }
             }
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("audit answered HTTP " + response.statusCode());

@@ -34,6 +34,19 @@ class AuditPublisherMemoryTest {
     }
 
     @Test
+    void withoutASpoolEventsAuditRefusesAsInvalidAreCountedAndTheRestIsDelivered() throws IOException {
+        audit = FakeAudit.started();
+        audit.poison("\"req-3\"");
+        publisher = Publishers.start(settings().batchSize(20), audit);
+        transactions(30).forEach(e -> assertTrue(publisher.offer(e)));
+
+        await(Duration.ofSeconds(10), () -> publisher.pending() == 0, () -> publisher.pending() + " pending");
+        assertEquals(29, audit.events().size(), "all but the invalid one");
+        assertTrue(audit.events().stream().noneMatch(raw -> raw.contains("\"req-3\"")));
+        assertEquals(1, publisher.rejectedCount());
+    }
+
+    @Test
     void theBufferHoldsBufferSizeEventsThenRefusesAndRoomIsWhatIsLeft() throws IOException {
         audit = FakeAudit.started();
         publisher = Publishers.start(settings().enabled(false).bufferSize(10), audit);

@@ -126,6 +126,53 @@ class AuditSpoolTest {
     }
 
     @Test
+    void eventsAuditRefusesAsInvalidAreSetAsideWithItsProblemAndTheRestOfTheirBatchIsDelivered() throws IOException {
+        audit = FakeAudit.started();
+        audit.poison("\"req-3\"");
+        AuditPublisher p = start(settings().spool(dir).batchSize(20));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        p.registerMetrics(meters);
+        List<AuditEvent> events = transactions(50);
+        events.forEach(e -> assertTrue(p.offer(e)));
+
+        await(Duration.ofSeconds(10), () -> p.pending() == 0, () -> p.pending() + " pending");
+        Map<String, Integer> times = new HashMap<>();
+        audit.events().forEach(raw -> times.merge(eventId(raw), 1, Integer::sum));
+        Set<String> expected = events.stream().filter(e -> !"req-3".equals(e.requestId())).map(e -> e.eventId().toString())
+                .collect(Collectors.toSet());
+        assertEquals(expected, times.keySet(), "every other event of the batch arrives");
+        assertEquals(Set.of(1), new TreeSet<>(times.values()));
+        List<String> aside = Files.readAllLines(dir.resolve(RejectedEvents.FILE));
+        assertEquals(1, aside.size(), "one line per refused event: " + aside);
+        var line = Publishers.MAPPER.readTree(aside.get(0));
+        assertEquals("req-3", line.path("event").path("requestId").asText());
+        assertTrue(line.path("problem").path("errors").get(0).path("field").asText().matches("events\\[\\d+]\\.path"),
+                "audit's problem kept with it: " + line);
+        assertEquals(1, p.rejectedCount());
+        assertEquals(1.0, meters.get("lgsp.audit.publisher.rejected").functionCounter().count());
+        await(Duration.ofSeconds(2), () -> segmentFiles().isEmpty(), () -> "segments left: " + segmentFiles());
+    }
+
+    @Test
+    void beyondTheBoundForSetAsideEventsARefusedBatchIsRetriedAndHoldsTheBacklogUntilAuditTakesIt() throws IOException {
+        audit = FakeAudit.started();
+        audit.poison("\"req-3\"");
+        AuditPublisher p = start(settings().spool(dir).batchSize(20).rejectedMaxBytes(10));
+        List<AuditEvent> events = transactions(20);
+        events.forEach(e -> assertTrue(p.offer(e)));
+
+        await(Duration.ofSeconds(5), () -> !p.auditReachable(), () -> "the refused batch counts as a failed delivery");
+        assertEquals(List.of(), audit.events(), "nothing of the refused batch is delivered");
+        assertEquals(20, p.pending());
+        assertEquals(0, p.rejectedCount());
+        assertFalse(Files.exists(dir.resolve(RejectedEvents.FILE)), "nothing set aside beyond the bound");
+
+        audit.poison(null); // audit fixed (or upgraded): the same batch is accepted as it is
+        await(Duration.ofSeconds(10), () -> p.pending() == 0, () -> p.pending() + " pending");
+        assertEquals(20, audit.events().size());
+    }
+
+    @Test
     void aNewPublisherOnTheSameDirectorySendsWhatTheLastOneLeft() throws IOException {
         audit = FakeAudit.down();
         AuditPublisher first = start(settings().spool(dir).drainTimeout(Duration.ofMillis(300)));

@@ -31,6 +31,7 @@ final class FakeAudit implements AutoCloseable {
     private final List<String> events = new ArrayList<>();
     private final AtomicInteger batches = new AtomicInteger();
     private volatile long delayMillis;
+    private volatile String poison;
 
     private FakeAudit() throws IOException {
         auth = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -79,6 +80,14 @@ final class FakeAudit implements AutoCloseable {
         }
     }
 
+    /**
+     * Events whose JSON contains this text are invalid: like audit, the whole batch is refused with 400 and a
+     * problem naming each of them as {@code events[i].path}.
+     */
+    void poison(String marker) {
+        this.poison = marker;
+    }
+
     /** Audit takes this long over each batch (a lagging ingest). */
     void delay(long millis) {
         this.delayMillis = millis;
@@ -106,6 +115,20 @@ final class FakeAudit implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             answer(ex, 400, "{\"detail\":\"" + e.getMessage().replace('"', '\'') + "\"}");
             return;
+        }
+        String marker = poison;
+        if (marker != null) {
+            StringBuilder errors = new StringBuilder();
+            for (int i = 0; i < accepted.size(); i++) {
+                if (accepted.get(i).contains(marker)) {
+                    errors.append(errors.isEmpty() ? "" : ",").append("{\"field\":\"events[").append(i)
+                            .append("].path\",\"rule\":\"pattern\",\"message\":\"not a valid path\"}");
+                }
+            }
+            if (!errors.isEmpty()) {
+                answer(ex, 400, "{\"type\":\"urn:lgsp:problem:validation\",\"status\":400,\"errors\":[" + errors + "]}");
+                return;
+            }
         }
         if (delayMillis > 0) {
             try {

@@ -71,6 +71,7 @@ final class Publishers {
         long maxBytes = 64L * 1024 * 1024;
         long segmentBytes = 64 * 1024;
         Duration fsyncInterval = Duration.ofMillis(100);
+        long rejectedMaxBytes = 64L * 1024 * 1024;
 
         Settings enabled(boolean v) {
             enabled = v;
@@ -107,6 +108,11 @@ final class Publishers {
             return this;
         }
 
+        Settings rejectedMaxBytes(long v) {
+            rejectedMaxBytes = v;
+            return this;
+        }
+
         Settings segmentBytes(long v) {
             segmentBytes = v;
             return this;
@@ -129,6 +135,7 @@ final class Publishers {
         p.config = s.config(audit);
         p.mapper = MAPPER;
         p.tokens = new ServiceTokens(p.config, MAPPER, "routing");
+        p.rejectedMaxBytes = s.rejectedMaxBytes;
         p.start();
         return p;
     }

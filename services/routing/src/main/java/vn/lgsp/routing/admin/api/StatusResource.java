@@ -65,7 +65,7 @@ public class StatusResource {
                         s.keys().size(), s.hmacKeyRevision(), s.hmacKeys().size()),
                 breakers.states(), health.states(),
                 new AuditStatus(publisher.pending(), publisher.auditReachable(), publisher.sentCount(),
-                        publisher.refusedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
+                        publisher.refusedCount(), publisher.rejectedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
                                 dir.toString(), publisher.spoolBytes(), publisher.spoolMaxBytes(),
                                 publisher.spoolSegments())).orElse(null)),
                 gate.inFlight(), tokens.cachedTokens());
@@ -82,9 +82,11 @@ public class StatusResource {
 
     /**
      * The audit backlog: events not yet accepted by audit, how many more calls the gateway admits before refusing
-     * with 503 audit-unavailable ({@code room}), and the disk spool (null when events are held in memory only).
+     * with 503 audit-unavailable ({@code room}), events audit refused as invalid and that were set aside
+     * ({@code rejected}), and the disk spool (null when events are held in memory only).
      */
-    public record AuditStatus(long pending, boolean reachable, long sent, long refused, int room, SpoolStatus spool) {
+    public record AuditStatus(long pending, boolean reachable, long sent, long refused, long rejected, int room,
+            SpoolStatus spool) {
     }
 
     public record SpoolStatus(String dir, long bytes, long maxBytes, int segments) {
