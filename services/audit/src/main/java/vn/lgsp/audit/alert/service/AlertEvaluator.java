@@ -100,13 +100,16 @@ public class AlertEvaluator {
             for (Firing f : firing.values()) {
                 if (!open.containsKey(f.subject())) {
                     UUID id = UUID.randomUUID();
-                    db.q("""
+                    // Another replica may have opened it first: only the one whose insert took logs and notifies.
+                    if (db.q("""
                             INSERT INTO audit_alert (id, rule_id, rule_name, kind, subject, agency_code, state, value,
                               detail, opened_at) VALUES ($1,$2,$3,$4,$5,$6,'open',$7,$8,$9)
                             ON CONFLICT (rule_name, subject) WHERE state = 'open' DO NOTHING""",
-                            id, rule.id(), rule.name(), rule.kind(), f.subject(), f.agency(), f.value(), clip(f.detail()), at);
-                    LOG.infof("Alert opened: rule %s, %s", rule.name(), f.subject());
-                    webhooks.notify(rule, AlertService.find(db, id));
+                            id, rule.id(), rule.name(), rule.kind(), f.subject(), f.agency(), f.value(), clip(f.detail()),
+                            at).rowCount() == 1) {
+                        LOG.infof("Alert opened: rule %s, %s", rule.name(), f.subject());
+                        webhooks.notify(rule, AlertService.find(db, id));
+                    }
                 }
             }
             for (Map.Entry<String, UUID> o : open.entrySet()) {
