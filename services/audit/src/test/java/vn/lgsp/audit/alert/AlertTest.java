@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.audit.alert.service.AlertEvaluator;
+import vn.lgsp.audit.support.Db;
 import vn.lgsp.audit.support.Fixtures;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.TestJwt;
@@ -43,6 +44,9 @@ class AlertTest {
 
     @Inject
     AlertEvaluator evaluator;
+
+    @Inject
+    Db db;
 
     @BeforeAll
     static void startWebhookReceiver() throws IOException {
@@ -93,7 +97,7 @@ class AlertTest {
 
     private static List<Map<String, Object>> alerts(String rule) {
         return given().auth().oauth2(TestJwt.operator()).queryParam("rule", rule).get("/api/v1/alerts")
-                .then().statusCode(200).extract().jsonPath().getList("$");
+                .then().statusCode(200).extract().jsonPath().getList("items");
     }
 
     private static void awaitWebhook(String text) throws InterruptedException {
@@ -156,11 +160,11 @@ class AlertTest {
 
         String id = (String) alert.get("id");
         given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H01")).queryParam("rule", name).get("/api/v1/alerts")
-                .then().statusCode(200).body("size()", equalTo(0));
+                .then().statusCode(200).body("items.size()", equalTo(0));
         given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H01")).post("/api/v1/alerts/" + id + "/acknowledge")
                 .then().statusCode(404);
         given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H09")).queryParam("rule", name).get("/api/v1/alerts")
-                .then().statusCode(200).body("size()", equalTo(1));
+                .then().statusCode(200).body("items.size()", equalTo(1));
         given().auth().oauth2(TestJwt.agencyAdmin("000.00.52.H09")).post("/api/v1/alerts/" + id + "/acknowledge")
                 .then().statusCode(200).body("acknowledgedBy", equalTo(actorOf(TestJwt.agencyAdmin("000.00.52.H09"))));
 
@@ -172,6 +176,42 @@ class AlertTest {
     private static String actorOf(String jwt) {
         String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
         return new JsonPath(payload).getString("sub");
+    }
+
+    @Test
+    void alertsArePagedNewestFirstWithACursorThatNeitherRepeatsNorSkips() {
+        // Rows of a rule that does not exist: the background evaluation never touches them.
+        String rule = "paging-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant base = Instant.parse("2026-11-20T08:00:00.123456Z");
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // Two alerts share each opening time: the id orders them.
+            Instant at = base.plusSeconds(i / 2);
+            UUID id = UUID.randomUUID();
+            db.q("""
+                    INSERT INTO audit_alert (id, rule_name, kind, subject, state, opened_at, resolved_at)
+                    VALUES ($1, $2, 'no-traffic', $3, 'resolved', $4, $4)""", id, rule, "s" + i, Db.utc(at));
+            expected.add(at + " " + id);
+        }
+        expected.sort(java.util.Comparator.reverseOrder());
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var req = given().auth().oauth2(TestJwt.auditor()).queryParam("rule", rule).queryParam("limit", 3);
+            if (cursor != null) {
+                req = req.queryParam("cursor", cursor);
+            }
+            JsonPath page = req.get("/api/v1/alerts").then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            assertTrue(items.size() <= 3, "limit honoured");
+            items.forEach(a -> seen.add(Instant.parse((String) a.get("openedAt")) + " " + a.get("id")));
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(3, pages, "7 alerts in pages of 3");
+        assertEquals(expected.stream().map(e -> e.substring(e.indexOf(' ') + 1)).toList(),
+                seen.stream().map(e -> e.substring(e.indexOf(' ') + 1)).toList(), "newest first, each once");
     }
 
     @Test
@@ -266,6 +306,8 @@ class AlertTest {
         given().auth().oauth2(TestJwt.operator()).queryParam("limit", 0).get("/api/v1/alerts")
                 .then().statusCode(400).body("errors[0].field", equalTo("limit"));
         given().auth().oauth2(TestJwt.operator()).queryParam("rule", name).get("/api/v1/alerts").then().statusCode(200)
-                .body("rule", not(hasItem(name)));
+                .body("items.rule", not(hasItem(name)));
+        given().auth().oauth2(TestJwt.operator()).queryParam("cursor", "not-ours").get("/api/v1/alerts")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("cursor"));
     }
 }

@@ -30,7 +30,12 @@ public class AlertService {
             String acknowledgedBy) {
     }
 
-    public List<Alert> list(String state, String rule, String agency, int limit) {
+    /** Where a page of alerts ends: the opening time and id of its last alert (newest first, id as tiebreak). */
+    public record After(Instant openedAt, UUID id) {
+    }
+
+    /** Alerts newest first, after {@code after} (null: from the newest), at most {@code limit}. */
+    public List<Alert> list(String state, String rule, String agency, After after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM audit_alert WHERE true");
         List<Object> args = new ArrayList<>();
         if (state != null) {
@@ -45,8 +50,13 @@ public class AlertService {
             args.add(agency);
             sql.append(" AND agency_code = $").append(args.size());
         }
+        if (after != null) {
+            args.add(Db.utc(after.openedAt()));
+            args.add(after.id());
+            sql.append(" AND (opened_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(')');
+        }
         args.add(limit);
-        sql.append(" ORDER BY opened_at DESC, id LIMIT $").append(args.size());
+        sql.append(" ORDER BY opened_at DESC, id DESC LIMIT $").append(args.size());
         List<Alert> out = new ArrayList<>();
         for (Row r : db.q(sql.toString(), args.toArray())) {
             out.add(map(r));
