@@ -385,7 +385,9 @@ final class AuditSpool implements Backlog {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException | UnsupportedOperationException e) {
-            // best effort
+            // Some file systems cannot sync a directory; the segment's content was synced already, so at worst a
+            // node crash loses the newest file's name and its events are the ones fsync-interval bounds anyway.
+            LOG.debugf("Audit spool %s: the directory cannot be synced (%s)", dir, e);
         }
     }
 
@@ -444,7 +446,8 @@ final class AuditSpool implements Backlog {
             }
             lockChannel.close();
         } catch (IOException e) {
-            // the process is ending or the directory is gone
+            // The lock goes with the process anyway; nothing to undo.
+            LOG.debugf("Audit spool %s: releasing the lock failed (%s)", dir, e);
         }
     }
 
@@ -709,7 +712,8 @@ final class AuditSpool implements Backlog {
                 try {
                     reader.close();
                 } catch (IOException e) {
-                    // read-only channel
+                    // A read-only channel has nothing to flush: closing it cannot lose data.
+                    LOG.debugf("Closing a reader of %s failed (%s)", path, e);
                 }
                 reader = null;
             }
