@@ -52,7 +52,8 @@ TOKEN=$(curl -s -u "$CREDS" -d grant_type=client_credentials http://127.0.0.1:80
 PATH_SUFFIX="/bench/items?id=1"
 A="http://127.0.0.1:9090$PATH_SUFFIX"
 B="http://127.0.0.1:9091$PATH_SUFFIX"
-C="http://127.0.0.1:8080/ho-tich/v1$PATH_SUFFIX"
+# routing: the data plane on its own port (8000); metrics and health stay on the Quarkus port (8080)
+C="http://127.0.0.1:8000/ho-tich/v1$PATH_SUFFIX"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$C")
 [[ "$code" == 200 ]] || { echo "routing answered $code to the benchmark path"; exit 1; }
 
@@ -90,7 +91,9 @@ status_counts() {
 
 # routing's audit publisher: events not yet accepted by audit, and the bytes its disk spool holds
 publisher_metric() {
-  curl -s -H 'Accept: text/plain' http://127.0.0.1:8080/q/metrics | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {printf "%.0f", $NF; exit}'
+  # awk reads to the end: leaving early would break curl's pipe, and pipefail would end the script
+  curl -s -H 'Accept: text/plain' http://127.0.0.1:8080/q/metrics \
+    | awk -v m="$1" '!done && ($1 == m || index($1, m "{") == 1) {printf "%.0f", $NF; done=1}'
 }
 # After routing's round: how many audit records routing still held, and how long audit took to take them all.
 # The next round starts only then, so audit catching up never takes CPU from a nginx or upstream round.

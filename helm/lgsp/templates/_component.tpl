@@ -37,8 +37,14 @@ data:
   LGSP_PLATFORM_AUDIT_SPOOL_DIR: {{ ternary (include "lgsp.auditSpoolPath" .) "" $c.auditSpool.enabled | quote }}
   {{- if $c.auditSpool.enabled }}
   LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES: {{ $c.auditSpool.maxBytes | int64 | quote }}
-  # On SIGTERM, deliver the spool for the grace period less the preStop pause and a margin to stop.
-  LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT: {{ printf "%ds" (max 1 (sub (int $c.terminationGracePeriodSeconds) 10)) | quote }}
+  # On SIGTERM, deliver the spool for the grace period less the preStop pause, a margin to stop and (routing) the
+  # data plane's wait for calls in flight, which comes first so their records are delivered too.
+  {{- $dataPlaneGrace := ternary 5 0 (hasKey (include "lgsp.spec" . | fromYaml) "gatewayPort") }}
+  LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT: {{ printf "%ds" (max 1 (sub (int $c.terminationGracePeriodSeconds) (add 10 $dataPlaneGrace))) | quote }}
+  {{- end }}
+  {{- if hasKey (include "lgsp.spec" . | fromYaml) "gatewayPort" }}
+  # On SIGTERM the data plane answers with Connection: close and waits this long for calls in flight.
+  LGSP_ROUTING_DATA_PLANE_SHUTDOWN_GRACE: "5s"
   {{- end }}
   {{- if eq $c.image.flavour "jvm" }}
   JAVA_OPTS: {{ include "lgsp.javaOpts" . | quote }}
@@ -68,6 +74,12 @@ spec:
       port: {{ $spec.port }}
       targetPort: http
       protocol: TCP
+    {{- with $spec.gatewayPort }}
+    - name: gateway
+      port: {{ . }}
+      targetPort: gateway
+      protocol: TCP
+    {{- end }}
 {{- end -}}
 
 {{- define "lgsp.serviceaccount" -}}
@@ -165,6 +177,15 @@ spec:
     - host: {{ $host }}
       http:
         paths:
+          {{- range $path := $spec.adminPaths }}
+          - path: {{ $path }}
+            pathType: Exact
+            backend:
+              service:
+                name: {{ $name }}
+                port:
+                  name: http
+          {{- end }}
           {{- range $path := $c.ingress.paths }}
           - path: {{ $path }}
             pathType: Prefix
@@ -172,7 +193,7 @@ spec:
               service:
                 name: {{ $name }}
                 port:
-                  name: http
+                  name: {{ ternary "gateway" "http" (hasKey $spec "gatewayPort") }}
           {{- end }}
     {{- end }}
 {{- end -}}

@@ -83,6 +83,11 @@ spec:
             - name: http
               containerPort: {{ $spec.port }}
               protocol: TCP
+            {{- with $spec.gatewayPort }}
+            - name: gateway
+              containerPort: {{ . }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ include "lgsp.componentName" . }}

@@ -25,12 +25,15 @@ Names, labels and the facts every component template shares. A component templat
 {{- printf "%s-%s" (include "lgsp.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* The five services: port, whom each calls (docs/internal-apis.md), and whether it holds a client secret at
+{{/* The five services: port (Quarkus: admin API, health, metrics), routing's gatewayPort (its data plane, the
+one agency systems reach through the Ingress; adminPaths are the Quarkus-port paths the Ingress also exposes), whom each calls (docs/internal-apis.md), and whether it holds a client secret at
 auth (auth mints its own service token in process; audit calls no service with a token). Every service calls
 auth for its JWKS (mp.jwt.verify.publickey.location), auth included. */}}
 {{- define "lgsp.components" -}}
 routing:
   port: 8080
+  gatewayPort: 8000
+  adminPaths: [/.well-known/jwks.json]
   calls: [auth, catalog, audit]
   clientSecret: true
 registry:

@@ -37,24 +37,32 @@ spec:
           protocol: TCP
     {{- end }}
     {{- if $c.ingress.enabled }}
-    # Its Ingress, through the ingress controller.
+    # Its Ingress, through the ingress controller (routing: the data plane, and the Quarkus port for adminPaths).
     - from:
         - namespaceSelector:
             {{- toYaml $np.ingressController.namespaceSelector | nindent 12 }}
           podSelector:
             {{- toYaml $np.ingressController.podSelector | nindent 12 }}
       ports:
+        {{- if or (not $spec.gatewayPort) $spec.adminPaths }}
         - port: {{ $spec.port }}
           protocol: TCP
+        {{- end }}
+        {{- with $spec.gatewayPort }}
+        - port: {{ . }}
+          protocol: TCP
+        {{- end }}
     {{- end }}
     {{- if and (eq .component "routing") $root.Values.tests.enabled (include "lgsp.isHelm" $root) }}
-    # The helm test pod checking routing's readiness.
+    # The helm test pod checking routing's readiness and that its data plane listens.
     - from:
         - podSelector:
             matchLabels:
               {{- include "lgsp.selectorLabels" (dict "root" $root "component" "test") | nindent 14 }}
       ports:
         - port: {{ $spec.port }}
+          protocol: TCP
+        - port: {{ $spec.gatewayPort }}
           protocol: TCP
     {{- end }}
     {{- if $root.Values.metrics.serviceMonitor.enabled }}

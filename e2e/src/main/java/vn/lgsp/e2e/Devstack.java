@@ -63,11 +63,11 @@ public final class Devstack {
     }
 
     static String summary(Platform p, DemoData.World w) {
-        String gw = p.url("routing");
+        String gw = p.gatewayUrl();
         return """
 
                 LGSP is running.
-                  routing  (gateway)  %s
+                  routing  (gateway)  %s   admin: %s/api/v1/routing/status
                   registry            %s/q/swagger-ui
                   auth                %s/q/swagger-ui   metadata: %s/.well-known/oauth-authorization-server
                   catalog             %s/q/swagger-ui
@@ -91,7 +91,7 @@ public final class Devstack {
                   curl -i %s/%s/%s/so-ho-tich
 
                 Stop everything with: ./lgsp down
-                """.formatted(gw, p.url("registry"), p.url("auth"), p.url("auth"), p.url("catalog"), p.url("audit"),
+                """.formatted(gw, p.url("routing"), p.url("registry"), p.url("auth"), p.url("auth"), p.url("catalog"), p.url("audit"),
                 p.providerUrl(), w.clientId(), w.clientSecret(), p.url("auth"), gw, DemoData.SERVICE, DemoData.VERSION,
                 p.url("auth"), p.url("audit"), DemoData.CONSUMER_SYSTEM, gw, DemoData.SERVICE, DemoData.VERSION);
     }

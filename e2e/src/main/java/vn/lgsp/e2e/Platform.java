@@ -34,9 +34,16 @@ public final class Platform implements AutoCloseable {
     /** The services in start order, with their default local ports (ARCHITECTURE.md). */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
 
+    /** routing's data plane (its admin API, health and metrics stay on its Quarkus port, 8080). */
+    public static final int DEFAULT_GATEWAY_PORT = 8000;
+
+    /** PlatformClient's name for the data plane: url("gateway"). */
+    public static final String GATEWAY = "gateway";
+
     private final Path repoRoot;
     private final Path workDir;
     private final Map<String, Integer> ports;
+    private final int gatewayPort;
     private final int pgPort;
     private final int providerPort;
     private final boolean jsonLogs;
@@ -52,6 +59,7 @@ public final class Platform implements AutoCloseable {
         this.repoRoot = b.repoRoot.toAbsolutePath().normalize();
         this.workDir = b.workDir.toAbsolutePath().normalize();
         this.ports = b.ports;
+        this.gatewayPort = b.gatewayPort;
         this.pgPort = b.pgPort;
         this.providerPort = b.providerPort;
         this.jsonLogs = b.jsonLogs;
@@ -75,6 +83,9 @@ public final class Platform implements AutoCloseable {
                 busy.add(name + " (" + port + ")");
             }
         });
+        if (!isFree(gatewayPort)) {
+            busy.add("routing data plane (" + gatewayPort + ")");
+        }
         if (pgPort > 0 && !isFree(pgPort)) {
             busy.add("postgresql (" + pgPort + ")");
         }
@@ -172,6 +183,10 @@ public final class Platform implements AutoCloseable {
         c.append("lgsp.platform.client-secret=").append(serviceSecrets.get(name)).append('\n');
         c.append("quarkus.log.console.json.enabled=").append(jsonLogs).append('\n');
         Map<String, String> extra = extraProperties.getOrDefault(name, Map.of());
+        if ("routing".equals(name)) {
+            c.append("lgsp.routing.data-plane.port=").append(gatewayPort).append('\n');
+            c.append("lgsp.routing.data-plane.host=127.0.0.1\n");
+        }
         if ("routing".equals(name) && !extra.containsKey(SPOOL_DIR)) {
             // The gateway's audit spool (its packaged default is /var/lib/lgsp/audit-spool): in the service's own
             // directory, so it outlives a restart of routing (./lgsp up: .lgsp/run/routing/audit-spool).
@@ -262,8 +277,14 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** A service's Quarkus port (admin API, health, metrics); "gateway" is routing's data plane. */
     public String url(String service) {
-        return "http://127.0.0.1:" + ports.get(service);
+        return GATEWAY.equals(service) ? gatewayUrl() : "http://127.0.0.1:" + ports.get(service);
+    }
+
+    /** Where agency systems call /{serviceCode}/{version}/... */
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
     }
 
     public String providerUrl() {
@@ -423,6 +444,7 @@ public final class Platform implements AutoCloseable {
         private final Path repoRoot;
         private final Path workDir;
         private Map<String, Integer> ports = new LinkedHashMap<>(DEFAULT_PORTS);
+        private int gatewayPort = DEFAULT_GATEWAY_PORT;
         private int pgPort = 0;
         private int providerPort = 0;
         private boolean jsonLogs = true;
@@ -438,6 +460,7 @@ public final class Platform implements AutoCloseable {
             Map<String, Integer> p = new LinkedHashMap<>();
             DEFAULT_PORTS.keySet().forEach(n -> p.put(n, freePort()));
             this.ports = p;
+            this.gatewayPort = freePort();
             return this;
         }
 

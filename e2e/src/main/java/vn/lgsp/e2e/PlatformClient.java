@@ -32,8 +32,10 @@ public final class PlatformClient {
     }
 
     public static PlatformClient of(Platform platform) {
-        return new PlatformClient(Platform.DEFAULT_PORTS.keySet().stream()
+        Map<String, String> urls = new java.util.HashMap<>(Platform.DEFAULT_PORTS.keySet().stream()
                 .collect(Collectors.toMap(n -> n, platform::url)));
+        urls.put(Platform.GATEWAY, platform.gatewayUrl());
+        return new PlatformClient(urls);
     }
 
     public String url(String service) {

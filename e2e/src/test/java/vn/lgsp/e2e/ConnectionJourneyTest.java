@@ -119,14 +119,14 @@ class ConnectionJourneyTest {
 
         String token = client.token(clientId, secret).expect(200).json().path("access_token").asText();
         String path = "/" + SERVICE + "/v1/ket-qua?ma=1";
-        Reply ok = FirstJourneyTest.eventually(Duration.ofSeconds(5), () -> client.get("routing", path, token),
+        Reply ok = FirstJourneyTest.eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token),
                 r -> r.status() == 200);
         assertEquals(200, ok.status(), ok.raw());
 
         // suspending the connection revokes its credentials at auth; the gateway refuses within its snapshot delay
         transition(op, id, "suspend").expect(200);
         assertEquals("invalid_client", client.token(clientId, secret).json().path("error").asText());
-        Reply refused = FirstJourneyTest.eventually(Duration.ofSeconds(2), () -> client.get("routing", path, token),
+        Reply refused = FirstJourneyTest.eventually(Duration.ofSeconds(2), () -> client.get("gateway", path, token),
                 r -> r.status() == 401);
         assertEquals(401, refused.status(), refused.raw());
 

@@ -75,7 +75,7 @@ class FirstJourneyTest {
         assertNotNull(consumerToken, "the previous step issued a token");
         String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich?ma=123";
         // routing learns of the new subscription from catalog's feed within its snapshot delay (target 2 s)
-        Reply answer = eventually(Duration.ofSeconds(5), () -> client.get("routing", path, consumerToken),
+        Reply answer = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, consumerToken),
                 r -> r.status() == 200);
         assertEquals(200, answer.status(), answer.raw());
         assertEquals("lgsp-stub-upstream", answer.json().path("provider").asText(), "the upstream's own answer comes back");
@@ -106,7 +106,7 @@ class FirstJourneyTest {
     @Order(4)
     void callsWithoutATokenForAnotherSystemOrToAnUnknownServiceAreProblems() {
         String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
-        Reply anonymous = client.get("routing", path, null);
+        Reply anonymous = client.get("gateway", path, null);
         assertProblem(anonymous, 401);
 
         // a second consumer system with its own valid credentials but no subscription
@@ -116,10 +116,10 @@ class FirstJourneyTest {
                 DemoData.credential("HTTT-KHAC", DemoData.CONSUMER_AGENCY)).expect(201).json();
         String otherToken = client.token(cred.path("clientId").asText(), cred.path("clientSecret").asText())
                 .expect(200).json().path("access_token").asText();
-        Reply notSubscribed = client.get("routing", path, otherToken);
+        Reply notSubscribed = client.get("gateway", path, otherToken);
         assertProblem(notSubscribed, 403);
 
-        Reply unknown = client.get("routing", "/khong-ton-tai/v1/x", consumerToken);
+        Reply unknown = client.get("gateway", "/khong-ton-tai/v1/x", consumerToken);
         assertProblem(unknown, 404);
     }
 
@@ -130,7 +130,7 @@ class FirstJourneyTest {
         client.post("catalog", "/api/v1/subscriptions/" + world.subscriptionId() + "/suspend", world.operatorToken(),
                 java.util.Map.of("reason", "kiểm tra")).expect(200);
         long start = System.nanoTime();
-        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("gateway", path, consumerToken),
                 r -> r.status() == 403);
         assertProblem(refused, 403);
         System.out.println("suspension enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -138,7 +138,7 @@ class FirstJourneyTest {
         client.post("catalog", "/api/v1/subscriptions/" + world.subscriptionId() + "/resume", world.operatorToken(),
                 java.util.Map.of("reason", "xong")).expect(200);
         start = System.nanoTime();
-        Reply accepted = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+        Reply accepted = eventually(Duration.ofSeconds(2), () -> client.get("gateway", path, consumerToken),
                 r -> r.status() == 200);
         assertEquals(200, accepted.status(), accepted.raw());
         System.out.println("resumption enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -151,7 +151,7 @@ class FirstJourneyTest {
         client.post("auth", "/api/v1/credentials/revoke", world.operatorToken(),
                 java.util.Map.of("systemCode", DemoData.CONSUMER_SYSTEM, "environment", DemoData.ENVIRONMENT)).expect(200);
         long start = System.nanoTime();
-        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("routing", path, consumerToken),
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("gateway", path, consumerToken),
                 r -> r.status() == 401);
         assertProblem(refused, 401);
         System.out.println("revocation enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");

@@ -111,7 +111,7 @@ class GatewayJourneyTest {
     @Order(1)
     void aJwtCallerAndAnHmacCallerBothReachTheProviderAndAreRecorded() {
         String path = "/" + SERVICE + "/v1/doanh-nghiep?mst=0101234567";
-        Reply jwt = eventually(Duration.ofSeconds(5), () -> client.get("routing", path, token), r -> r.status() == 200);
+        Reply jwt = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token), r -> r.status() == 200);
         assertEquals(200, jwt.status(), jwt.raw());
 
         // routing learns the access key from auth's key feed within its poll interval
@@ -142,7 +142,7 @@ class GatewayJourneyTest {
     @Order(2)
     void aProviderThatDoesNotAnswerInTimeIs504() {
         long start = System.nanoTime();
-        Reply slow = client.get("routing", "/" + SERVICE + "/v1/delay/4000", token);
+        Reply slow = client.get("gateway", "/" + SERVICE + "/v1/delay/4000", token);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertProblem(slow, 504, "gateway-timeout");
         assertTrue(millis < 3500, "the version's 1 s timeout applies (a GET may be retried once): " + millis + " ms");
@@ -152,7 +152,7 @@ class GatewayJourneyTest {
     @Test
     @Order(3)
     void anUnreachableProviderIs502AndRaisesAnAlertInAuditThenRecovers() throws Exception {
-        Reply down = client.get("routing", "/" + DOWN_SERVICE + "/v1/thua-dat/42", token);
+        Reply down = client.get("gateway", "/" + DOWN_SERVICE + "/v1/thua-dat/42", token);
         assertProblem(down, 502, "bad-gateway");
 
         Reply alerts = eventually(Duration.ofSeconds(10), () -> client.get("audit",
@@ -166,7 +166,7 @@ class GatewayJourneyTest {
             Reply recovered = eventually(Duration.ofSeconds(10), () -> client.get("audit",
                     "/api/v1/events?type=alert&service=" + DOWN_SERVICE, op), r -> hasAlert(r, "upstream-recovered"));
             assertTrue(hasAlert(recovered, "upstream-recovered"), "the recovery is recorded too: " + recovered.raw());
-            Reply back = eventually(Duration.ofSeconds(15), () -> client.get("routing",
+            Reply back = eventually(Duration.ofSeconds(15), () -> client.get("gateway",
                     "/" + DOWN_SERVICE + "/v1/thua-dat/42", token), r -> r.status() == 200);
             assertEquals(200, back.status(), back.raw());
         }
@@ -182,7 +182,7 @@ class GatewayJourneyTest {
         client.post("catalog", "/api/v1/services/" + SERVICE + "/versions/v1/transitions", op,
                 Map.of("to", "deprecated", "sunsetAt", sunset.toString(), "comment", "v2 thay thế")).expect(200);
 
-        Reply answer = eventually(Duration.ofSeconds(2), () -> client.get("routing", "/" + SERVICE + "/v1/x", token),
+        Reply answer = eventually(Duration.ofSeconds(2), () -> client.get("gateway", "/" + SERVICE + "/v1/x", token),
                 r -> r.header("deprecation") != null);
         assertEquals(200, answer.status(), "a deprecated version still serves: " + answer.raw());
         assertTrue(answer.header("deprecation").matches("@\\d+"), "RFC 9745 Deprecation is @<epoch seconds>: "
@@ -205,7 +205,7 @@ class GatewayJourneyTest {
         try {
             // routing's audit spool is small in the journeys (SharedPlatform): it fills, then calls are refused
             for (int i = 0; i < 200 && refused == null; i++) {
-                Reply r = client.get("routing", "/" + SERVICE + "/v1/outage/" + i, token);
+                Reply r = client.get("gateway", "/" + SERVICE + "/v1/outage/" + i, token);
                 if (r.status() == 200) {
                     served.add(r.header("x-request-id"));
                 } else {
@@ -217,7 +217,7 @@ class GatewayJourneyTest {
             assertTrue(spool.path("spool").path("bytes").asLong() >= 32768, "the spool holds max-bytes: " + spool);
             // A graceful restart while audit is still down: the records stay on disk, the new process takes them over.
             platform.restartService("routing", Duration.ofSeconds(90));
-            refusedAfterRestart = client.get("routing", "/" + SERVICE + "/v1/outage/after-restart", token);
+            refusedAfterRestart = client.get("gateway", "/" + SERVICE + "/v1/outage/after-restart", token);
         } finally {
             platform.restartService("audit", Duration.ofSeconds(90));
         }
@@ -233,7 +233,7 @@ class GatewayJourneyTest {
         for (String requestId : served) {
             recorded(requestId, Duration.ofSeconds(30));
         }
-        Reply again = eventually(Duration.ofSeconds(10), () -> client.get("routing", "/" + SERVICE + "/v1/after", token),
+        Reply again = eventually(Duration.ofSeconds(10), () -> client.get("gateway", "/" + SERVICE + "/v1/after", token),
                 r -> r.status() == 200);
         assertEquals(200, again.status(), "the gateway serves again once the spool has drained: " + again.raw());
         Reply status = eventually(Duration.ofSeconds(10), () -> client.get("routing", "/api/v1/routing/status", op),
@@ -276,7 +276,7 @@ class GatewayJourneyTest {
         assertEquals(CONSUMER_AGENCY, claims.getStringClaim("agency"));
         assertTrue(claims.getStringClaim("scope").contains(SERVICE + ":v1"), claims.getStringClaim("scope"));
 
-        Reply viaGateway = client.get("routing", "/" + SERVICE + "/v1/x", accessToken.getValue());
+        Reply viaGateway = client.get("gateway", "/" + SERVICE + "/v1/x", accessToken.getValue());
         assertEquals(200, viaGateway.status(), "routing accepts the token: " + viaGateway.raw());
 
         // RFC 7662 and RFC 7009 with the same client authentication
@@ -288,7 +288,7 @@ class GatewayJourneyTest {
         HTTPResponse revoked = new TokenRevocationRequest(meta.getRevocationEndpointURI(), clientAuth, accessToken)
                 .toHTTPRequest().send();
         assertEquals(200, revoked.getStatusCode());
-        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("routing", "/" + SERVICE + "/v1/x",
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.get("gateway", "/" + SERVICE + "/v1/x",
                 accessToken.getValue()), r -> r.status() == 401);
         assertProblem(refused, 401, "unauthenticated");
         assertFalse(TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(meta.getIntrospectionEndpointURI(),
@@ -334,7 +334,7 @@ class GatewayJourneyTest {
 
     /** Signs as an integrator's RFC 9421 client would: method, target URI, content-digest, created, nonce. */
     private static Reply signed(String method, String path, byte[] body) {
-        URI target = URI.create(client.url("routing") + path);
+        URI target = URI.create(client.url("gateway") + path);
         Map<String, String> headers = new HashMap<>();
         if (body != null) {
             headers.put("Content-Digest", ContentDigest.sha256Header(body));
@@ -347,12 +347,12 @@ class GatewayJourneyTest {
         headers.putAll(HttpSignatures.sign(message, "sig1", HttpSignatures.defaultComponents(body != null), accessKey,
                 HttpSignatures.keyBytes(secretKey), Instant.now().getEpochSecond(), UUID.randomUUID().toString()));
         lastSigned = Map.copyOf(headers);
-        return client.request("routing", method, path, headers, body);
+        return client.request("gateway", method, path, headers, body);
     }
 
     private static Reply replayOf(String path) {
         signed("GET", path, null).expect(200);
-        return client.request("routing", "GET", path, lastSigned, null);
+        return client.request("gateway", "GET", path, lastSigned, null);
     }
 
     private static JsonNode recorded(String requestId) {

@@ -449,9 +449,10 @@ class ChartRenderingTest {
                         .noneMatch(vm -> vm.getName().equals("audit-spool")), "the migration publishes nothing"));
             }
             long drain = java.time.Duration.parse("PT" + data.get("LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT").toUpperCase()).toSeconds();
+            long calls = java.time.Duration.parse("PT" + data.get("LGSP_ROUTING_DATA_PLANE_SHUTDOWN_GRACE").toUpperCase()).toSeconds();
             long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
-            assertTrue(drain > 0 && preStop + drain < pod.getTerminationGracePeriodSeconds(),
-                    "the drain (" + drain + " s) ends before the kubelet kills the pod");
+            assertTrue(drain > 0 && calls > 0 && preStop + calls + drain < pod.getTerminationGracePeriodSeconds(),
+                    "calls in flight (" + calls + " s), then the drain (" + drain + " s) end before the kubelet kills the pod");
         }
     }
 
@@ -470,7 +471,7 @@ class ChartRenderingTest {
                 "routing.terminationGracePeriodSeconds", 60)));
         Map<String, String> big = bigger.named(ConfigMap.class, name("routing")).orElseThrow().getData();
         assertEquals("4294967296", big.get("LGSP_PLATFORM_AUDIT_SPOOL_MAX_BYTES"), "a plain number, not 4.294967296e+09");
-        assertEquals("50s", big.get("LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT"));
+        assertEquals("45s", big.get("LGSP_PLATFORM_AUDIT_DRAIN_TIMEOUT"), "60 s less 10 s and the data plane's 5 s");
         assertEquals("5Gi", bigger.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec()
                 .getVolumes().stream().filter(v -> v.getName().equals("audit-spool")).findFirst().orElseThrow()
                 .getEmptyDir().getSizeLimit().toString());
@@ -548,6 +549,20 @@ class ChartRenderingTest {
             assertEquals("HTTPS", data.get("QUARKUS_DATASOURCE_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM"));
             assertEquals("10.42.0.0/16", data.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"));
         }
+        // routing: the Ingress sends / to the data plane's own port and only the assertion keys to the Quarkus port.
+        var routingPaths = m.named(Ingress.class, name("routing")).orElseThrow().getSpec().getRules().get(0).getHttp().getPaths();
+        assertEquals(List.of("/.well-known/jwks.json Exact http", "/ Prefix gateway"), routingPaths.stream()
+                .map(p -> p.getPath() + " " + p.getPathType() + " " + p.getBackend().getService().getPort().getName()).toList());
+        assertTrue(m.named(Service.class, name("routing")).orElseThrow().getSpec().getPorts().stream()
+                .anyMatch(p -> p.getName().equals("gateway") && p.getPort() == 8000 && p.getTargetPort().getStrVal().equals("gateway")));
+        assertTrue(m.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getPorts().stream().anyMatch(p -> p.getName().equals("gateway") && p.getContainerPort() == 8000));
+        assertTrue(m.named(NetworkPolicy.class, name("routing")).orElseThrow().getSpec().getIngress().stream()
+                .filter(r -> r.getFrom().stream().anyMatch(f -> f.getNamespaceSelector() != null))
+                .anyMatch(r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 8000)),
+                "the ingress controller reaches the data plane");
+        assertTrue(m.named(Service.class, name("registry")).orElseThrow().getSpec().getPorts().stream()
+                .noneMatch(p -> p.getName().equals("gateway")), "only routing has a data plane");
         // Admin APIs are reachable only on their API paths, never /q/metrics.
         assertEquals(List.of("/api"), m.named(Ingress.class, name("registry")).orElseThrow().getSpec().getRules().get(0)
                 .getHttp().getPaths().stream().map(p -> p.getPath()).toList());

@@ -1,6 +1,7 @@
 package vn.lgsp.routing;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -39,7 +40,7 @@ class GatewayIntegrationTest {
         RoutingTestResource.platform().down(true);
         try {
             Thread.sleep(600); // a few failed polls
-            given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
+            gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         } finally {
             RoutingTestResource.platform().down(false);
@@ -66,7 +67,7 @@ class GatewayIntegrationTest {
     @Test
     void recordsAreSpooledOnDiskAndTheBacklogIsExportedAsMetrics() throws Exception {
         String requestId = "spooled-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .get("/ho-tich/v1/x").then().statusCode(200);
         long deadline = System.currentTimeMillis() + 2000;
         boolean onDisk = false;
@@ -104,13 +105,13 @@ class GatewayIntegrationTest {
     @Test
     void aRevokedCredentialIsRefusedWithinTwoSeconds() throws Exception {
         String token = Tokens.bearer(TestJwt.system(RoutingTestResource.REVOKED, RoutingTestResource.CONSUMER_AGENCY, "production"));
-        given().header("Authorization", token).get("/ho-tich/v1/x").then().statusCode(200);
+        gateway().header("Authorization", token).get("/ho-tich/v1/x").then().statusCode(200);
         long revokedAt = System.currentTimeMillis();
         RoutingTestResource.platform().revokeClient("ck-" + RoutingTestResource.REVOKED);
         int status = 200;
         while (status == 200 && System.currentTimeMillis() - revokedAt < 2000) {
             Thread.sleep(50);
-            status = given().header("Authorization", token).get("/ho-tich/v1/x").statusCode();
+            status = gateway().header("Authorization", token).get("/ho-tich/v1/x").statusCode();
         }
         assertEquals(401, status);
     }

@@ -93,6 +93,8 @@ final class AuditSpool implements Backlog {
     private FileChannel lockChannel;
     private FileLock lock;
     private Thread writer;
+    /** The writer thread's serialiser for transactions and alerts (the same bytes as Jackson, cheaper). */
+    private final AuditEventJson fastJson = new AuditEventJson();
 
     // The writer thread's own state (the closing thread takes it over only once the writer has ended).
     private long nextSequence = 1;
@@ -293,9 +295,11 @@ final class AuditSpool implements Backlog {
     }
 
     private void append(AuditEvent event) throws InterruptedException {
-        byte[] line;
+        byte[] line = fastJson.write(event);
         try {
-            line = json.writeValueAsBytes(event);
+            if (line == null) {
+                line = json.writeValueAsBytes(event);
+            }
         } catch (JsonProcessingException e) {
             events.decrementAndGet();
             LOG.errorf(e, "Audit event %s cannot be serialised and is dropped", event.eventId());

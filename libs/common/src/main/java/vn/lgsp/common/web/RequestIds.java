@@ -18,15 +18,13 @@ public class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     public static final String MDC_KEY = "requestId";
-    private static final String CONTEXT_KEY = "lgsp.requestId";
     /** Ids from outside are echoed into logs and headers: accept only short, plain tokens. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
 
     void register(@Observes Filters filters) {
-        // Runs before every other handler, including health, metrics and the gateway's data plane.
+        // Runs before every other handler, including health and metrics (routing's data plane has its own server).
         filters.register(rc -> {
             String id = accept(rc.request().getHeader(HEADER));
-            rc.put(CONTEXT_KEY, id);
             MDC.put(MDC_KEY, id);
             rc.response().headers().set(HEADER, id);
             rc.next();
@@ -36,13 +34,5 @@ public class RequestIds {
     /** The caller's id if it is well formed, otherwise a fresh one (unique, not secret: no SecureRandom lock per call). */
     public static String accept(String candidate) {
         return candidate != null && SAFE.matcher(candidate).matches() ? candidate : Uuids.fastRandom().toString();
-    }
-
-    public static String of(RoutingContext rc) {
-        if (rc == null) {
-            return null;
-        }
-        Object id = rc.get(CONTEXT_KEY);
-        return id == null ? null : id.toString();
     }
 }

@@ -34,6 +34,8 @@ public interface RoutingConfig {
     @WithDefault("5m")
     Duration assertionTtl();
 
+    DataPlane dataPlane();
+
     Identity identity();
 
     Upstream upstream();
@@ -45,6 +47,41 @@ public interface RoutingConfig {
     UpstreamAuth upstreamAuth();
 
     Limit limit();
+
+    /**
+     * The data plane's own HTTP server (gateway.DataPlaneServer): agency systems call it; the Quarkus HTTP port
+     * keeps the admin API, health, metrics and the assertion JWKS, as in Kong (proxy vs admin port) and X-Road.
+     */
+    interface DataPlane {
+        /** Port of /{serviceCode}/{version}/...; 0 picks a free one (tests). */
+        @WithDefault("8000")
+        int port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Server instances, each on its own event loop; unset: one per available processor. */
+        java.util.OptionalInt instances();
+
+        /** A keep-alive connection idle this long is closed. */
+        @WithDefault("30m")
+        Duration idleTimeout();
+
+        /** Largest request line plus headers (Vert.x refuses larger ones with 431 / 414). */
+        @WithDefault("20480")
+        int maxHeaderBytes();
+
+        /**
+         * OpenTelemetry server span per call: ALWAYS or IGNORE (Quarkus' tracer treats PROPAGATE as ALWAYS). Unset:
+         * ALWAYS when traces are exported (quarkus.otel.traces.exporter not none), else IGNORE. The provider gets
+         * a traceparent either way: the caller's trace continued, or a new one.
+         */
+        Optional<io.vertx.core.tracing.TracingPolicy> tracing();
+
+        /** On shutdown, calls in flight get this long to finish before the server closes their connections. */
+        @WithDefault("10s")
+        Duration shutdownGrace();
+    }
 
     /** How replicas share each subscription's rate and daily quota (limit.ClusterBudget). */
     interface Limit {

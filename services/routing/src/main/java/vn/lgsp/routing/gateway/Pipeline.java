@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.web.RequestIds;
@@ -54,7 +55,7 @@ public class Pipeline {
         this.auditGate = auditGate;
     }
 
-    /** Entry point from the router: {@code /{serviceCode}/{version}{restPath}}. */
+    /** Entry point from the data plane's router (DataPlaneServer): {@code /{serviceCode}/{version}{restPath}}. */
     public void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         // Hold the body until the proxy step is ready to stream it (earlier steps may wait, e.g. a JWKS refresh).
@@ -65,10 +66,9 @@ public class Pipeline {
         String serviceCode = path.substring(1, first);
         String version = second < 0 ? path.substring(first + 1) : path.substring(first + 1, second);
         String rest = second < 0 ? "" : path.substring(second);
-        String requestId = RequestIds.of(rc);
-        if (requestId == null) {
-            requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
-        }
+        String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
+        // Log lines of the call (e.g. an unexpected failure below) carry its id, as on the Quarkus port.
+        MDC.put(RequestIds.MDC_KEY, requestId);
         GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest);
         if (!auditGate.admit()) {
             // Nothing more can be recorded: the audit buffer (or the disk spool) is full. Refuse before any work.

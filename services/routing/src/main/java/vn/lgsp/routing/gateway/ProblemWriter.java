@@ -23,13 +23,17 @@ public class ProblemWriter {
     }
 
     public void write(GatewayExchange exchange, ProblemException e) {
-        HttpServerResponse response = exchange.response();
+        write(exchange.response(), exchange.request().path(), exchange.requestId(), e);
+    }
+
+    /** A problem answer on any data-plane response, e.g. for a path that is not a gateway path. */
+    public void write(HttpServerResponse response, String path, String requestId, ProblemException e) {
         if (response.headWritten()) {
             // Bytes of the provider's answer already left: the only honest signal left is a broken connection.
             response.reset();
             return;
         }
-        Problem body = e.toProblem().withContext(exchange.request().path(), exchange.requestId());
+        Problem body = e.toProblem().withContext(path, requestId);
         byte[] json;
         try {
             json = mapper.writeValueAsBytes(body);
@@ -38,7 +42,7 @@ public class ProblemWriter {
         }
         response.setStatusCode(body.status())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .putHeader(RequestIds.HEADER, exchange.requestId());
+                .putHeader(RequestIds.HEADER, requestId);
         e.headers().forEach(response::putHeader);
         response.end(Buffer.buffer(json));
     }

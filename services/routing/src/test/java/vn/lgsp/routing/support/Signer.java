@@ -1,6 +1,5 @@
 package vn.lgsp.routing.support;
 
-import io.restassured.RestAssured;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,12 @@ public final class Signer {
     /** The headers to send: Signature-Input, Signature and, with a body, Content-Digest. */
     public static Map<String, String> sign(String method, String pathAndQuery, byte[] body, String accessKey,
             String secret, long created, String nonce) {
+        return sign(method, "http", "localhost:" + Gateway.port(), pathAndQuery, body, accessKey, secret, created, nonce);
+    }
+
+    /** As above, for the URL the caller sees (e.g. https at an Ingress in front of the gateway). */
+    public static Map<String, String> sign(String method, String scheme, String authority, String pathAndQuery,
+            byte[] body, String accessKey, String secret, long created, String nonce) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? null : pathAndQuery.substring(q + 1);
@@ -32,7 +37,7 @@ public final class Signer {
         }
         Map<String, List<String>> multi = new HashMap<>();
         headers.forEach((k, v) -> multi.put(k, List.of(v)));
-        SignedMessage message = SignedMessage.of(method, "http", "localhost:" + RestAssured.port, path, query, multi);
+        SignedMessage message = SignedMessage.of(method, scheme, authority, path, query, multi);
         headers.putAll(HttpSignatures.sign(message, "sig1", HttpSignatures.defaultComponents(body != null), accessKey,
                 HttpSignatures.keyBytes(secret), created, nonce));
         return headers;

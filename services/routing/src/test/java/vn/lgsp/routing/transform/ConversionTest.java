@@ -1,6 +1,6 @@
 package vn.lgsp.routing.transform;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -25,7 +25,7 @@ class ConversionTest {
     @Test
     void aJsonCallerTalksToAnXmlProviderBothWays() {
         String requestId = "convert-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .contentType("application/json").accept("application/json")
                 .body("{\"hoTen\":\"Lê Thị Cúc\",\"namSinh\":1990}")
                 .post("/xml-ws/v1/xml/ho-so").then().statusCode(200)
@@ -41,7 +41,7 @@ class ConversionTest {
 
     @Test
     void aCallerThatAcceptsXmlGetsTheProvidersAnswerUntouched() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).accept("application/xml")
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).accept("application/xml")
                 .get("/xml-ws/v1/xml/ho-so").then().statusCode(200)
                 .contentType(startsWith("application/xml"))
                 .body(startsWith("<answer><provider>lgsp-stub-upstream</provider>"));
@@ -50,7 +50,7 @@ class ConversionTest {
     @Test
     void aBodyThatCannotBeConvertedIs400NamingTheBodyAndNeverReachesTheProvider() {
         String requestId = "convert-bad-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .contentType("application/json").body("{\"hoTen\": ").post("/xml-ws/v1/xml/ho-so").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:malformed-body"))
@@ -63,7 +63,7 @@ class ConversionTest {
     @Test
     void xmlWithExternalEntitiesIsRefusedBeforeTheProvider() {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><a>&e;</a>";
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/xml").body(xxe)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/xml").body(xxe)
                 .post("/json-ws/v1/x").then().statusCode(400)
                 .body("type", equalTo("urn:lgsp:problem:malformed-body"))
                 .body("detail", containsString("JSON for the provider"));
@@ -71,7 +71,7 @@ class ConversionTest {
 
     @Test
     void anXmlCallerTalksToAJsonProvider() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/xml")
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/xml")
                 .body("<ho-so><so>42</so></ho-so>").post("/json-ws/v1/x").then().statusCode(200)
                 .body("headers.content-type", startsWith("application/json"))
                 .body("bodySha256", equalTo(sha256("{\"so\":\"42\"}")));

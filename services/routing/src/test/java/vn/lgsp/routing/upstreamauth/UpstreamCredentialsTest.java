@@ -1,6 +1,6 @@
 package vn.lgsp.routing.upstreamauth;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -23,7 +23,7 @@ class UpstreamCredentialsTest {
     @Test
     void aStaticHeaderSecretReachesTheProviderInPlaceOfTheCallersToken() {
         String requestId = "static-header-" + System.nanoTime();
-        Response r = given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        Response r = gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .get("/khoa/v1/records?id=7");
         r.then().statusCode(200).body("headers.authorization", equalTo(null));
         java.util.Map<String, String> received = RoutingTestResource.upstream().received().stream()
@@ -48,7 +48,7 @@ class UpstreamCredentialsTest {
     @Test
     void aMissingSecretOrARefusedTokenRequestIs502AndNothingReachesTheProvider() {
         String requestId = "missing-secret-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .get("/khoa-thieu/v1/x").then().statusCode(502)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:upstream-auth-failed"))
@@ -62,6 +62,6 @@ class UpstreamCredentialsTest {
     }
 
     private static Response call(String path) {
-        return given().header("Authorization", Tokens.bearer(Tokens.consumer())).get(path);
+        return gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get(path);
     }
 }

@@ -72,12 +72,14 @@ public class TransformStep implements Step {
         out.set(RequestIds.HEADER, exchange.requestId());
         out.set("traceparent", traceparent(exchange, in.get("traceparent")));
 
-        SocketAddress remote = request.remoteAddress();
+        // This hop as it reached the gateway: the TCP peer (a trusted Ingress' own forwarded headers are kept before
+        // it), not the forwarded-aware request view, which would name the original client twice.
+        SocketAddress remote = request.connection().remoteAddress();
         String client = remote == null ? "unknown" : remote.hostAddress();
         out.set("X-Forwarded-For", priorForwardedFor == null ? client : priorForwardedFor + ", " + client);
         String node = client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
         String host = request.getHeader("Host");
-        String element = "for=" + node + ";proto=" + (request.isSSL() ? "https" : "http")
+        String element = "for=" + node + ";proto=" + (request.connection().isSsl() ? "https" : "http")
                 + (host == null ? "" : ";host=\"" + host.replace("\"", "") + "\"");
         out.set("Forwarded", priorForwarded == null ? element : priorForwarded + ", " + element);
 

@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway.step;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -17,12 +17,12 @@ class EntitleStepTest {
 
     @Test
     void anActiveSubscriptionPasses() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
     }
 
     @Test
     void noSubscriptionToThatVersionIs403() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v2/x").then().statusCode(403)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v2/x").then().statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:not-subscribed"))
                 .body("detail", containsString("HTTT-MOTCUA"));
@@ -30,14 +30,14 @@ class EntitleStepTest {
 
     @Test
     void aSuspendedSubscriptionIs403() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/han-che/v1/x").then().statusCode(403);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/han-che/v1/x").then().statusCode(403);
     }
 
     @Test
     void aSubscriptionInTheOtherEnvironmentIs403() {
         // Subscribed in production only: a test-environment token is not entitled.
-        given().header("Authorization", Tokens.bearer(Tokens.consumerInTest())).get("/ho-tich/v1/x").then().statusCode(403);
-        given().header("Authorization", Tokens.bearer(TestJwt.system("HTTT-LA", "000.00.00.H09", "production")))
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumerInTest())).get("/ho-tich/v1/x").then().statusCode(403);
+        gateway().header("Authorization", Tokens.bearer(TestJwt.system("HTTT-LA", "000.00.00.H09", "production")))
                 .get("/ho-tich/v1/x").then().statusCode(403);
     }
 }

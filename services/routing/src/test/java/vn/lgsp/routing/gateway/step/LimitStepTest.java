@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway.step;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,9 +21,9 @@ class LimitStepTest {
     void callsWithinTheBurstPassAndTheNextIs429WithRetryAfterAndRateLimitHeaders() {
         String token = Tokens.bearer(TestJwt.system(RoutingTestResource.LIMITED, RoutingTestResource.CONSUMER_AGENCY, "production"));
         // rps 1, burst 2: two immediate calls pass, the third is refused.
-        given().header("Authorization", token).get("/han-che/v1/a").then().statusCode(200);
-        given().header("Authorization", token).get("/han-che/v1/b").then().statusCode(200);
-        Response refused = given().header("Authorization", token).get("/han-che/v1/c");
+        gateway().header("Authorization", token).get("/han-che/v1/a").then().statusCode(200);
+        gateway().header("Authorization", token).get("/han-che/v1/b").then().statusCode(200);
+        Response refused = gateway().header("Authorization", token).get("/han-che/v1/c");
         assertEquals(429, refused.statusCode());
         refused.then().contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:rate-limited"))
@@ -35,7 +35,7 @@ class LimitStepTest {
     @Test
     void anUnlimitedSubscriptionIsNotThrottled() {
         for (int i = 0; i < 5; i++) {
-            given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
+            gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
         }
     }
 }

@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway.step;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
+import vn.lgsp.routing.support.Gateway;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,21 +27,21 @@ class ProxyStepTest {
     @Test
     void bodiesStreamThroughAndUpstreamStatusesPassUntouched() throws Exception {
         byte[] body = "{\"soDinhDanh\":\"001099000001\"}".getBytes();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/json").body(body)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/json").body(body)
                 .post("/ho-tich/v1/tra-cuu").then().statusCode(200)
                 .body("method", equalTo("POST"))
                 .body("bodyBytes", equalTo(body.length))
                 .body("bodySha256", equalTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body))));
         // The provider's own errors are its answer, not the gateway's: no problem document.
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/status/503").then()
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/status/503").then()
                 .statusCode(503).contentType("application/json").body("status", equalTo(503));
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/status/404").then()
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/status/404").then()
                 .statusCode(404).contentType("application/json");
     }
 
     @Test
     void aDeclaredBodyOverTheVersionLimitIs413() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/octet-stream")
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).contentType("application/octet-stream")
                 .body(new byte[4096]).post("/ho-tich/v1/upload").then().statusCode(413)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:payload-too-large"))
@@ -52,7 +52,7 @@ class ProxyStepTest {
     void aStreamedBodyOverTheLimitIs413WhileCounting() throws Exception {
         // No Content-Length: the limit can only be enforced by counting while streaming.
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/ho-tich/v1/upload"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + Gateway.port() + "/ho-tich/v1/upload"))
                 .header("Authorization", Tokens.bearer(Tokens.consumer()))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4096])))
                 .build();
@@ -64,7 +64,7 @@ class ProxyStepTest {
     @Test
     void aSlowProviderIs504AfterTheVersionTimeout() {
         long start = System.currentTimeMillis();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/delay/3000").then()
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/delay/3000").then()
                 .statusCode(504).contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:gateway-timeout"))
                 .body("detail", containsString("500 ms"));
@@ -74,15 +74,15 @@ class ProxyStepTest {
 
     @Test
     void anUnreachableProviderIs502ThenTheCircuitOpensWith503() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:bad-gateway"))
                 .body("detail", containsString("connection refused"));
         // A GET is tried twice (one retry), so with five consecutive failures to open the circuit the third call
         // still answers 502 (its retry is refused by the now open breaker) and the fourth is refused up front.
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(503)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(502);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dong/v1/x").then().statusCode(503)
                 .body("type", equalTo("urn:lgsp:problem:provider-circuit-open"))
                 .header("Retry-After", org.hamcrest.Matchers.notNullValue());
     }

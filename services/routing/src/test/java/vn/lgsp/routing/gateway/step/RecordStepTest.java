@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway.step;
 
-import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,7 +41,7 @@ class RecordStepTest {
     void aProxiedCallIsRecordedWithSizesAndHashesButNoPayload() throws Exception {
         String requestId = "record-ok-" + System.nanoTime();
         byte[] body = "{\"hoTen\":\"Nguyen Van A\"}".getBytes();
-        byte[] answer = given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+        byte[] answer = gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
                 .contentType("application/json").body(body).post("/ho-tich/v1/khai-sinh?secret=query")
                 .then().statusCode(200).extract().asByteArray();
         AuditEvent e = recorded(requestId);
@@ -73,7 +73,7 @@ class RecordStepTest {
     @Test
     void aRefusedCallIsRecordedWithItsProblemSlug() throws Exception {
         String requestId = "record-401-" + System.nanoTime();
-        given().header("X-Request-Id", requestId).get("/ho-tich/v1/x").then().statusCode(401);
+        gateway().header("X-Request-Id", requestId).get("/ho-tich/v1/x").then().statusCode(401);
         AuditEvent e = recorded(requestId);
         assertEquals(401, e.status());
         assertEquals("unauthenticated", e.errorType());
@@ -82,7 +82,7 @@ class RecordStepTest {
         assertNull(e.upstreamLatencyMs());
 
         String notSubscribed = "record-403-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", notSubscribed)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", notSubscribed)
                 .get("/ho-tich/v2/x").then().statusCode(403);
         AuditEvent f = recorded(notSubscribed);
         assertEquals(403, f.status());

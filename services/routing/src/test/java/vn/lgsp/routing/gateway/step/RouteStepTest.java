@@ -1,6 +1,7 @@
 package vn.lgsp.routing.gateway.step;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -17,7 +18,7 @@ class RouteStepTest {
 
     @Test
     void aPublishedVersionIsRoutedWithTheRestOfThePathAndQuery() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer()))
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer()))
                 .get("/ho-tich/v1/citizens/123?fields=name&x=1").then().statusCode(200)
                 .body("path", equalTo("/citizens/123"))
                 .body("query", equalTo("fields=name&x=1"))
@@ -26,30 +27,30 @@ class RouteStepTest {
 
     @Test
     void unknownAndDraftVersionsAre404() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/khong-co/v1/x").then().statusCode(404)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/khong-co/v1/x").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:service-not-found"));
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v9/x").then().statusCode(404);
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/thue/v1/x").then().statusCode(404)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v9/x").then().statusCode(404);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/thue/v1/x").then().statusCode(404)
                 .body("type", equalTo("urn:lgsp:problem:service-not-found"));
     }
 
     @Test
     void aTestingVersionIsOnlyForTheTestEnvironment() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/thu-nghiem/v1/x").then().statusCode(404);
-        given().header("Authorization", Tokens.bearer(Tokens.consumerInTest())).get("/thu-nghiem/v1/x").then().statusCode(200);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/thu-nghiem/v1/x").then().statusCode(404);
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumerInTest())).get("/thu-nghiem/v1/x").then().statusCode(200);
     }
 
     @Test
     void aRetiredVersionIs410() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dat-dai/v1/x").then().statusCode(410)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dat-dai/v1/x").then().statusCode(410)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:gone"));
     }
 
     @Test
     void aDeprecatedVersionServesWithDeprecationSunsetAndSuccessor() {
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dan-cu/v1/x").then().statusCode(200)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/dan-cu/v1/x").then().statusCode(200)
                 .header("Deprecation", equalTo("@" + Instant.parse(RoutingTestResource.DEPRECATED_AT).getEpochSecond()))
                 .header("Sunset", equalTo("Wed, 30 Jun 2027 00:00:00 GMT"))
                 .header("Link", equalTo("</dan-cu/v2>; rel=\"successor-version\""))

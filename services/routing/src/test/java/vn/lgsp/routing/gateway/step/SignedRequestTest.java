@@ -1,6 +1,7 @@
 package vn.lgsp.routing.gateway.step;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -41,7 +42,7 @@ class SignedRequestTest {
     void aSignedGetPassesThroughWithoutItsSignatureHeaders() {
         String url = "/ho-tich/v1/echo?so=123";
         String requestId = "signed-get-" + System.nanoTime();
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
                 .get(url).then().statusCode(200)
                 .body("provider", equalTo("lgsp-stub-upstream"))
                 .body("query", equalTo("so=123"))
@@ -51,11 +52,25 @@ class SignedRequestTest {
     }
 
     @Test
+    void behindATrustedProxyTheSignatureCoversTheUrlTheCallerUsed() {
+        // The caller signed https://gw.lgsp.example/...; the Ingress (a trusted proxy) says so in X-Forwarded-*.
+        String url = "/ho-tich/v1/echo?via=ingress";
+        gateway().headers(Signer.sign("GET", "https", "gw.lgsp.example", url, null, RoutingTestResource.ACCESS_KEY,
+                        RoutingTestResource.SECRET_KEY, System.currentTimeMillis() / 1000, java.util.UUID.randomUUID().toString()))
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "gw.lgsp.example")
+                .get(url).then().statusCode(200);
+        // Without the proxy's word the gateway sees http://localhost:<port>/...: another URL, so another signature base.
+        gateway().headers(Signer.sign("GET", "https", "gw.lgsp.example", url, null, RoutingTestResource.ACCESS_KEY,
+                        RoutingTestResource.SECRET_KEY, System.currentTimeMillis() / 1000, java.util.UUID.randomUUID().toString()))
+                .get(url).then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
     void aSignedGetFromJavasDefaultHttp2ClientPasses() throws Exception {
         // java.net.http.HttpClient upgrades cleartext connections to HTTP/2 (h2c) unless told otherwise
         String url = "/ho-tich/v1/echo?h2=1";
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + url)).GET();
+                java.net.URI.create("http://localhost:" + vn.lgsp.routing.support.Gateway.port() + url)).GET();
         Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY).forEach(b::header);
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -66,7 +81,7 @@ class SignedRequestTest {
     void aSignedPostWithItsDigestPassesAndTheProviderGetsThatBody() throws Exception {
         String url = "/ho-tich/v1/khai-sinh";
         String requestId = "signed-post-" + System.nanoTime();
-        given().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
+        gateway().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
                 .contentType("application/json").body(BODY).post(url).then().statusCode(200)
                 .body("bodyBytes", equalTo(BODY.length))
                 .body("bodySha256", equalTo(sha256(BODY)));
@@ -91,7 +106,7 @@ class SignedRequestTest {
         String url = "/ho-tich/v1/chunked";
         String requestId = "signed-chunked-" + System.nanoTime();
         // An InputStream body goes out chunked, without Content-Length.
-        given().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
+        gateway().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
                 .contentType("application/json").body(new java.io.ByteArrayInputStream(BODY)).post(url).then()
                 .statusCode(200).body("bodySha256", equalTo(sha256(BODY)));
         Map<String, String> received = RoutingTestResource.upstream().received().stream()
@@ -102,7 +117,7 @@ class SignedRequestTest {
     @Test
     void aTamperedPathIsRefused() {
         Map<String, String> signed = Signer.sign("GET", "/ho-tich/v1/a", null, RoutingTestResource.ACCESS_KEY);
-        given().headers(signed).get("/ho-tich/v1/b").then().statusCode(401)
+        gateway().headers(signed).get("/ho-tich/v1/b").then().statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Signature"))
                 .body("type", equalTo("urn:lgsp:problem:unauthenticated"))
@@ -113,7 +128,7 @@ class SignedRequestTest {
     @Test
     void aStaleSignatureIsRefused() {
         String url = "/ho-tich/v1/x";
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
                 System.currentTimeMillis() / 1000 - 400, UUID.randomUUID().toString()))
                 .get(url).then().statusCode(401).body("detail", containsString("stale"));
     }
@@ -122,8 +137,8 @@ class SignedRequestTest {
     void aReplayedNonceIsRefused() {
         String url = "/ho-tich/v1/x";
         Map<String, String> signed = Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY);
-        given().headers(signed).get(url).then().statusCode(200);
-        given().headers(signed).get(url).then().statusCode(401)
+        gateway().headers(signed).get(url).then().statusCode(200);
+        gateway().headers(signed).get(url).then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Signature"))
                 .body("detail", containsString("nonce was already used"));
     }
@@ -133,7 +148,7 @@ class SignedRequestTest {
         String url = "/ho-tich/v1/khai-sinh";
         String requestId = "signed-tampered-" + System.nanoTime();
         byte[] other = "{\"hoTen\":\"Someone Else\"}".getBytes(StandardCharsets.UTF_8);
-        given().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
+        gateway().headers(Signer.sign("POST", url, BODY, RoutingTestResource.ACCESS_KEY)).header("X-Request-Id", requestId)
                 .contentType("application/json").body(other).post(url).then().statusCode(401)
                 .body("detail", containsString("Content-Digest"));
         assertFalse(RoutingTestResource.upstream().received().stream()
@@ -144,7 +159,7 @@ class SignedRequestTest {
     void aBodyWithoutACoveredDigestIsRefused() {
         String url = "/ho-tich/v1/khai-sinh";
         // Signed as if bodiless: the signature does not cover content-digest, but a body is sent.
-        given().headers(Signer.sign("POST", url, null, RoutingTestResource.ACCESS_KEY)).contentType("application/json")
+        gateway().headers(Signer.sign("POST", url, null, RoutingTestResource.ACCESS_KEY)).contentType("application/json")
                 .body(BODY).post(url).then().statusCode(401).body("detail", containsString("content-digest"));
     }
 
@@ -152,11 +167,11 @@ class SignedRequestTest {
     void aSignedBodyOverTheVersionsLimitIs413() {
         byte[] big = new byte[2000]; // ho-tich v1 allows 1024 bytes
         String url = "/ho-tich/v1/khai-sinh";
-        given().headers(Signer.sign("POST", url, big, RoutingTestResource.ACCESS_KEY)).contentType("application/octet-stream")
+        gateway().headers(Signer.sign("POST", url, big, RoutingTestResource.ACCESS_KEY)).contentType("application/octet-stream")
                 .body(big).post(url).then().statusCode(413)
                 .body("type", equalTo("urn:lgsp:problem:payload-too-large"));
         // Chunked, so the limit is only found while reading.
-        given().headers(Signer.sign("POST", url, big, RoutingTestResource.ACCESS_KEY)).contentType("application/octet-stream")
+        gateway().headers(Signer.sign("POST", url, big, RoutingTestResource.ACCESS_KEY)).contentType("application/octet-stream")
                 .body(new java.io.ByteArrayInputStream(big)).post(url).then().statusCode(413)
                 .body("type", equalTo("urn:lgsp:problem:payload-too-large"));
     }
@@ -164,14 +179,14 @@ class SignedRequestTest {
     @Test
     void unknownExpiredAndWronglyKeyedSignaturesAreRefused() {
         String url = "/ho-tich/v1/x";
-        given().headers(Signer.sign("GET", url, null, "ak-nobody")).get(url).then().statusCode(401)
+        gateway().headers(Signer.sign("GET", url, null, "ak-nobody")).get(url).then().statusCode(401)
                 .body("detail", containsString("access key is unknown"));
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.EXPIRED_ACCESS_KEY)).get(url).then()
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.EXPIRED_ACCESS_KEY)).get(url).then()
                 .statusCode(401).body("detail", containsString("access key is unknown"));
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, "not-the-secret",
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, "not-the-secret",
                 System.currentTimeMillis() / 1000, UUID.randomUUID().toString()))
                 .get(url).then().statusCode(401).body("detail", containsString("does not match"));
-        given().header("Signature-Input", "sig1=(\"@method\"").header("Signature", "sig1=:AAAA:").get(url).then()
+        gateway().header("Signature-Input", "sig1=(\"@method\"").header("Signature", "sig1=:AAAA:").get(url).then()
                 .statusCode(401).body("detail", containsString("malformed"));
     }
 
@@ -179,12 +194,12 @@ class SignedRequestTest {
     void duringARotationOverlapBothSecretsAreAcceptedAndAfterItOnlyTheNewOne() {
         String url = "/ho-tich/v1/rotation";
         for (String secret : new String[] {RoutingTestResource.ROTATED_SECRET_KEY, RoutingTestResource.SECRET_KEY}) {
-            given().headers(signWith(url, RoutingTestResource.ROTATED_ACCESS_KEY, secret)).get(url).then()
+            gateway().headers(signWith(url, RoutingTestResource.ROTATED_ACCESS_KEY, secret)).get(url).then()
                     .statusCode(200).body("provider", equalTo("lgsp-stub-upstream"));
         }
-        given().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.ROTATED_SECRET_KEY))
+        gateway().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.ROTATED_SECRET_KEY))
                 .get(url).then().statusCode(200);
-        given().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.SECRET_KEY))
+        gateway().headers(signWith(url, RoutingTestResource.OVERLAP_ENDED_ACCESS_KEY, RoutingTestResource.SECRET_KEY))
                 .get(url).then().statusCode(401).body("detail", containsString("does not match"));
     }
 
@@ -202,12 +217,12 @@ class SignedRequestTest {
         String nonce = "seen-elsewhere-" + UUID.randomUUID();
         pool.preparedQuery("INSERT INTO used_nonce (key_id, nonce, forget_after) VALUES ($1, $2, now() + interval '10 minutes')")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(RoutingTestResource.ACCESS_KEY, nonce)).await().indefinitely();
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
                 System.currentTimeMillis() / 1000, nonce)).get(url).then().statusCode(401)
                 .body("detail", containsString("another gateway replica"));
 
         String fresh = "fresh-" + UUID.randomUUID();
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY, RoutingTestResource.SECRET_KEY,
                 System.currentTimeMillis() / 1000, fresh)).get(url).then().statusCode(200);
         long stored = pool.preparedQuery("SELECT count(*) AS n FROM used_nonce WHERE key_id = $1 AND nonce = $2")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(RoutingTestResource.ACCESS_KEY, fresh)).await().indefinitely()
@@ -218,7 +233,7 @@ class SignedRequestTest {
     @Test
     void aSignedCallerWithoutSubscriptionIs403() {
         String url = "/ho-tich/v1/x";
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.UNSUBSCRIBED_ACCESS_KEY)).get(url).then()
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.UNSUBSCRIBED_ACCESS_KEY)).get(url).then()
                 .statusCode(403).body("type", equalTo("urn:lgsp:problem:not-subscribed"))
                 .body("detail", containsString(RoutingTestResource.UNSUBSCRIBED_SYSTEM));
     }
@@ -226,25 +241,25 @@ class SignedRequestTest {
     @Test
     void aRevokedAccessKeyIsRefusedWithinTwoSeconds() throws Exception {
         String url = "/ho-tich/v1/x";
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url).then()
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url).then()
                 .statusCode(200);
         long revokedAt = System.currentTimeMillis();
         RoutingTestResource.platform().revokeClient(RoutingTestResource.ACCESS_KEY_TO_REVOKE);
         int status = 200;
         while (status == 200 && System.currentTimeMillis() - revokedAt < 2000) {
             Thread.sleep(50);
-            status = given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url)
+            status = gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url)
                     .statusCode();
         }
         assertEquals(401, status);
-        given().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url).then()
+        gateway().headers(Signer.sign("GET", url, null, RoutingTestResource.ACCESS_KEY_TO_REVOKE)).get(url).then()
                 .statusCode(401).header("WWW-Authenticate", startsWith("Signature"))
                 .body("detail", containsString("revoked"));
     }
 
     @Test
     void aBearerTokenStillWinsAndAMissingCredentialNamesBothSchemes() {
-        given().get("/ho-tich/v1/x").then().statusCode(401)
+        gateway().get("/ho-tich/v1/x").then().statusCode(401)
                 .header("WWW-Authenticate", containsString("Signature"));
     }
 

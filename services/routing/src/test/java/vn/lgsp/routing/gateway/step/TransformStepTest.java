@@ -1,6 +1,7 @@
 package vn.lgsp.routing.gateway.step;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,7 +35,7 @@ class TransformStepTest {
     @Test
     void credentialsAndHopByHopHeadersAreStrippedAndGatewayHeadersAdded() throws Exception {
         String requestId = "transform-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer()))
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer()))
                 .header("X-Request-Id", requestId)
                 .header("Cookie", "session=secret")
                 .header("Signature", "sig1=:abc:")
@@ -76,13 +77,24 @@ class TransformStepTest {
     void theAssertionIsReusedNotSignedPerRequestAndATraceStartsWhenNoneCame() {
         String first = "assert-a-" + System.nanoTime();
         String second = "assert-b-" + System.nanoTime();
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", first)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", first)
                 .get("/ho-tich/v1/one").then().statusCode(200);
-        given().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", second)
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", second)
                 .get("/ho-tich/v1/two").then().statusCode(200);
         assertEquals(forwarded(first).get("x-lgsp-gateway-assertion"), forwarded(second).get("x-lgsp-gateway-assertion"));
         String traceparent = forwarded(first).get("traceparent");
         assertNotNull(traceparent);
         assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"), traceparent);
+    }
+
+    @Test
+    void aProxysForwardedForIsKeptAndTheHopThatReachedTheGatewayAppended() {
+        String requestId = "xff-" + System.nanoTime();
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+                .header("X-Forwarded-For", "203.0.113.9").get("/ho-tich/v1/echo").then().statusCode(200);
+        Map<String, String> h = forwarded(requestId);
+        // once each: the original client (the proxy's word), then the proxy itself (the TCP peer)
+        assertEquals("203.0.113.9, 127.0.0.1", h.get("x-forwarded-for"));
+        assertTrue(h.get("forwarded").startsWith("for=127.0.0.1;proto=http"), h.get("forwarded"));
     }
 }
