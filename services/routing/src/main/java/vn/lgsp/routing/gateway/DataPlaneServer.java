@@ -1,5 +1,6 @@
 package vn.lgsp.routing.gateway;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -71,6 +72,12 @@ public class DataPlaneServer {
     @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies")
     java.util.Optional<List<String>> trustedProxies;
 
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int quarkusPort;
+
+    @ConfigProperty(name = "quarkus.http.test-port", defaultValue = "8081")
+    int quarkusTestPort;
+
     @ConfigProperty(name = "quarkus.otel.enabled", defaultValue = "true")
     boolean otelEnabled;
 
@@ -88,12 +95,13 @@ public class DataPlaneServer {
         AllowForwardHeaders forwarded = forwardedHeaders();
         TrustedProxies proxies = TrustedProxies.parse(trustedProxies.orElse(List.of()));
         int port = dp.port() == 0 ? freePort() : dp.port();
-        // Host and port go to listen(), and the options say port 0: Quarkus' Micrometer binder tags a server's
-        // meters with server_port when its options name a port (the Quarkus server's do not), and Prometheus refuses
-        // a meter name with two tag-key sets, which would fail the second server's start. So the data plane's
-        // http_server_* series share the Quarkus port's names and tags; uri /{service}/{version}/* tells them apart.
+        // Quarkus' Micrometer binder tags a server's meters with server_port when its options name a port, and
+        // Prometheus refuses one meter name with two tag-key sets: the second server's listen then fails inside
+        // Netty and Quarkus never finishes starting (nor stopping). So the options name a port exactly when the
+        // Quarkus server's do (quarkus.http.port, or test-port in tests: 0 there); host and port go to listen().
+        int quarkusOwnPort = LaunchMode.current() == LaunchMode.TEST ? quarkusTestPort : quarkusPort;
         HttpServerOptions options = new HttpServerOptions()
-                .setPort(0)
+                .setPort(quarkusOwnPort > 0 ? port : 0)
                 .setIdleTimeout((int) dp.idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxHeaderSize(dp.maxHeaderBytes())
