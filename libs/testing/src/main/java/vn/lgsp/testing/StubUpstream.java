@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code /status/{code}} answers with that status;</li>
  * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts);</li>
+ * <li>{@code /stall/{millis}} starts a chunked answer at once, then sends nothing more for that long before
+ * finishing it (a provider that stalls mid-body);</li>
+ * <li>{@code /drip/{chunks}} sends that many chunks of {@code "chunk;"}, one every 200 ms (a slow but steady
+ * provider);</li>
  * <li>{@code /xml/…} answers 200 in XML, as a SOAP-era provider would: the Content-Type it received, the body
  * it received (as text) and a repeated element;</li>
  * <li>anything else answers 200 with JSON describing what arrived: method, path, query, body size and
@@ -110,6 +114,32 @@ public final class StubUpstream implements AutoCloseable {
             if (path.startsWith("/delay/")) {
                 long millis = Math.max(1, parse(path.substring("/delay/".length()), 0));
                 vertx.setTimer(millis, t -> respond(req, headers, body));
+                return;
+            }
+            if (path.startsWith("/stall/")) {
+                long millis = Math.max(1, parse(path.substring("/stall/".length()), 0));
+                req.response().setChunked(true).putHeader("content-type", "text/plain").write("first part;");
+                vertx.setTimer(millis, t -> {
+                    if (!req.response().closed()) {
+                        req.response().end("rest");
+                    }
+                });
+                return;
+            }
+            if (path.startsWith("/drip/")) {
+                int chunks = Math.max(1, parse(path.substring("/drip/".length()), 1));
+                req.response().setChunked(true).putHeader("content-type", "text/plain");
+                int[] sent = {0};
+                vertx.setPeriodic(200, id -> {
+                    if (req.response().closed()) {
+                        vertx.cancelTimer(id);
+                    } else if (++sent[0] < chunks) {
+                        req.response().write("chunk;");
+                    } else {
+                        vertx.cancelTimer(id);
+                        req.response().end("chunk;");
+                    }
+                });
                 return;
             }
             if (path.startsWith("/xml/")) {

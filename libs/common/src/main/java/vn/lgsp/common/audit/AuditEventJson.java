@@ -1,27 +1,39 @@
 package vn.lgsp.common.audit;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes a transaction or alert {@link AuditEvent} as the same JSON bytes Jackson writes (fields in record order,
  * nulls left out, ISO-8601 instants, Jackson's string escapes), several times faster: the gateway writes one per
  * call, and Jackson's reflection-driven record serialisation measured about 5% of routing's CPU per call. Events
  * with a before/after document, or with text Jackson would treat specially (surrogates), return null: the caller
- * uses Jackson for them. AuditEventJsonTest holds it byte for byte to Jackson's output.
+ * uses Jackson for them. AuditEventJsonTest holds it byte for byte to Jackson's output. It writes UTF-8 bytes
+ * straight into a reused buffer (no StringBuilder, String and encoding pass per event): the spool writer thread
+ * runs on the gateway's cores.
  */
 public final class AuditEventJson {
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private final StringBuilder sb = new StringBuilder(1024);
+    private byte[] buf = new byte[1024];
+    private int len;
 
-    /** The event's JSON, or null when Jackson must write it. One instance per thread (it reuses its buffer). */
+    /** The event's JSON as a new array, or null when Jackson must write it. */
     public byte[] write(AuditEvent e) {
+        int n = encode(e);
+        return n < 0 ? null : Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * Writes the event's JSON into {@link #buffer()} and returns its length, or -1 when Jackson must write it.
+     * One instance per thread: the buffer is reused by the next call.
+     */
+    public int encode(AuditEvent e) {
         if (e.before() != null || e.after() != null) {
-            return null;
+            return -1;
         }
-        sb.setLength(0);
-        sb.append('{');
+        len = 0;
+        put((byte) '{');
         boolean ok = field("eventId", e.eventId() == null ? null : e.eventId().toString())
                 & field("type", e.type())
                 & field("occurredAt", e.occurredAt() == null ? null : e.occurredAt().toString())
@@ -54,34 +66,52 @@ public final class AuditEventJson {
                 & field("detail", e.detail())
                 & field("mode", e.mode());
         if (!ok) {
-            return null;
+            return -1;
         }
-        sb.append('}');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        put((byte) '}');
+        return len;
+    }
+
+    /** The bytes of the last {@link #encode}, valid up to its returned length until the next call. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    /** Characters known to be ASCII (names, digits). */
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
     }
 
     private void name(String name) {
-        if (sb.length() > 1) {
-            sb.append(',');
+        if (len > 1) {
+            put((byte) ',');
         }
-        sb.append('"').append(name).append("\":");
+        put((byte) '"');
+        ascii(name);
+        put((byte) '"');
+        put((byte) ':');
     }
 
     private void number(String name, Number value) {
         if (value != null) {
             name(name);
-            sb.append(value.longValue());
+            ascii(Long.toString(value.longValue()));
         }
-    }
-
-    private static boolean plain(String value) {
-        for (int i = 0, n = value.length(); i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** False when the value holds a surrogate (left to Jackson, which validates pairs). */
@@ -90,32 +120,41 @@ public final class AuditEventJson {
             return true;
         }
         name(name);
-        sb.append('"');
-        if (plain(value)) {
-            // the usual case (ids, codes, paths): one bulk copy instead of a char at a time
-            sb.append(value).append('"');
-            return true;
-        }
-        for (int i = 0; i < value.length(); i++) {
+        put((byte) '"');
+        int n = value.length();
+        ensure(n * 6);  // the most one char takes (a six-byte control escape): no bounds check per char below
+        for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                buf[len++] = (byte) c;  // the usual case: ids, codes, paths
+            } else if (c == '"' || c == '\\') {
+                put((byte) '\\');
+                put((byte) c);
             } else if (c < 0x20) {
                 switch (c) {
-                    case '\b' -> sb.append("\\b");
-                    case '\t' -> sb.append("\\t");
-                    case '\n' -> sb.append("\\n");
-                    case '\f' -> sb.append("\\f");
-                    case '\r' -> sb.append("\\r");
-                    default -> sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    case '\b' -> ascii("\\b");
+                    case '\t' -> ascii("\\t");
+                    case '\n' -> ascii("\\n");
+                    case '\f' -> ascii("\\f");
+                    case '\r' -> ascii("\\r");
+                    default -> {
+                        ascii("\\u00");
+                        put(HEX[c >> 4]);
+                        put(HEX[c & 0xF]);
+                    }
                 }
             } else if (Character.isSurrogate(c)) {
                 return false;
+            } else if (c < 0x800) {
+                put((byte) (0xC0 | (c >> 6)));
+                put((byte) (0x80 | (c & 0x3F)));
             } else {
-                sb.append(c);
+                put((byte) (0xE0 | (c >> 12)));
+                put((byte) (0x80 | ((c >> 6) & 0x3F)));
+                put((byte) (0x80 | (c & 0x3F)));
             }
         }
-        sb.append('"');
+        put((byte) '"');
         return true;
     }
 }

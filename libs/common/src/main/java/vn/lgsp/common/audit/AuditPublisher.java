@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -41,7 +41,7 @@ import vn.lgsp.common.client.ServiceTokens;
  * together); a batch audit did not accept is sent again, with back-off, so nothing is lost while audit is down;
  * audit de-duplicates by event id, so a batch sent twice is harmless. Shutdown drains within a bounded time.
  */
-@ApplicationScoped
+@Singleton
 public class AuditPublisher {
 
     private static final Logger LOG = Logger.getLogger(AuditPublisher.class);

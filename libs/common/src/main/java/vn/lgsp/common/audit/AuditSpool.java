@@ -295,10 +295,14 @@ final class AuditSpool implements Backlog {
     }
 
     private void append(AuditEvent event) throws InterruptedException {
-        byte[] line = fastJson.write(event);
+        byte[] line;
+        int lineLength = fastJson.encode(event);
         try {
-            if (line == null) {
+            if (lineLength >= 0) {
+                line = fastJson.buffer();  // reused by the next encode: copied into `out` below
+            } else {
                 line = json.writeValueAsBytes(event);
+                lineLength = line.length;
             }
         } catch (JsonProcessingException e) {
             events.decrementAndGet();
@@ -308,12 +312,12 @@ final class AuditSpool implements Backlog {
         if (current == null) {
             openSegment();
         }
-        int length = line.length + 1;
+        int length = lineLength + 1;
         if (out.remaining() < length) {
             flush();
         }
         if (out.remaining() < length) {
-            ByteBuffer big = ByteBuffer.allocate(length).put(line).put(NL).flip();
+            ByteBuffer big = ByteBuffer.allocate(length).put(line, 0, lineLength).put(NL).flip();
             retrying("writing " + current.path.getFileName(), () -> {
                 while (big.hasRemaining()) {
                     channel.write(big);
@@ -321,7 +325,7 @@ final class AuditSpool implements Backlog {
             });
             unsynced = true;
         } else {
-            out.put(line).put(NL);
+            out.put(line, 0, lineLength).put(NL);
         }
         if (current.lines == 0) {
             current.firstLineAt = System.nanoTime();

@@ -61,6 +61,8 @@ class AuditEventJsonTest {
             }
             assertSameAsJackson(transaction(path.toString(), null, 200, 1L, null));
         }
+        // longer than the writer's initial buffer, with escapes and multi-byte characters throughout
+        assertSameAsJackson(transaction("/s/v1/" + "công-dân\u0001\"".repeat(800), null, 200, 1L, null));
     }
 
     @Test

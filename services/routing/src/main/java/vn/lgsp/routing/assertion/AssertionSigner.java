@@ -2,7 +2,7 @@ package vn.lgsp.routing.assertion;
 
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -31,7 +31,7 @@ import vn.lgsp.routing.config.RoutingConfig;
  * request id travels in its own header.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class AssertionSigner {
 
     public static final String HEADER = "X-LGSP-Gateway-Assertion";

@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicInteger;
 import vn.lgsp.common.audit.AuditEvent;
@@ -14,7 +14,7 @@ import vn.lgsp.routing.config.RoutingConfig;
  * the events waiting. So when audit is down (or behind) long enough to fill it, the gateway refuses new calls
  * instead of serving calls it could not log (issue 7). Runs on every call: two atomic reads and an increment.
  */
-@ApplicationScoped
+@Singleton
 public class AuditGate {
 
     @Inject

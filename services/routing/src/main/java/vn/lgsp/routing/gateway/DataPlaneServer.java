@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.AllowForwardHeaders;
@@ -40,8 +41,29 @@ public class DataPlaneServer {
 
     private static final Logger LOG = Logger.getLogger(DataPlaneServer.class);
 
-    /** {@code /{serviceCode}/{version}/...}, version {@code v} and digits. */
-    static final String DATA_PLANE = "^/([^/]+)/(v[0-9]+)(/.*)?$";
+    /**
+     * Whether a (normalised) path is {@code /{serviceCode}/{version}[/...]}: a non-empty first segment, then
+     * {@code v} and digits, then the end or a slash.
+     */
+    static boolean isGatewayPath(String path) {
+        if (path == null || path.length() < 4 || path.charAt(0) != '/') {
+            return false;
+        }
+        int first = path.indexOf('/', 1);
+        if (first < 2 || first + 1 >= path.length() || path.charAt(first + 1) != 'v') {
+            return false;
+        }
+        int i = first + 2;
+        int digits = 0;
+        while (i < path.length() && path.charAt(i) >= '0' && path.charAt(i) <= '9') {
+            i++;
+            digits++;
+        }
+        return digits > 0 && (i == path.length() || path.charAt(i) == '/');
+    }
+
+    /** The uri tag of the data plane's http_server_requests series (dashboards and alerts select on it). */
+    static final String METRIC_URI = "/{service}/{version}/*";
 
     @Inject
     Vertx vertx;
@@ -199,17 +221,25 @@ public class DataPlaneServer {
 
         private Router router(AllowForwardHeaders allow) {
             Router router = Router.router(vertx).allowForward(allow);
-            router.routeWithRegex(DATA_PLANE).handler(rc -> {
+            // One route for every path, checked by isGatewayPath rather than a regex route: the router would
+            // match the regex and copy its groups into path parameters on every call.
+            router.route().handler(rc -> {
+                if (!isGatewayPath(rc.normalizedPath())) {
+                    // Not a gateway path: the admin API and /q/* live on the Quarkus port.
+                    problems.write(rc.response(), rc.request().path(),
+                            RequestIds.accept(rc.request().getHeader(RequestIds.HEADER)),
+                            new ProblemException(ProblemType.NOT_FOUND,
+                                    "Gateway paths are /{serviceCode}/{version}/...; this is not one"));
+                    return;
+                }
+                // http_server_requests' uri tag: one series for all gateway paths, named directly (Quarkus'
+                // binder reads this context local, as Quarkus REST sets it) instead of by a regex per call.
+                ((HttpServerRequestInternal) rc.request()).context().putLocal("UrlPathTemplate", METRIC_URI);
                 if (draining) {
                     rc.response().putHeader("Connection", "close");
                 }
                 pipeline.handle(rc);
             });
-            // Everything else on this port is not a gateway path: the admin API and /q/* live on the Quarkus port.
-            router.route().handler(rc -> problems.write(rc.response(), rc.request().path(),
-                    RequestIds.accept(rc.request().getHeader(RequestIds.HEADER)),
-                    new ProblemException(ProblemType.NOT_FOUND,
-                            "Gateway paths are /{serviceCode}/{version}/...; this is not one")));
             return router;
         }
 

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import vn.lgsp.common.problem.Problem;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.web.RequestIds;
 
 /** Writes the gateway's own answers as RFC 9457 problem documents straight on the Vert.x response. */
-@ApplicationScoped
+@Singleton
 public class ProblemWriter {
 
     @Inject

@@ -3,7 +3,7 @@ package vn.lgsp.routing.identity;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +35,7 @@ import vn.lgsp.routing.snapshot.domain.Snapshot;
  * Nonces are checked in this replica's memory ({@link InMemoryNonceStore}, bounded by
  * {@code lgsp.routing.identity.nonce-cache-size}) and then across replicas ({@link SharedNonces}, PostgreSQL).
  */
-@ApplicationScoped
+@Singleton
 public class HmacSignatureVerifier implements RequestSignatureVerifier {
 
     /** Challenge sent with every refusal of a signed request. */

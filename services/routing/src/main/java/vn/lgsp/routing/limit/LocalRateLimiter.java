@@ -1,6 +1,6 @@
 package vn.lgsp.routing.limit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +12,7 @@ import vn.lgsp.routing.snapshot.domain.Subscription;
  * With several replicas, {@link ClusterBudget} tells it how many replicas share the budget (the rate and burst are
  * split evenly) and how many calls the other replicas let through today (counted against the daily quota).
  */
-@ApplicationScoped
+@Singleton
 public class LocalRateLimiter implements RateLimiter {
 
     /** Daily quotas reset at midnight in Vietnam (no daylight saving: a fixed offset is exact). */

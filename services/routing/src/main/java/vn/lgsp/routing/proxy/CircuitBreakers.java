@@ -1,6 +1,6 @@
 package vn.lgsp.routing.proxy;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import vn.lgsp.routing.config.RoutingConfig;
 
 /** One {@link CircuitBreaker} per upstream (scheme, host, port), shared by every service version it serves. */
-@ApplicationScoped
+@Singleton
 public class CircuitBreakers {
 
     @Inject

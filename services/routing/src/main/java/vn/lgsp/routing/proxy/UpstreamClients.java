@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.tracing.TracingPolicy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +17,7 @@ import vn.lgsp.routing.config.RoutingConfig;
  * the event loop that opened it (no thread hops), and each loop keeps a small pool per upstream — small pools
  * measured faster than large ones because the pool scans its connections on every request (issue 7).
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamClients {
 
     @Inject

@@ -2,7 +2,7 @@ package vn.lgsp.routing.upstreamauth;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -14,7 +14,7 @@ import vn.lgsp.routing.snapshot.domain.UpstreamAuth;
  * When they cannot be obtained the call is refused with 502 {@code upstream-auth-failed} instead of reaching the
  * provider unauthenticated.
  */
-@ApplicationScoped
+@Singleton
 public class UpstreamCredentials {
 
     @Inject

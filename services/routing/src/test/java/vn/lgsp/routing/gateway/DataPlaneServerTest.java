@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vn.lgsp.routing.support.Gateway.gateway;
@@ -62,6 +63,19 @@ class DataPlaneServerTest {
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
                 && l.contains("uri=\"/{service}/{version}/*\"") && l.contains("status=\"200\"")), "data-plane series");
         assertTrue(metrics.lines().noneMatch(l -> l.contains("metrics-probe")), "no series per URL");
+        assertTrue(metrics.lines().noneMatch(l -> l.startsWith("http_server_bytes_")),
+                "no per-socket-write byte distributions (GatewayMeters)");
+    }
+
+    @Test
+    void gatewayPathsAreServiceThenVersionThenAnything() {
+        for (String yes : new String[] {"/ho-tich/v1", "/ho-tich/v1/", "/ho-tich/v12/a/b?c", "/a/v0/x", "/api/v1/x"}) {
+            assertTrue(DataPlaneServer.isGatewayPath(yes), yes);
+        }
+        for (String no : new String[] {null, "", "/", "/ho-tich", "/ho-tich/", "/ho-tich/v", "/ho-tich/v1x", "/ho-tich/1",
+                "//v1/x", "/ho-tich/V1/x", "/q/health", "/ho-tich/x/v1", "ho-tich/v1/x"}) {
+            assertFalse(DataPlaneServer.isGatewayPath(no), String.valueOf(no));
+        }
     }
 
     @Test

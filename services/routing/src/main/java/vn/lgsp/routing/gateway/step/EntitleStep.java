@@ -1,7 +1,7 @@
 package vn.lgsp.routing.gateway.step;
 
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.gateway.GatewayExchange;
@@ -10,7 +10,7 @@ import vn.lgsp.routing.identity.SystemIdentity;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 
 /** 3. Entitle: the calling system holds an active subscription to this version in its environment, else 403. */
-@ApplicationScoped
+@Singleton
 public class EntitleStep implements Step {
 
     @Override

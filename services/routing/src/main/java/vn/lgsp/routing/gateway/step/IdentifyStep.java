@@ -2,7 +2,7 @@ package vn.lgsp.routing.gateway.step;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import vn.lgsp.routing.identity.SystemIdentity;
 import vn.lgsp.routing.identity.TokenVerifier;
 
 /** 1. Identify: who is calling — a verified system token or RFC 9421 signature, not revoked — else 401. */
-@ApplicationScoped
+@Singleton
 public class IdentifyStep implements Step {
 
     private static final String BEARER = "bearer ";
@@ -34,11 +34,10 @@ public class IdentifyStep implements Step {
         Future<SystemIdentity> identity;
         boolean signed = false;
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String token = authorization.substring(BEARER.length()).trim();
-            if (token.isEmpty()) {
+            if (blankFrom(authorization, BEARER.length())) {
                 return Future.failedFuture(missing());
             }
-            identity = tokens.verify(token);
+            identity = tokens.verifyBearer(authorization);
         } else if (signatures.applies(request)) {
             // RFC 9421 signed request (only when no bearer token is presented: the token would take precedence).
             identity = signatures.verify(exchange);
@@ -63,6 +62,16 @@ public class IdentifyStep implements Step {
         }
         exchange.caller(id);
         return Step.proceed();
+    }
+
+    /** Whether nothing but white space follows the scheme (without copying the token). */
+    private static boolean blankFrom(String value, int from) {
+        for (int i = from; i < value.length(); i++) {
+            if (!Character.isWhitespace(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ProblemException missing() {

@@ -1,7 +1,7 @@
 package vn.lgsp.routing.gateway.step;
 
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import vn.lgsp.routing.limit.RateLimiter.Decision;
  * 4. Limit: the subscription's rate and daily quota; else 429 with Retry-After and the RateLimit-Policy /
  * RateLimit headers of draft-ietf-httpapi-ratelimit-headers.
  */
-@ApplicationScoped
+@Singleton
 public class LimitStep implements Step {
 
     @Inject

@@ -6,7 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -24,7 +24,7 @@ import vn.lgsp.routing.snapshot.domain.Route;
  * went, timings, sizes and body hashes, never the payload — handed to the non-blocking batching publisher.
  * Refused calls are recorded too (with the problem slug as errorType).
  */
-@ApplicationScoped
+@Singleton
 public class RecordStep implements Step {
 
     private static final Logger LOG = Logger.getLogger(RecordStep.class);

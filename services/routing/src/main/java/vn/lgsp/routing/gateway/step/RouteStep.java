@@ -2,7 +2,7 @@ package vn.lgsp.routing.gateway.step;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import vn.lgsp.routing.snapshot.domain.Upstream;
  * callers) with an upstream in the caller's environment; 404 otherwise, 410 once retired. Deprecated versions
  * still serve, announcing it with Deprecation (RFC 9745), Sunset (RFC 8594) and the successor's Link.
  */
-@ApplicationScoped
+@Singleton
 public class RouteStep implements Step {
 
     @Override

@@ -7,7 +7,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,7 @@ import vn.lgsp.routing.upstreamauth.UpstreamCredentials;
  * leave the gateway; the provider gets the request id, W3C trace context, forwarding information and the signed
  * gateway assertion instead — plus, when the version says so, the credentials the provider itself requires.
  */
-@ApplicationScoped
+@Singleton
 public class TransformStep implements Step {
 
     /** Credentials, and headers the gateway sets itself (a caller must not forge them). */

@@ -1,12 +1,12 @@
 package vn.lgsp.routing.snapshot.service;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import vn.lgsp.routing.snapshot.domain.Snapshot;
 
 /** The current snapshot: one volatile read per request, replaced as a whole by the loaders. */
-@ApplicationScoped
+@Singleton
 public class SnapshotHolder {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);

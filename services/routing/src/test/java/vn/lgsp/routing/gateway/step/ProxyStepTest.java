@@ -4,10 +4,15 @@ import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.routing.support.Gateway;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -23,6 +28,9 @@ import vn.lgsp.routing.support.Tokens;
 @QuarkusTest
 @QuarkusTestResource(RoutingTestResource.class)
 class ProxyStepTest {
+
+    @Inject
+    AuditPublisher publisher;
 
     @Test
     void bodiesStreamThroughAndUpstreamStatusesPassUntouched() throws Exception {
@@ -70,6 +78,48 @@ class ProxyStepTest {
                 .body("detail", containsString("500 ms"));
         long took = System.currentTimeMillis() - start;
         assertTrue(took < 2500, "the gateway must give up at the version's timeout, took " + took + " ms");
+    }
+
+    @Test
+    void aProviderStallingMidBodyIsCutOffAfterTheVersionTimeoutAndRecorded() throws Exception {
+        // The stub starts a chunked answer at once, then sends nothing for 3 s; the version's timeout is 500 ms.
+        String requestId = "stall-" + System.nanoTime();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + Gateway.port() + "/ho-tich/v1/stall/3000"))
+                .header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId).build();
+        long start = System.currentTimeMillis();
+        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode(), "the provider's head reached the caller before it stalled");
+        try (java.io.InputStream body = response.body()) {
+            assertThrows(java.io.IOException.class, body::readAllBytes, "a cut-off answer must not look complete");
+        }
+        long took = System.currentTimeMillis() - start;
+        assertTrue(took < 2500, "the gateway must cut a stalled provider off at the version's timeout, took " + took + " ms");
+        AuditEvent e = recorded(requestId);
+        assertEquals("upstream-stalled", e.errorType());
+        assertEquals("first part;".length(), e.responseBytes());
+        assertNull(e.responseSha256(), "no digest of an answer that never completed");
+    }
+
+    @Test
+    void aProviderThatKeepsSendingIsNotCutOffByTheTimeout() {
+        // Six chunks 200 ms apart: 1.2 s in all, more than twice the 500 ms timeout, but never 500 ms without data.
+        String body = gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/drip/6").then()
+                .statusCode(200).extract().asString();
+        assertEquals("chunk;".repeat(6), body);
+    }
+
+    private AuditEvent recorded(String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 2000;
+        while (System.currentTimeMillis() < deadline) {
+            for (AuditEvent e : publisher.snapshot()) {
+                if (requestId.equals(e.requestId())) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no audit event for " + requestId);
     }
 
     @Test
