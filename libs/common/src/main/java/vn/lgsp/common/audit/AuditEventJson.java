@@ -1,5 +1,8 @@
 package vn.lgsp.common.audit;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -36,7 +39,7 @@ public final class AuditEventJson {
         put((byte) '{');
         boolean ok = field("eventId", e.eventId() == null ? null : e.eventId().toString())
                 & field("type", e.type())
-                & field("occurredAt", e.occurredAt() == null ? null : e.occurredAt().toString())
+                & instant("occurredAt", e.occurredAt())
                 & field("source", e.source())
                 & field("requestId", e.requestId())
                 & field("traceId", e.traceId())
@@ -107,6 +110,54 @@ public final class AuditEventJson {
         put((byte) ':');
     }
 
+    /** As {@link Instant#toString()} (ISO-8601, UTC, fraction in groups of three digits), without a formatter. */
+    private boolean instant(String name, Instant value) {
+        if (value == null) {
+            return true;
+        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(value.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return field(name, value.toString());  // signed or five-digit years: the JDK's own rules
+        }
+        name(name);
+        ensure(32);
+        buf[len++] = '"';
+        digits(t.getYear(), 4);
+        buf[len++] = '-';
+        digits(t.getMonthValue(), 2);
+        buf[len++] = '-';
+        digits(t.getDayOfMonth(), 2);
+        buf[len++] = 'T';
+        digits(t.getHour(), 2);
+        buf[len++] = ':';
+        digits(t.getMinute(), 2);
+        buf[len++] = ':';
+        digits(t.getSecond(), 2);
+        int nano = value.getNano();
+        if (nano != 0) {
+            buf[len++] = '.';
+            if (nano % 1_000_000 == 0) {
+                digits(nano / 1_000_000, 3);
+            } else if (nano % 1000 == 0) {
+                digits(nano / 1000, 6);
+            } else {
+                digits(nano, 9);
+            }
+        }
+        buf[len++] = 'Z';
+        buf[len++] = '"';
+        return true;
+    }
+
+    /** {@code value} in exactly {@code width} decimal digits, zero-padded (room already ensured). */
+    private void digits(int value, int width) {
+        for (int i = len + width - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        len += width;
+    }
+
     private void number(String name, Number value) {
         if (value != null) {
             name(name);
@@ -114,7 +165,18 @@ public final class AuditEventJson {
         }
     }
 
+    private static boolean plainAscii(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** False when the value holds a surrogate (left to Jackson, which validates pairs). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly the low bytes of ASCII text
     private boolean field(String name, String value) {
         if (value == null) {
             return true;
@@ -123,6 +185,13 @@ public final class AuditEventJson {
         put((byte) '"');
         int n = value.length();
         ensure(n * 6);  // the most one char takes (a six-byte control escape): no bounds check per char below
+        if (plainAscii(value)) {
+            // the usual case (ids, codes, paths, digests): one bulk copy of the string's bytes
+            value.getBytes(0, n, buf, len);
+            len += n;
+            put((byte) '"');
+            return true;
+        }
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {

@@ -47,6 +47,24 @@ class AuditEventJsonTest {
     }
 
     @Test
+    void instantsAreWrittenAsJacksonWritesThem() throws Exception {
+        Random random = new Random(7);
+        long[] nanos = {0, 5_000_000, 120_000_000, 999_000, 123_456_000, 1, 999_999_999, 100};
+        for (int n = 0; n < 2000; n++) {
+            // years 0000 to 9999, and every fraction shape (none, milli, micro, nano)
+            long second = -62_167_219_200L + (long) (random.nextDouble() * 315_537_897_599L);
+            Instant at = Instant.ofEpochSecond(second, n < nanos.length ? nanos[n] : random.nextInt(1_000_000_000));
+            assertSameAsJackson(new AuditEvent(UUID.randomUUID(), "transaction", at, "routing", "r", null, null, null, null,
+                    null, null, null, null, null, null, 200, 0L, 0L, 0L, 0L, null, null, null, null, null, null, null, null,
+                    null, null, null, null));
+        }
+        // outside four-digit years Instant writes a sign and more digits
+        assertSameAsJackson(new AuditEvent(UUID.randomUUID(), "transaction", Instant.ofEpochSecond(253_402_300_800L),
+                "routing", "r", null, null, null, null, null, null, null, null, null, null, 200, 0L, 0L, 0L, 0L, null,
+                null, null, null, null, null, null, null, null, null, null, null));
+    }
+
+    @Test
     void textIsEscapedAsJacksonEscapesIt() throws Exception {
         assertSameAsJackson(transaction("/dan-cu/v1/công-dân/\"quoted\"\\back\u0000\u0001\b\t\n\f\r\u001f\u007f/€/ü", null, 200, 1L, null));
         Random random = new Random(42);

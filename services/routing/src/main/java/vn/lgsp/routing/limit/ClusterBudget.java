@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import vn.lgsp.routing.config.RoutingConfig;
@@ -46,6 +47,8 @@ public class ClusterBudget {
 
     private final String replicaId = UUID.randomUUID().toString();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Completes when the round that runs (or ran last) ends. */
+    private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
     private volatile boolean warned;
     private long timer = -1;
 
@@ -75,11 +78,28 @@ public class ClusterBudget {
         return replicaId;
     }
 
-    /** One round; never overlaps the previous one. Visible for tests. */
-    public Uni<Void> sync() {
+    /** One round, unless one is running (the periodic sync: the next tick will do). */
+    Uni<Void> sync() {
         if (!running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
+        return round();
+    }
+
+    /**
+     * A whole round that starts after the one in progress, if any, so it publishes every call let through before
+     * it was asked for (tests: a skipped round would leave their counts unpublished).
+     */
+    public Uni<Void> syncNow() {
+        if (running.compareAndSet(false, true)) {
+            return round();
+        }
+        return Uni.createFrom().completionStage(() -> current).onItemOrFailure().transformToUni((v, e) -> syncNow());
+    }
+
+    private Uni<Void> round() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        current = done;
         long day = limiter.today();
         Map<String, Long> mine = limiter.usedToday();
         long ttlSeconds = Math.max(1, config.limit().replicaTtl().toSeconds());
@@ -118,6 +138,9 @@ public class ClusterBudget {
                                 e.getMessage());
                     }
                 })
-                .eventually(() -> running.set(false));
+                .eventually(() -> {
+                    running.set(false);
+                    done.complete(null);
+                });
     }
 }

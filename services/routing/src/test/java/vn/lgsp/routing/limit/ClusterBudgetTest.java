@@ -35,7 +35,7 @@ class ClusterBudgetTest {
     void forgetTheOtherReplica() {
         pool.preparedQuery("DELETE FROM replica WHERE id = $1").execute(Tuple.of(OTHER)).await().indefinitely();
         pool.preparedQuery("DELETE FROM quota_usage WHERE replica_id = $1").execute(Tuple.of(OTHER)).await().indefinitely();
-        budget.sync().await().atMost(Duration.ofSeconds(10));
+        budget.syncNow().await().atMost(Duration.ofSeconds(10));
     }
 
     @Test
@@ -43,7 +43,7 @@ class ClusterBudgetTest {
         Subscription s = new Subscription("cluster-sub-" + System.nanoTime(), "ho-tich", "v1", "SYS", "000.00.00.H01",
                 "production", 1000, 1000, 5L);
         assertTrue(limiter.acquire(s).allowed(), "a first call here");
-        budget.sync().await().atMost(Duration.ofSeconds(10));
+        budget.syncNow().await().atMost(Duration.ofSeconds(10));
         long used = pool.preparedQuery("SELECT used FROM quota_usage WHERE subscription_id = $1 AND replica_id = $2")
                 .execute(Tuple.of(s.id(), budget.replicaId())).await().indefinitely().iterator().next().getLong("used");
         assertEquals(1, used, "this replica published what it let through");
@@ -51,7 +51,7 @@ class ClusterBudgetTest {
         pool.preparedQuery("INSERT INTO replica (id, seen_at) VALUES ($1, now())").execute(Tuple.of(OTHER)).await().indefinitely();
         pool.preparedQuery("INSERT INTO quota_usage (subscription_id, day, replica_id, used) VALUES ($1, $2, $3, 3)")
                 .execute(Tuple.of(s.id(), limiter.today(), OTHER)).await().indefinitely();
-        budget.sync().await().atMost(Duration.ofSeconds(10));
+        budget.syncNow().await().atMost(Duration.ofSeconds(10));
 
         assertEquals(2, limiter.replicas(), "two live replicas share the rate");
         assertTrue(limiter.acquire(s).allowed(), "1 here + 3 there + this one = 5");
@@ -62,7 +62,7 @@ class ClusterBudgetTest {
     void aReplicaThatStoppedBeatingNoLongerTakesAShare() {
         pool.preparedQuery("INSERT INTO replica (id, seen_at) VALUES ($1, now() - interval '1 minute')")
                 .execute(Tuple.of(OTHER)).await().indefinitely();
-        budget.sync().await().atMost(Duration.ofSeconds(10));
+        budget.syncNow().await().atMost(Duration.ofSeconds(10));
         assertEquals(1, limiter.replicas());
     }
 }

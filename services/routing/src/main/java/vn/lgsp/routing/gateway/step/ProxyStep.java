@@ -214,13 +214,14 @@ public class ProxyStep implements Step {
                     return;
                 }
                 HttpClientRequest upstream = ar.result();
+                // Failures surface through the response future; without a handler Vert.x logs each reset as an
+                // error ("Stream reset: 0"), e.g. for calls whose caller left while they waited for a connection.
+                upstream.exceptionHandler(t -> { });
                 if (settled || thisAttempt != attempts) {
                     upstream.reset();
                     return;
                 }
                 upstreamRequest = upstream;
-                // Failures surface through the response future; without a handler Vert.x logs each reset as an error.
-                upstream.exceptionHandler(t -> { });
                 upstream.response().onComplete(rar -> {
                     if (thisAttempt != attempts) {
                         return;

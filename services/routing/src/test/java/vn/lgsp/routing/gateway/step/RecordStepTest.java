@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.routing.support.Recorded;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.Tokens;
 
@@ -25,16 +26,7 @@ class RecordStepTest {
     AuditPublisher publisher;
 
     private AuditEvent recorded(String requestId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 2000;
-        while (System.currentTimeMillis() < deadline) {
-            for (AuditEvent e : publisher.snapshot()) {
-                if (requestId.equals(e.requestId())) {
-                    return e;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no audit event for " + requestId);
+        return Recorded.byRequestId(publisher, requestId);
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.common.httpsig.ContentDigest;
+import vn.lgsp.routing.support.Recorded;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.Signer;
 import vn.lgsp.testing.TestJwt;
@@ -277,16 +278,7 @@ class SignedRequestTest {
     }
 
     private AuditEvent recorded(String requestId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 2000;
-        while (System.currentTimeMillis() < deadline) {
-            for (AuditEvent e : publisher.snapshot()) {
-                if (requestId.equals(e.requestId())) {
-                    return e;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no audit event for " + requestId);
+        return Recorded.byRequestId(publisher, requestId);
     }
 
     private static String sha256(byte[] bytes) throws Exception {
