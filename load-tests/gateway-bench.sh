@@ -15,6 +15,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ROUNDS="${1:-3}"; SECONDS_PER_RUN="${2:-30}"; CONNS="${3:-1000}"; THREADS=2
+# WARMUP (default 30 s) before measuring, for each target: enough for the JIT to compile routing's request path
+# and audit's ingest (which the warm-up's records exercise) on a freshly started platform (after 10 s, the first
+# round of one run was 9 % slower than its last).
+WARMUP="${WARMUP:-30}"
 WORK="$ROOT/load-tests/target"; mkdir -p "$WORK"
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx not found: apt-get install nginx-light"; exit 1; }
@@ -130,10 +134,10 @@ run() { # name url [header]
 }
 
 : > "$WORK/results.txt"; : > "$WORK/statuses.txt"; : > "$WORK/audit-lag.txt"
-echo "Warm-up (10 s each)..."
-wrk -t$THREADS -c"$CONNS" -d10s "$A" > /dev/null
-wrk -t$THREADS -c"$CONNS" -d10s "$B" > /dev/null
-wrk -t$THREADS -c"$CONNS" -d10s -H "Authorization: Bearer $TOKEN" "$C" > /dev/null
+echo "Warm-up (${WARMUP} s each)..."
+wrk -t$THREADS -c"$CONNS" -d"${WARMUP}s" "$A" > /dev/null
+wrk -t$THREADS -c"$CONNS" -d"${WARMUP}s" "$B" > /dev/null
+wrk -t$THREADS -c"$CONNS" -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "$C" > /dev/null
 await_audit warm-up > /dev/null
 echo "Measuring: $ROUNDS interleaved rounds of ${SECONDS_PER_RUN}s at $CONNS connections"
 for r in $(seq 1 "$ROUNDS"); do
@@ -171,7 +175,7 @@ ERRS=$(awk '$1 != "routing-2xx" {e+=$6; t+=$7} END{print e" errors, "t" timeouts
   echo "## Gateway (routing vs nginx vs the stub upstream)"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; load generator on the same cores"
-  echo "- command: \`load-tests/gateway-bench.sh $ROUNDS $SECONDS_PER_RUN $CONNS\` (wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s --latency, after a 10 s warm-up each, rounds interleaved)"
+  echo "- command: \`load-tests/gateway-bench.sh $ROUNDS $SECONDS_PER_RUN $CONNS\` (wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s --latency, after a ${WARMUP} s warm-up each, rounds interleaved)"
   echo "- routing JVM flags: \`$JVM_FLAGS\`; routing resident memory after the run: **$RSS_MB MiB**"
   echo "- audit and its PostgreSQL at nice $AUDIT_NICE (AUDIT_NICE; 0 = equal priority with routing, wrk, nginx and the stub)"
   echo
