@@ -30,6 +30,9 @@ public final class GatewayExchange {
     private final String serviceCode;
     private final String version;
     private final String restPath;
+    // the request's framing, read once (Pipeline): Content-Length or -1, and whether a body follows
+    private final long declaredLength;
+    private final boolean announcesBody;
 
     // identify
     private SystemIdentity caller;
@@ -54,13 +57,25 @@ public final class GatewayExchange {
     private boolean rejected;
 
     public GatewayExchange(RoutingContext context, Snapshot snapshot, String requestId, String serviceCode,
-            String version, String restPath) {
+            String version, String restPath, long declaredLength, boolean announcesBody) {
         this.context = context;
+        this.declaredLength = declaredLength;
+        this.announcesBody = announcesBody;
         this.snapshot = snapshot;
         this.requestId = requestId;
         this.serviceCode = serviceCode;
         this.version = version;
         this.restPath = restPath;
+    }
+
+    /** The request's Content-Length, or -1 when it has none (or an unreadable one). */
+    public long declaredLength() {
+        return declaredLength;
+    }
+
+    /** Whether the request announces a body ({@code ProxyStep.hasBody}); a bodiless one is never paused. */
+    public boolean announcesBody() {
+        return announcesBody;
     }
 
     public RoutingContext context() {

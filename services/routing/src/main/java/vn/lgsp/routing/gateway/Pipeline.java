@@ -62,7 +62,9 @@ public class Pipeline {
         HttpServerRequest request = rc.request();
         // Hold a body until the proxy step is ready to stream it (earlier steps may wait, e.g. a JWKS refresh). A
         // request without one is not paused: there is nothing to hold, and the pause and resume cost ~1 % per call.
-        if (ProxyStep.hasBody(request, ProxyStep.contentLength(request.getHeader("Content-Length")))) {
+        long declared = ProxyStep.contentLength(request.getHeader("Content-Length"));
+        boolean body = ProxyStep.hasBody(request, declared);
+        if (body) {
             request.pause();
         }
         String path = rc.normalizedPath();
@@ -74,7 +76,8 @@ public class Pipeline {
         String requestId = RequestIds.accept(request.getHeader(RequestIds.HEADER));
         // Log lines of the call (e.g. an unexpected failure below) carry its id, as on the Quarkus port.
         MDC.put(RequestIds.MDC_KEY, requestId);
-        GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest);
+        GatewayExchange exchange = new GatewayExchange(rc, snapshots.get(), requestId, serviceCode, version, rest,
+                declared, body);
         if (!auditGate.admit()) {
             // Nothing more can be recorded: the audit buffer (or the disk spool) is full. Refuse before any work.
             refuse(exchange, new ProblemException(ProblemType.AUDIT_UNAVAILABLE,

@@ -18,7 +18,6 @@ import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.gateway.GatewayExchange;
-import vn.lgsp.routing.gateway.step.ProxyStep;
 import vn.lgsp.routing.snapshot.domain.HmacKey;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.Snapshot;
@@ -64,8 +63,8 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
     public Future<SystemIdentity> verify(GatewayExchange exchange) {
         HttpServerRequest request = exchange.request();
         Snapshot snapshot = exchange.snapshot();
-        long declared = ProxyStep.contentLength(request.getHeader("Content-Length"));
-        boolean hasBody = ProxyStep.hasBody(request, declared);
+        long declared = exchange.declaredLength();
+        boolean hasBody = exchange.announcesBody();
         HmacKey key;
         String[] nonce = new String[1];
         Instant[] forgetAfter = new Instant[1];

@@ -39,8 +39,8 @@ import vn.lgsp.routing.snapshot.service.SnapshotLoader;
 @Singleton
 public class TokenVerifier {
 
-    /** Length of {@code "Bearer "}: the scheme is matched case-insensitively by the caller (IdentifyStep). */
-    private static final int BEARER_PREFIX = "Bearer ".length();
+    /** The scheme and its space, as the callers match it (case-insensitively: RFC 9110 §11.1). */
+    public static final String BEARER = "bearer ";
 
     @Inject
     SnapshotHolder snapshots;
@@ -109,7 +109,7 @@ public class TokenVerifier {
         if (cached != null && cached.expiresAt() * 1000 > System.currentTimeMillis()) {
             return Future.succeededFuture(cached);
         }
-        String token = authorization.substring(BEARER_PREFIX).trim();
+        String token = authorization.substring(BEARER.length()).trim();
         String kid;
         try {
             kid = JsonWebStructure.fromCompactSerialization(token).getKeyIdHeaderValue();

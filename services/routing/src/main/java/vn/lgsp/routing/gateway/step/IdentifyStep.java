@@ -19,7 +19,7 @@ import vn.lgsp.routing.identity.TokenVerifier;
 @Singleton
 public class IdentifyStep implements Step {
 
-    private static final String BEARER = "bearer ";
+    private static final String BEARER = TokenVerifier.BEARER;
 
     @Inject
     TokenVerifier tokens;

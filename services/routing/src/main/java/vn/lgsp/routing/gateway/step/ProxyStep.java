@@ -76,8 +76,7 @@ public class ProxyStep implements Step {
     @Override
     public Future<Void> apply(GatewayExchange exchange) {
         Route route = exchange.route();
-        HttpServerRequest request = exchange.request();
-        long declared = contentLength(request.getHeader("Content-Length"));
+        long declared = exchange.declaredLength();
         if (declared > route.maxRequestBytes()) {
             return Future.failedFuture(tooLarge(exchange, declared));
         }
@@ -87,7 +86,7 @@ public class ProxyStep implements Step {
                     + exchange.serviceCode() + " " + exchange.version() + " is failing; calls are paused briefly",
                     List.of(), Map.of("Retry-After", Long.toString(breaker.retryAfterSeconds()))));
         }
-        return new Call(exchange, breaker, declared).start();
+        return new Call(exchange, breaker).start();
     }
 
     static ProblemException tooLarge(GatewayExchange exchange, long size) {
@@ -160,7 +159,7 @@ public class ProxyStep implements Step {
         private boolean pausedForCaller;
         private boolean settled;
 
-        Call(GatewayExchange exchange, CircuitBreaker breaker, long declared) {
+        Call(GatewayExchange exchange, CircuitBreaker breaker) {
             this.exchange = exchange;
             this.request = exchange.request();
             this.response = exchange.response();
@@ -174,7 +173,7 @@ public class ProxyStep implements Step {
                 exchange.requestBody(buffered.length(), hasBody ? sha256Hex(buffered) : EMPTY_SHA256);
                 return;
             }
-            this.hasBody = hasBody(request, declared);
+            this.hasBody = exchange.announcesBody();
             if (!hasBody) {
                 exchange.requestBody(0, EMPTY_SHA256);
             }
@@ -365,16 +364,8 @@ public class ProxyStep implements Step {
                 digest(digest, chunk);
                 body.appendBuffer(chunk);
             });
-            upstream.exceptionHandler(t -> {
-                if (settled) {
-                    return;
-                }
-                exchange.upstreamEnded();
-                exchange.responseBody(body.length(), null);
-                exchange.errorType("upstream-reset");
-                breaker.onFailure();
-                failConverted("the provider's answer broke off");
-            });
+            // nothing reaches the caller before the whole answer is converted: it gets the problem
+            upstream.exceptionHandler(t -> abortMidBody("upstream-reset", convertedFailure("the provider's answer broke off")));
             upstream.endHandler(v -> {
                 exchange.upstreamEnded();
                 exchange.responseBody(body.length(), HexFormat.of().formatHex(digest.digest()));
@@ -397,8 +388,12 @@ public class ProxyStep implements Step {
         }
 
         private void failConverted(String why) {
-            replaceAnswer(new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
-                    + exchange.version() + " answered, but " + why));
+            replaceAnswer(convertedFailure(why));
+        }
+
+        private ProblemException convertedFailure(String why) {
+            return new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
+                    + exchange.version() + " answered, but " + why);
         }
 
         /** Nothing was written to the caller yet: the gateway's problem replaces the provider's status and headers. */

@@ -108,14 +108,14 @@ public class TransformStep implements Step {
     private static String requestConversionFrom(GatewayExchange exchange, Route.Conversion conversion) {
         HttpServerRequest request = exchange.request();
         boolean body = exchange.bufferedBody() != null ? exchange.bufferedBody().length() > 0
-                : ProxyStep.hasBody(request, ProxyStep.contentLength(request.getHeader("Content-Length")));
+                : exchange.announcesBody();
         String from = BodyConverter.formatOf(request.getHeader("Content-Type"));
         return body && from != null && !from.equals(conversion.requestFormat()) ? from : null;
     }
 
     private static Future<Void> convertRequest(GatewayExchange exchange, MultiMap out, String from, String to) {
         Future<Buffer> body = exchange.bufferedBody() != null ? Future.succeededFuture(exchange.bufferedBody())
-                : BodyReader.readWhole(exchange, ProxyStep.contentLength(exchange.request().getHeader("Content-Length")),
+                : BodyReader.readWhole(exchange, exchange.declaredLength(),
                         exchange.route().maxRequestBytes());
         return body.compose(b -> {
             byte[] converted;
