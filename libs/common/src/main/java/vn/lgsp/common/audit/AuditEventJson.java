@@ -1,8 +1,6 @@
 package vn.lgsp.common.audit;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -11,20 +9,17 @@ import java.util.Arrays;
  * call, and Jackson's reflection-driven record serialisation measured about 5% of routing's CPU per call. Events
  * with a before/after document, or with text Jackson would treat specially (surrogates), return null: the caller
  * uses Jackson for them. AuditEventJsonTest holds it byte for byte to Jackson's output. It writes UTF-8 bytes
- * straight into a reused buffer (no StringBuilder, String and encoding pass per event): the spool writer thread
- * runs on the gateway's cores.
+ * straight into a reused buffer ({@link Utf8JsonWriter}: no StringBuilder, String and encoding pass per event): the
+ * spool writer thread runs on the gateway's cores.
  */
 public final class AuditEventJson {
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-    private byte[] buf = new byte[1024];
-    private int len;
+    private final Utf8JsonWriter w = new Utf8JsonWriter(1024);
 
     /** The event's JSON as a new array, or null when Jackson must write it. */
     public byte[] write(AuditEvent e) {
         int n = encode(e);
-        return n < 0 ? null : Arrays.copyOf(buf, n);
+        return n < 0 ? null : Arrays.copyOf(w.buffer(), n);
     }
 
     /**
@@ -35,8 +30,8 @@ public final class AuditEventJson {
         if (e.before() != null || e.after() != null) {
             return -1;
         }
-        len = 0;
-        put((byte) '{');
+        w.reset();
+        w.raw('{');
         boolean ok = field("eventId", e.eventId() == null ? null : e.eventId().toString())
                 & field("type", e.type())
                 & instant("occurredAt", e.occurredAt())
@@ -71,159 +66,46 @@ public final class AuditEventJson {
         if (!ok) {
             return -1;
         }
-        put((byte) '}');
-        return len;
+        w.raw('}');
+        return w.length();
     }
 
     /** The bytes of the last {@link #encode}, valid up to its returned length until the next call. */
     public byte[] buffer() {
-        return buf;
-    }
-
-    private void ensure(int more) {
-        if (len + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-        }
-    }
-
-    private void put(byte b) {
-        ensure(1);
-        buf[len++] = b;
-    }
-
-    /** Characters known to be ASCII (names, digits). */
-    private void ascii(String s) {
-        int n = s.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[len++] = (byte) s.charAt(i);
-        }
+        return w.buffer();
     }
 
     private void name(String name) {
-        if (len > 1) {
-            put((byte) ',');
+        if (w.length() > 1) {
+            w.raw(',');
         }
-        put((byte) '"');
-        ascii(name);
-        put((byte) '"');
-        put((byte) ':');
+        w.raw('"');
+        w.ascii(name);
+        w.raw('"');
+        w.raw(':');
     }
 
-    /** As {@link Instant#toString()} (ISO-8601, UTC, fraction in groups of three digits), without a formatter. */
     private boolean instant(String name, Instant value) {
-        if (value == null) {
-            return true;
+        if (value != null) {
+            name(name);
+            w.instant(value);
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(value.getEpochSecond(), 0, ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
-            return field(name, value.toString());  // signed or five-digit years: the JDK's own rules
-        }
-        name(name);
-        ensure(32);
-        buf[len++] = '"';
-        digits(t.getYear(), 4);
-        buf[len++] = '-';
-        digits(t.getMonthValue(), 2);
-        buf[len++] = '-';
-        digits(t.getDayOfMonth(), 2);
-        buf[len++] = 'T';
-        digits(t.getHour(), 2);
-        buf[len++] = ':';
-        digits(t.getMinute(), 2);
-        buf[len++] = ':';
-        digits(t.getSecond(), 2);
-        int nano = value.getNano();
-        if (nano != 0) {
-            buf[len++] = '.';
-            if (nano % 1_000_000 == 0) {
-                digits(nano / 1_000_000, 3);
-            } else if (nano % 1000 == 0) {
-                digits(nano / 1000, 6);
-            } else {
-                digits(nano, 9);
-            }
-        }
-        buf[len++] = 'Z';
-        buf[len++] = '"';
         return true;
-    }
-
-    /** {@code value} in exactly {@code width} decimal digits, zero-padded (room already ensured). */
-    private void digits(int value, int width) {
-        for (int i = len + width - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        len += width;
     }
 
     private void number(String name, Number value) {
         if (value != null) {
             name(name);
-            ascii(Long.toString(value.longValue()));
+            w.number(value.longValue());
         }
-    }
-
-    private static boolean plainAscii(String value) {
-        for (int i = 0, n = value.length(); i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** False when the value holds a surrogate (left to Jackson, which validates pairs). */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly the low bytes of ASCII text
     private boolean field(String name, String value) {
         if (value == null) {
             return true;
         }
         name(name);
-        put((byte) '"');
-        int n = value.length();
-        ensure(n * 6);  // the most one char takes (a six-byte control escape): no bounds check per char below
-        if (plainAscii(value)) {
-            // the usual case (ids, codes, paths, digests): one bulk copy of the string's bytes
-            value.getBytes(0, n, buf, len);
-            len += n;
-            put((byte) '"');
-            return true;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                buf[len++] = (byte) c;  // the usual case: ids, codes, paths
-            } else if (c == '"' || c == '\\') {
-                put((byte) '\\');
-                put((byte) c);
-            } else if (c < 0x20) {
-                switch (c) {
-                    case '\b' -> ascii("\\b");
-                    case '\t' -> ascii("\\t");
-                    case '\n' -> ascii("\\n");
-                    case '\f' -> ascii("\\f");
-                    case '\r' -> ascii("\\r");
-                    default -> {
-                        ascii("\\u00");
-                        put(HEX[c >> 4]);
-                        put(HEX[c & 0xF]);
-                    }
-                }
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            } else if (c < 0x800) {
-                put((byte) (0xC0 | (c >> 6)));
-                put((byte) (0x80 | (c & 0x3F)));
-            } else {
-                put((byte) (0xE0 | (c >> 12)));
-                put((byte) (0x80 | ((c >> 6) & 0x3F)));
-                put((byte) (0x80 | (c & 0x3F)));
-            }
-        }
-        put((byte) '"');
-        return true;
+        return w.string(value);
     }
 }

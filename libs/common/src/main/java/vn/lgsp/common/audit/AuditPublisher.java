@@ -62,7 +62,13 @@ public class AuditPublisher {
     private volatile Backlog backlog;
     /** Batches audit has not accepted, sent again before anything new. */
     private final ConcurrentLinkedDeque<Backlog.Batch> retries = new ConcurrentLinkedDeque<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * HTTP/1.1: a batch is one large body, which HTTP/1.1 writes to the socket as it is, while the client's default
+     * HTTP/2 (h2c) split it into 16 KiB frames and waited for window updates every 64 KiB (measured: ~4 us of the
+     * gateway's CPU per record delivered, most of it in that framing and the hand-offs between its threads).
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicBoolean reachable = new AtomicBoolean(true);

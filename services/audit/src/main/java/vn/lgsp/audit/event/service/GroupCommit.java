@@ -4,11 +4,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
@@ -113,12 +115,12 @@ public class GroupCommit {
 
     private void write(List<Pending> group) {
         List<AuditEvent> all = new ArrayList<>();
-        List<Set<String>> owned = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        List<Set<Key>> owned = new ArrayList<>();
+        Set<Key> seen = new HashSet<>();
         for (Pending p : group) {
-            Set<String> mine = new HashSet<>();
+            Set<Key> mine = new HashSet<>();
             for (AuditEvent e : p.events()) {
-                String key = key(e);
+                Key key = key(e);
                 if (seen.add(key)) {
                     all.add(e);
                     mine.add(key);
@@ -126,13 +128,13 @@ public class GroupCommit {
             }
             owned.add(mine);
         }
-        Set<String> inserted = new HashSet<>();
+        Set<Key> inserted = new HashSet<>();
         for (AuditEvent e : writer.append(all)) {
             inserted.add(key(e));
         }
         for (int i = 0; i < group.size(); i++) {
             int n = 0;
-            for (String k : owned.get(i)) {
+            for (Key k : owned.get(i)) {
                 if (inserted.contains(k)) {
                     n++;
                 }
@@ -141,7 +143,11 @@ public class GroupCommit {
         }
     }
 
-    private static String key(AuditEvent e) {
-        return e.eventId() + "@" + e.occurredAt();
+    /** An event's identity in the log (its unique key): a record, not a formatted string, per event ingested. */
+    private record Key(UUID eventId, Instant occurredAt) {
+    }
+
+    private static Key key(AuditEvent e) {
+        return new Key(e.eventId(), e.occurredAt());
     }
 }

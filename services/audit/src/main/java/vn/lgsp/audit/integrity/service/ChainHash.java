@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.Utf8JsonWriter;
 
 /**
  * The canonical content of a record and its chain hash.
@@ -34,7 +35,122 @@ public final class ChainHash {
     }
 
     public static String hash(String prevHash, LocalDate day, long seq, Instant receivedAt, AuditEvent e) {
+        Canon c = CANON.get();
+        if (c.write(prevHash, day, seq, receivedAt, e)) {
+            return HexFormat.of().formatHex(c.digest());
+        }
         return sha256Hex(prevHash + "|" + canonical(day, seq, receivedAt, e));
+    }
+
+    /**
+     * The bytes {@link #hash} digests when it takes the fast path (a copy), or null when the record takes the String
+     * form: for tests, which hold them to {@code (prevHash + "|" + canonical(...))} in UTF-8.
+     */
+    public static byte[] fastInput(String prevHash, LocalDate day, long seq, Instant receivedAt, AuditEvent e) {
+        Canon c = CANON.get();
+        return c.write(prevHash, day, seq, receivedAt, e) ? java.util.Arrays.copyOf(c.w.buffer(), c.w.length()) : null;
+    }
+
+    private static final ThreadLocal<Canon> CANON = ThreadLocal.withInitial(Canon::new);
+
+    /**
+     * {@code prevHash + "|" + canonical(...)} as UTF-8 bytes, written straight into a reused buffer and digested
+     * there: audit hashes every record it ingests, and building the text as a String (a list of values, Jackson's
+     * escaper per value, Instant formatting, the UTF-8 encoding pass) cost about a tenth of its CPU per record.
+     * Byte for byte the same as the String form (ChainHashTest compares them on random records); records with a
+     * before/after summary or a surrogate in their text take the String form.
+     */
+    private static final class Canon {
+        private final Utf8JsonWriter w = new Utf8JsonWriter(1024);
+        private final MessageDigest sha = newSha256();
+
+        boolean write(String prevHash, LocalDate day, long seq, Instant receivedAt, AuditEvent e) {
+            if (e.before() != null || e.after() != null) {
+                return false;
+            }
+            w.reset();
+            boolean ok = prevHash == null ? text("null") : text(prevHash);
+            w.raw('|');
+            w.raw('[');
+            ok &= w.string(VERSION);
+            ok &= str(day.toString());
+            w.raw(',');
+            w.number(seq);
+            ok &= str(e.eventId() == null ? null : e.eventId().toString());
+            ok &= str(e.type());
+            instant(e.occurredAt());
+            instant(receivedAt);
+            ok &= str(e.source()) & str(e.requestId()) & str(e.traceId()) & str(e.consumerSystem())
+                    & str(e.consumerAgency()) & str(e.providerSystem()) & str(e.providerAgency())
+                    & str(e.serviceCode()) & str(e.serviceVersion()) & str(e.environment()) & str(e.method())
+                    & str(e.path());
+            num(e.status());
+            num(e.latencyMs());
+            num(e.upstreamLatencyMs());
+            num(e.requestBytes());
+            num(e.responseBytes());
+            ok &= str(e.requestSha256()) & str(e.responseSha256()) & str(e.clientId()) & str(e.errorType())
+                    & str(e.actor()) & str(e.action()) & str(e.resourceType()) & str(e.resourceId())
+                    & str(e.agencyCode());
+            w.raw(',');
+            w.ascii("null");  // before: absent (records with one take the String form)
+            w.raw(',');
+            w.ascii("null");  // after
+            ok &= str(e.detail()) & str(e.mode());
+            w.raw(']');
+            return ok;
+        }
+
+        byte[] digest() {
+            sha.update(w.buffer(), 0, w.length());
+            return sha.digest();
+        }
+
+        /** Text as it is (the previous hash: hex), when it is plain ASCII; otherwise the String form. */
+        private boolean text(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            w.ascii(s);
+            return true;
+        }
+
+        private boolean str(String s) {
+            w.raw(',');
+            if (s == null) {
+                w.ascii("null");
+                return true;
+            }
+            return w.string(s);
+        }
+
+        private void num(Number n) {
+            w.raw(',');
+            if (n == null) {
+                w.ascii("null");
+            } else {
+                w.number(n.longValue());
+            }
+        }
+
+        private void instant(Instant t) {
+            w.raw(',');
+            if (t == null) {
+                w.ascii("null");
+            } else {
+                w.instant(t);
+            }
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String canonical(LocalDate day, long seq, Instant receivedAt, AuditEvent e) {
