@@ -91,6 +91,10 @@ public class DataPlaneServer {
     @ConfigProperty(name = "quarkus.http.proxy.allow-x-forwarded")
     java.util.Optional<Boolean> allowXForwarded;
 
+    /** As on the Quarkus port: X-Forwarded-Host is believed only when this is on (the chart turns it on). */
+    @ConfigProperty(name = "quarkus.http.proxy.enable-forwarded-host", defaultValue = "false")
+    boolean enableForwardedHost;
+
     @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies")
     java.util.Optional<List<String>> trustedProxies;
 
@@ -130,7 +134,9 @@ public class DataPlaneServer {
                 .setMaxInitialLineLength(Math.min(dp.maxHeaderBytes(), 8192))
                 .setTcpNoDelay(true)
                 .setTracingPolicy(tracing);
-        deploymentId = vertx.deployVerticle(() -> new Instance(options, dp.host(), port, forwarded, proxies), new DeploymentOptions().setInstances(instances))
+        boolean forwardedHost = enableForwardedHost;
+        deploymentId = vertx.deployVerticle(() -> new Instance(options, dp.host(), port, forwarded, forwardedHost, proxies),
+                new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("Data plane listening on %s:%d (%d event loops, tracing %s, forwarded headers %s)", dp.host(),
                 actualPort, instances, tracing, forwarded == AllowForwardHeaders.NONE ? "ignored"
@@ -204,18 +210,23 @@ public class DataPlaneServer {
         }
     }
 
+    private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
     private final class Instance extends AbstractVerticle {
         private final HttpServerOptions options;
         private final String host;
         private final int port;
         private final AllowForwardHeaders forwarded;
+        private final boolean forwardedHost;
         private final TrustedProxies proxies;
 
-        Instance(HttpServerOptions options, String host, int port, AllowForwardHeaders forwarded, TrustedProxies proxies) {
+        Instance(HttpServerOptions options, String host, int port, AllowForwardHeaders forwarded, boolean forwardedHost,
+                TrustedProxies proxies) {
             this.options = options;
             this.host = host;
             this.port = port;
             this.forwarded = forwarded;
+            this.forwardedHost = forwardedHost;
             this.proxies = proxies;
         }
 
@@ -250,7 +261,16 @@ public class DataPlaneServer {
             Router viaProxy = forwarded == AllowForwardHeaders.NONE ? null : router(forwarded);
             Handler<HttpServerRequest> handler = viaProxy == null ? direct : request -> {
                 SocketAddress peer = request.connection().remoteAddress();
-                (proxies.trusts(peer == null ? null : peer.hostAddress()) ? viaProxy : direct).handle(request);
+                if (!proxies.trusts(peer == null ? null : peer.hostAddress())) {
+                    direct.handle(request);
+                    return;
+                }
+                if (!forwardedHost) {
+                    // vertx-web applies X-Forwarded-Host with the other X-Forwarded-* headers; Quarkus (and so the
+                    // admin port) only when enable-forwarded-host is on: the same rule on both ports.
+                    request.headers().remove(X_FORWARDED_HOST);
+                }
+                viaProxy.handle(request);
             };
             vertx.createHttpServer(options).requestHandler(handler).listen(port, host).onSuccess(server -> {
                 actualPort = server.actualPort();
