@@ -189,12 +189,14 @@ final class AuditSpool implements Backlog {
             if (sealed.isEmpty()) {
                 return null;
             }
-            // Sized for the whole batch from the oldest segment's average line, so the body is not copied as it grows
-            // (a batch of a thousand gateway records is ~0.7 MB: doubling from 64 KiB copied 1 MB more per batch).
+            // Sized for the batch from the oldest segment's average line and the lines waiting, so the body is not
+            // copied as it grows (a thousand gateway records are ~0.7 MB: doubling from 64 KiB copied 1 MB more per
+            // batch), nor a few records given room for a thousand.
             Segment oldest = sealed.peekFirst();
             long perLine = oldest == null || oldest.lines == 0 ? 1024 : oldest.bytes / oldest.lines + 1;
+            long lines = Math.max(1, Math.min(maxEvents, unclaimed.get()));
             ByteArrayOutputStream body = new ByteArrayOutputStream(
-                    (int) Math.min(64L * 1024 * 1024, BATCH_OPEN.length + BATCH_CLOSE.length + perLine * maxEvents + 64));
+                    (int) Math.min(64L * 1024 * 1024, BATCH_OPEN.length + BATCH_CLOSE.length + perLine * lines + 64));
             body.writeBytes(BATCH_OPEN);
             List<Slice> slices = new ArrayList<>(2);
             int n = 0;
