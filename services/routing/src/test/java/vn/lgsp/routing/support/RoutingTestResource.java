@@ -177,7 +177,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("clientId", StubPlatform.NDXP_CLIENT_ID).put("clientSecretRef", secretRef).put("scope", "dan-cu");
     }
 
-    private static JsonObject route(String code, String version, String status, String url) {
+    public static JsonObject route(String code, String version, String status, String url) {
         return new JsonObject().put("serviceCode", code).put("version", version).put("status", status)
                 .put("providerSystem", PROVIDER).put("providerAgency", PROVIDER_AGENCY)
                 .put("upstreams", new JsonObject().put("test", url).put("production", url))
@@ -185,7 +185,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("deprecatedAt", null).put("sunsetAt", null).put("retiredAt", null);
     }
 
-    private static JsonObject sub(String system, String code, String version, String env, Integer rps, Integer burst,
+    public static JsonObject sub(String system, String code, String version, String env, Integer rps, Integer burst,
             Long quota) {
         return new JsonObject().put("id", system + "-" + code + "-" + version + "-" + env).put("serviceCode", code)
                 .put("version", version).put("consumerSystem", system).put("consumerAgency", CONSUMER_AGENCY)

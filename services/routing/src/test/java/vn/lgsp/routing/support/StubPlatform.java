@@ -28,6 +28,10 @@ public final class StubPlatform implements AutoCloseable {
     private volatile JsonObject revocations = new JsonObject().put("revision", 1)
             .put("revokedClientIds", new JsonArray()).put("revokedTokenIds", new JsonArray());
     private volatile JsonObject hmacKeys = new JsonObject().put("revision", 1).put("keys", new JsonArray());
+    private final java.util.List<JsonObject> changes = new java.util.ArrayList<>();
+    private volatile long retainedFrom = 1;
+    private volatile int changesPageSize = 100;
+    private final AtomicInteger snapshotLoads = new AtomicInteger();
     private final AtomicInteger feedCallsWithoutToken = new AtomicInteger();
     private final AtomicInteger jwksCalls = new AtomicInteger();
     private final AtomicInteger providerTokenCalls = new AtomicInteger();
@@ -47,8 +51,46 @@ public final class StubPlatform implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
+    /**
+     * Serves a whole new snapshot. Its change log starts afresh at its revision: a reader behind it gets 410 from
+     * the change feed and must load the snapshot, as from catalog when its log was pruned.
+     */
     public synchronized void catalog(JsonObject snapshot) {
         catalog = snapshot;
+        changes.clear();
+        retainedFrom = snapshot.getLong("revision");
+    }
+
+    /**
+     * One change as catalog records it: the route or subscription as it is now, under the next revision; the
+     * snapshot served afterwards holds it too.
+     */
+    public synchronized void change(String kind, JsonObject data) {
+        long revision = catalog.getLong("revision") + 1;
+        JsonObject next = catalog.copy().put("revision", revision);
+        boolean route = "route".equals(kind);
+        String key = route ? data.getString("serviceCode") + ":" + data.getString("version") : data.getString("id");
+        JsonArray list = next.getJsonArray(route ? "routes" : "subscriptions");
+        for (int i = list.size() - 1; i >= 0; i--) {
+            JsonObject o = list.getJsonObject(i);
+            String k = route ? o.getString("serviceCode") + ":" + o.getString("version") : o.getString("id");
+            if (key.equals(k)) {
+                list.remove(i);
+            }
+        }
+        list.add(data);
+        catalog = next;
+        changes.add(new JsonObject().put("seq", revision).put("kind", kind).put("key", key).put("data", data));
+    }
+
+    /** Snapshots served whole (200), not counting 304s. */
+    public int snapshotLoads() {
+        return snapshotLoads.get();
+    }
+
+    /** Changes per page of the change feed (catalog's is larger); a small one makes readers follow hasMore. */
+    public void changesPageSize(int size) {
+        changesPageSize = size;
     }
 
     public JsonObject catalog() {
@@ -128,6 +170,7 @@ public final class StubPlatform implements AutoCloseable {
                 json(req, 200, jwks());
             }
             case "/api/v1/feed/snapshot" -> feed(req, catalog);
+            case "/api/v1/feed/changes" -> changes(req);
             case "/api/v1/feed/revocations" -> feed(req, revocations);
             case "/api/v1/feed/hmac-keys" -> feed(req, hmacKeys);
             default -> req.response().setStatusCode(404).end();
@@ -160,6 +203,36 @@ public final class StubPlatform implements AutoCloseable {
         });
     }
 
+    /** catalog's GET /api/v1/feed/changes?since= (without the long wait). */
+    private synchronized void changes(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            feedCallsWithoutToken.incrementAndGet();
+            req.response().setStatusCode(401).end();
+            return;
+        }
+        long since = Long.parseLong(req.getParam("since"));
+        long revision = catalog.getLong("revision");
+        if (since < retainedFrom || since > revision) {
+            req.response().setStatusCode(410).putHeader("Content-Type", "application/problem+json")
+                    .end(new JsonObject().put("status", 410).put("title", "Gone").encode());
+            return;
+        }
+        JsonArray page = new JsonArray();
+        boolean more = false;
+        for (JsonObject c : changes) {
+            if (c.getLong("seq") > since) {
+                if (page.size() == changesPageSize) {
+                    more = true;
+                    break;
+                }
+                page.add(c);
+            }
+        }
+        long last = page.isEmpty() ? since : page.getJsonObject(page.size() - 1).getLong("seq");
+        json(req, 200, new JsonObject().put("revision", last).put("hasMore", more).put("changes", page));
+    }
+
     private void feed(HttpServerRequest req, JsonObject doc) {
         String auth = req.getHeader("Authorization");
         if (auth == null || !auth.startsWith("Bearer ")) {
@@ -173,6 +246,9 @@ public final class StubPlatform implements AutoCloseable {
             return;
         }
         req.response().putHeader("ETag", etag);
+        if (doc == catalog) {
+            snapshotLoads.incrementAndGet();
+        }
         json(req, 200, doc);
     }
 

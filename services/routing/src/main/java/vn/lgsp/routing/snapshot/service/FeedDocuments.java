@@ -1,6 +1,7 @@
 package vn.lgsp.routing.snapshot.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,15 @@ public final class FeedDocuments {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record CatalogSnapshot(long revision, Instant generatedAt, List<RouteDoc> routes,
             List<SubscriptionDoc> subscriptions) {
+    }
+
+    /** catalog's change feed: the changes after a revision, each with the route or subscription as it is now. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CatalogChanges(long revision, boolean hasMore, List<ChangeDoc> changes) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ChangeDoc(long seq, String kind, String key, JsonNode data) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

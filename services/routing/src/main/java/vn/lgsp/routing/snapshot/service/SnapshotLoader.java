@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,15 +30,21 @@ import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.id.Environment;
 import vn.lgsp.routing.snapshot.domain.HmacKey;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogChanges;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogSnapshot;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.ChangeDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeyDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeys;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.Revocations;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
 
 /**
- * Keeps the snapshot current from catalog's snapshot feed, auth's revocation and hmac-keys feeds and auth's JWKS, polling with
- * {@code If-None-Match} so an unchanged feed costs a 304. Runs on timers, never on the request path; on any
- * failure the last good snapshot stays in force.
+ * Keeps the snapshot current from catalog's snapshot and change feeds, auth's revocation and hmac-keys feeds and auth's
+ * JWKS. Catalog: the whole snapshot once (and again whenever the change log cannot continue: 410), then only the
+ * changes after its revision, applied to the routes and subscriptions as received, so a change costs its own size
+ * rather than the whole catalog's. Auth's feeds are polled with {@code If-None-Match}, so an unchanged feed costs a
+ * 304. Runs on timers, never on the request path; on any failure the last good snapshot stays in force.
  */
 @ApplicationScoped
 public class SnapshotLoader {
@@ -67,9 +74,17 @@ public class SnapshotLoader {
     private HttpClient http;
     private long pollTimer = -1;
     private long keysTimer = -1;
-    private final Feed catalogFeed = new Feed("catalog snapshot");
+    private final Feed catalogFeed = new Feed("catalog");
     private final Feed revocationFeed = new Feed("auth revocations");
     private final Feed hmacKeyFeed = new Feed("auth hmac-keys");
+    /**
+     * catalog's routes (by serviceCode:version) and subscriptions (by id) as last received: the snapshot, then the
+     * changes since. Only touched by the catalog feed's one poll in flight (its inFlight flag orders them).
+     */
+    private final Map<String, RouteDoc> routeDocs = new HashMap<>();
+    private final Map<String, SubscriptionDoc> subscriptionDocs = new HashMap<>();
+    /** The revision those hold; -1 until a snapshot is loaded, and again when the change log cannot continue. */
+    private volatile long catalogRevision = -1;
     private final AtomicBoolean keysLoading = new AtomicBoolean();
     private volatile Future<Void> keysInFlight = Future.succeededFuture();
     private volatile long keysAttemptAt;
@@ -120,8 +135,12 @@ public class SnapshotLoader {
         if (keysFailing || holder.get().keys().isEmpty()) {
             refreshKeys();
         }
-        poll(catalogFeed, platform.catalogUrl() + "/api/v1/feed/snapshot", this::applyCatalog,
-                () -> holder.update(s -> s.withCatalogChecked(Instant.now())));
+        if (catalogRevision < 0) {
+            poll(catalogFeed, platform.catalogUrl() + "/api/v1/feed/snapshot", this::applyCatalog,
+                    () -> holder.update(s -> s.withCatalogChecked(Instant.now())));
+        } else {
+            pollCatalogChanges();
+        }
         poll(revocationFeed, platform.authUrl() + "/api/v1/feed/revocations", this::applyRevocations,
                 () -> holder.update(s -> s.withRevocationsChecked(Instant.now())));
         // Access keys for RFC 9421 signed requests. Not part of readiness: a platform may have no signing clients.
@@ -184,13 +203,105 @@ public class SnapshotLoader {
 
     private void applyCatalog(Buffer body) throws Exception {
         CatalogSnapshot doc = mapper.readValue(body.getBytes(), CatalogSnapshot.class);
-        var routes = RouteTable.routes(doc.routes(), config.upstream().defaultTimeout().toMillis(),
+        routeDocs.clear();
+        subscriptionDocs.clear();
+        for (RouteDoc r : doc.routes() == null ? List.<RouteDoc>of() : doc.routes()) {
+            if (r != null) {
+                routeDocs.put(routeKey(r), r);
+            }
+        }
+        for (SubscriptionDoc sub : doc.subscriptions() == null ? List.<SubscriptionDoc>of() : doc.subscriptions()) {
+            if (sub != null) {
+                subscriptionDocs.put(String.valueOf(sub.id()), sub);
+            }
+        }
+        rebuildCatalog(doc.revision());
+        catalogRevision = doc.revision();
+    }
+
+    /** The routes and subscriptions received so far, as the snapshot's lookup maps at {@code revision}. */
+    private void rebuildCatalog(long revision) {
+        var routes = RouteTable.routes(List.copyOf(routeDocs.values()), config.upstream().defaultTimeout().toMillis(),
                 config.upstream().defaultMaxRequestBytes());
-        var subs = RouteTable.activeSubscriptions(doc.subscriptions());
+        var subs = RouteTable.activeSubscriptions(List.copyOf(subscriptionDocs.values()));
         Instant now = Instant.now();
-        holder.update(s -> s.withCatalog(doc.revision(), now, routes, subs));
-        LOG.debugf("Catalog snapshot revision %d: %d routes, %d active subscriptions", doc.revision(), routes.size(),
-                subs.size());
+        holder.update(s -> s.withCatalog(revision, now, routes, subs));
+        LOG.debugf("Catalog revision %d: %d routes, %d active subscriptions", revision, routes.size(), subs.size());
+    }
+
+    private static String routeKey(RouteDoc r) {
+        return r.serviceCode() + ":" + r.version();
+    }
+
+    /**
+     * One poll of catalog's change feed after the revision held. 410 (the log no longer reaches back to it, or
+     * catalog's revision went backwards, e.g. a restored database): the snapshot is loaded again at once. A page
+     * that says more follow is followed at once.
+     */
+    private void pollCatalogChanges() {
+        Feed feed = catalogFeed;
+        if (!feed.inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        long since = catalogRevision;
+        Future.fromCompletionStage(tokens.token())
+                .compose(token -> fetch(platform.catalogUrl() + "/api/v1/feed/changes?waitSeconds=0&since=" + since,
+                        token, null))
+                .compose(r -> {
+                    if (r.status() == 410) {
+                        LOG.infof("Catalog's change log cannot continue from revision %d; loading its snapshot again",
+                                since);
+                        catalogRevision = -1;
+                        feed.etag = null;
+                        return Future.succeededFuture(true);
+                    }
+                    if (r.status() == 401) {
+                        tokens.invalidate();
+                    }
+                    if (r.status() != 200) {
+                        return Future.failedFuture("HTTP " + r.status());
+                    }
+                    return vertx.executeBlocking(() -> applyChanges(since, r.body()), false);
+                })
+                .onComplete(ar -> {
+                    finished(feed, ar.mapEmpty());
+                    if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+                        vertx.runOnContext(v -> pollFeeds());
+                    }
+                });
+    }
+
+    /** Applies a page of changes; true when more are waiting (or the snapshot must be loaded). */
+    private boolean applyChanges(long since, Buffer body) throws Exception {
+        CatalogChanges doc = mapper.readValue(body.getBytes(), CatalogChanges.class);
+        List<ChangeDoc> changes = doc.changes() == null ? List.of() : doc.changes();
+        for (ChangeDoc c : changes) {
+            if (c == null || c.data() == null || c.data().isNull()) {
+                continue;
+            }
+            if ("route".equals(c.kind())) {
+                RouteDoc r = mapper.treeToValue(c.data(), RouteDoc.class);
+                routeDocs.put(routeKey(r), r);
+            } else if ("subscription".equals(c.kind())) {
+                SubscriptionDoc sub = mapper.treeToValue(c.data(), SubscriptionDoc.class);
+                // One that is no longer active is dropped (the snapshot holds active ones only).
+                if (sub.status() == null || "active".equalsIgnoreCase(sub.status())) {
+                    subscriptionDocs.put(String.valueOf(sub.id()), sub);
+                } else {
+                    subscriptionDocs.remove(String.valueOf(sub.id()));
+                }
+            } else {
+                LOG.debugf("Ignoring catalog change %d of unknown kind %s", c.seq(), c.kind());
+            }
+        }
+        long revision = Math.max(since, doc.revision());
+        if (changes.isEmpty()) {
+            holder.update(s -> s.withCatalogChecked(Instant.now()));
+        } else {
+            rebuildCatalog(revision);
+        }
+        catalogRevision = revision;
+        return doc.hasMore();
     }
 
     private void applyRevocations(Buffer body) throws Exception {
@@ -268,19 +379,22 @@ public class SnapshotLoader {
                         return null;
                     }, false);
                 })
-                .onComplete(ar -> {
-                    feed.inFlight.set(false);
-                    if (ar.succeeded()) {
-                        if (feed.failing) {
-                            LOG.infof("The %s feed is reachable again", feed.name);
-                        }
-                        feed.failing = false;
-                    } else if (!feed.failing) {
-                        feed.failing = true;
-                        LOG.warnf("Could not poll the %s feed (%s); serving from the last good snapshot", feed.name,
-                                ar.cause().getMessage());
-                    }
-                });
+                .onComplete(ar -> finished(feed, ar));
+    }
+
+    /** A poll is over: the next may start; the first failure and the recovery are logged once each. */
+    private static void finished(Feed feed, io.vertx.core.AsyncResult<?> ar) {
+        feed.inFlight.set(false);
+        if (ar.succeeded()) {
+            if (feed.failing) {
+                LOG.infof("The %s feed is reachable again", feed.name);
+            }
+            feed.failing = false;
+        } else if (!feed.failing) {
+            feed.failing = true;
+            LOG.warnf("Could not poll the %s feed (%s); serving from the last good snapshot", feed.name,
+                    ar.cause().getMessage());
+        }
     }
 
     private Future<Fetched> fetch(String url, String token, String etag) {

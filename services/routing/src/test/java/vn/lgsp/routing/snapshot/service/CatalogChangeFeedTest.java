@@ -1,0 +1,73 @@
+package vn.lgsp.routing.snapshot.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vn.lgsp.routing.support.Gateway.gateway;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.StubPlatform;
+import vn.lgsp.routing.support.Tokens;
+
+/**
+ * After the first snapshot the gateway follows catalog's change feed: a new route, a new subscription and a
+ * suspension reach it without the snapshot being loaded again; a change log that cannot continue (410) makes it
+ * load the snapshot again.
+ */
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class CatalogChangeFeedTest {
+
+    private static final String CODE = "moi";
+
+    private static int statusOf(String path) {
+        return gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get(path).statusCode();
+    }
+
+    /** Polls until the gateway answers {@code expected} (the feed is polled every 200 ms in tests). */
+    private static void awaitStatus(String path, int expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3000;
+        int status = statusOf(path);
+        while (status != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            status = statusOf(path);
+        }
+        assertEquals(expected, status, path);
+    }
+
+    @Test
+    void changesAreFollowedAndA410ReloadsTheSnapshot() throws Exception {
+        StubPlatform platform = RoutingTestResource.platform();
+        String url = RoutingTestResource.upstream().baseUrl();
+        String path = "/" + CODE + "/v1/echo";
+        awaitStatus(path, 404);
+        int loads = platform.snapshotLoads();
+        // one change per page: the gateway must follow hasMore to see the subscription after the route
+        platform.changesPageSize(1);
+        try {
+            platform.change("route", RoutingTestResource.route(CODE, "v1", "published", url));
+            JsonObject sub = RoutingTestResource.sub(RoutingTestResource.CONSUMER, CODE, "v1", "production", null, null,
+                    null);
+            platform.change("subscription", sub);
+            awaitStatus(path, 200);
+            platform.change("subscription", sub.copy().put("status", "suspended"));
+            awaitStatus(path, 403);
+            assertEquals(loads, platform.snapshotLoads(), "applied from the change feed, not a new snapshot");
+
+            // catalog's log no longer reaches back to the gateway's revision: 410, the snapshot is loaded again
+            platform.catalog(platform.catalog().put("revision", platform.catalog().getLong("revision") + 10));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (platform.snapshotLoads() == loads && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(platform.snapshotLoads() > loads, "snapshot loaded again after 410");
+            platform.change("subscription", sub);
+            awaitStatus(path, 200);
+        } finally {
+            platform.changesPageSize(100);
+        }
+    }
+}
