@@ -83,6 +83,13 @@ public final class StubPlatform implements AutoCloseable {
         changes.add(new JsonObject().put("seq", revision).put("kind", kind).put("key", key).put("data", data));
     }
 
+    /** A change in the log only (the snapshot unchanged), e.g. one a reader cannot parse. */
+    public synchronized void rawChange(String kind, String key, JsonObject data) {
+        long revision = catalog.getLong("revision") + 1;
+        catalog = catalog.copy().put("revision", revision);
+        changes.add(new JsonObject().put("seq", revision).put("kind", kind).put("key", key).put("data", data));
+    }
+
     /** Snapshots served whole (200), not counting 304s. */
     public int snapshotLoads() {
         return snapshotLoads.get();

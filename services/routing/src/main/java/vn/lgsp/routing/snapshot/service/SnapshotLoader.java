@@ -279,19 +279,30 @@ public class SnapshotLoader {
             if (c == null || c.data() == null || c.data().isNull()) {
                 continue;
             }
-            if ("route".equals(c.kind())) {
-                RouteDoc r = mapper.treeToValue(c.data(), RouteDoc.class);
-                routeDocs.put(routeKey(r), r);
-            } else if ("subscription".equals(c.kind())) {
-                SubscriptionDoc sub = mapper.treeToValue(c.data(), SubscriptionDoc.class);
-                // One that is no longer active is dropped (the snapshot holds active ones only).
-                if (sub.status() == null || "active".equalsIgnoreCase(sub.status())) {
-                    subscriptionDocs.put(String.valueOf(sub.id()), sub);
+            try {
+                if ("route".equals(c.kind())) {
+                    RouteDoc r = mapper.treeToValue(c.data(), RouteDoc.class);
+                    routeDocs.put(routeKey(r), r);
+                } else if ("subscription".equals(c.kind())) {
+                    SubscriptionDoc sub = mapper.treeToValue(c.data(), SubscriptionDoc.class);
+                    // One that is no longer active is dropped (the snapshot holds active ones only).
+                    if (sub.status() == null || "active".equalsIgnoreCase(sub.status())) {
+                        subscriptionDocs.put(String.valueOf(sub.id()), sub);
+                    } else {
+                        subscriptionDocs.remove(String.valueOf(sub.id()));
+                    }
                 } else {
-                    subscriptionDocs.remove(String.valueOf(sub.id()));
+                    LOG.debugf("Ignoring catalog change %d of unknown kind %s", c.seq(), c.kind());
                 }
-            } else {
-                LOG.debugf("Ignoring catalog change %d of unknown kind %s", c.seq(), c.kind());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                // Not stuck behind one unreadable change: the snapshot (whose bad entries are skipped) instead.
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                        : e.getMessage();
+                LOG.warnf("Catalog change %d (%s) could not be read (%s); loading the snapshot again", c.seq(),
+                        c.kind(), why);
+                catalogRevision = -1;
+                catalogFeed.etag = null;
+                return true;
             }
         }
         long revision = Math.max(since, doc.revision());

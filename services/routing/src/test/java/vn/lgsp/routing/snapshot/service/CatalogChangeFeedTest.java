@@ -66,6 +66,17 @@ class CatalogChangeFeedTest {
             assertTrue(platform.snapshotLoads() > loads, "snapshot loaded again after 410");
             platform.change("subscription", sub);
             awaitStatus(path, 200);
+
+            // a change it cannot read (a timeout that is not a number): not stuck behind it, the snapshot again
+            int before = platform.snapshotLoads();
+            platform.rawChange("route", CODE + ":v1",
+                    RoutingTestResource.route(CODE, "v1", "published", url).put("timeoutMs", "soon"));
+            deadline = System.currentTimeMillis() + 3000;
+            while (platform.snapshotLoads() == before && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(platform.snapshotLoads() > before, "snapshot loaded again after an unreadable change");
+            awaitStatus(path, 200);
         } finally {
             platform.changesPageSize(100);
         }
