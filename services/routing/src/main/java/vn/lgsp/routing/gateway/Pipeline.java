@@ -129,6 +129,41 @@ public class Pipeline {
         run(exchange, next);
     }
 
+    /** How long, and how much, a refused body is still read and dropped after the 413 before the connection closes. */
+    static final long LINGER_MS = 2000;
+    static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
+
+    /**
+     * nginx's lingering close: a connection closed with the caller's bytes still unread is reset (RST), and a caller
+     * still sending its body may then never read the 413 it was sent. So what it still sends is read and dropped
+     * until its body ends, for at most LINGER_MS and LINGER_MAX_BYTES, and only then is the connection closed.
+     */
+    private static void lingerThenClose(HttpServerRequest request) {
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+        long timer = vertx == null ? -1 : vertx.setTimer(LINGER_MS, id -> connection.close());
+        long[] dropped = {0};
+        Runnable close = () -> {
+            if (vertx != null) {
+                vertx.cancelTimer(timer);
+            }
+            connection.close();
+        };
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_MAX_BYTES) {
+                close.run();
+            }
+        });
+        request.endHandler(v -> close.run());
+        request.exceptionHandler(e -> close.run());
+        request.resume();
+    }
+
     private void refuse(GatewayExchange exchange, Throwable cause) {
         ProblemException problem;
         if (cause instanceof ProblemException p) {
@@ -144,9 +179,9 @@ public class Pipeline {
         HttpServerRequest request = exchange.request();
         if (!request.isEnded()) {
             if (problem.type() == ProblemType.PAYLOAD_TOO_LARGE) {
-                // Do not read a body we refused: answer, then close the connection.
+                // Do not pass on a body we refused: answer, then close the connection, lingering first.
                 exchange.response().putHeader("Connection", "close");
-                exchange.response().endHandler(v -> request.connection().close());
+                exchange.response().endHandler(v -> lingerThenClose(request));
             } else {
                 // Discard the small unread rest of a refused body so the connection can be reused.
                 request.handler(null);

@@ -71,6 +71,23 @@ class ProxyStepTest {
     }
 
     @Test
+    void a413ReachesACallerStillSendingItsBody() throws Exception {
+        // 1 MiB against a 1 KiB limit: the caller is still sending when the 413 is written. Closing the connection
+        // with its bytes unread would reset it (RST) and the caller could lose the answer: the gateway reads and
+        // drops the rest for a moment first (nginx's lingering close).
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 5; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + Gateway.port() + "/ho-tich/v1/upload"))
+                    .header("Authorization", Tokens.bearer(Tokens.consumer()))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[1024 * 1024])))
+                    .build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode());
+            assertTrue(response.body().contains("urn:lgsp:problem:payload-too-large"), response.body());
+        }
+    }
+
+    @Test
     void aSlowProviderIs504AfterTheVersionTimeout() {
         long start = System.currentTimeMillis();
         gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/delay/3000").then()
