@@ -3,7 +3,9 @@ package vn.lgsp.routing.gateway;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
@@ -133,35 +135,49 @@ public class Pipeline {
     static final long LINGER_MS = 2000;
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
 
+    /** RFC 9113 CANCEL: the stream is no longer needed. */
+    private static final long H2_CANCEL = 0x8;
+
     /**
      * nginx's lingering close: a connection closed with the caller's bytes still unread is reset (RST), and a caller
      * still sending its body may then never read the 413 it was sent. So what it still sends is read and dropped
-     * until its body ends, for at most LINGER_MS and LINGER_MAX_BYTES, and only then is the connection closed.
+     * until its body ends ({@code ended}), for at most LINGER_MS and LINGER_MAX_BYTES ({@code cut}).
      */
-    private static void lingerThenClose(HttpServerRequest request) {
-        io.vertx.core.http.HttpConnection connection = request.connection();
+    private static void linger(HttpServerRequest request, Runnable ended, Runnable cut) {
         if (request.isEnded()) {
-            connection.close();
+            ended.run();
             return;
         }
-        Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
-        long timer = vertx == null ? -1 : vertx.setTimer(LINGER_MS, id -> connection.close());
-        long[] dropped = {0};
-        Runnable close = () -> {
-            if (vertx != null) {
+        new Linger(request, ended, cut);
+    }
+
+    /** One lingering refused body: whichever comes first of its end, the time limit, the byte limit or an error. */
+    private static final class Linger {
+        private final Vertx vertx = Vertx.currentContext().owner();
+        private final long timer;
+        private long dropped;
+        private boolean done;
+
+        Linger(HttpServerRequest request, Runnable ended, Runnable cut) {
+            timer = vertx.setTimer(LINGER_MS, id -> finish(cut));
+            request.handler(chunk -> {
+                dropped += chunk.length();
+                if (dropped > LINGER_MAX_BYTES) {
+                    finish(cut);
+                }
+            });
+            request.endHandler(v -> finish(ended));
+            request.exceptionHandler(e -> finish(cut));
+            request.resume();
+        }
+
+        private void finish(Runnable then) {
+            if (!done) {
+                done = true;
                 vertx.cancelTimer(timer);
+                then.run();
             }
-            connection.close();
-        };
-        request.handler(chunk -> {
-            dropped[0] += chunk.length();
-            if (dropped[0] > LINGER_MAX_BYTES) {
-                close.run();
-            }
-        });
-        request.endHandler(v -> close.run());
-        request.exceptionHandler(e -> close.run());
-        request.resume();
+        }
     }
 
     private void refuse(GatewayExchange exchange, Throwable cause) {
@@ -179,9 +195,22 @@ public class Pipeline {
         HttpServerRequest request = exchange.request();
         if (!request.isEnded()) {
             if (problem.type() == ProblemType.PAYLOAD_TOO_LARGE) {
-                // Do not pass on a body we refused: answer, then close the connection, lingering first.
-                exchange.response().putHeader("Connection", "close");
-                exchange.response().endHandler(v -> lingerThenClose(request));
+                // Do not pass on a body we refused. HTTP/1.1: answer, then close the connection, lingering first.
+                // HTTP/2: one stream of a shared connection, so only the stream ends (its other calls go on); what
+                // the client still sends is dropped (the flow-control window stays open) and a stream still sending
+                // after the linger is reset (CANCEL). No RST_STREAM right after the answer: Java's HTTP/2 client
+                // then never completes the call.
+                boolean h2 = request.version() == HttpVersion.HTTP_2;
+                if (h2) {
+                    request.handler(null);
+                    request.resume();
+                } else {
+                    exchange.response().putHeader("Connection", "close");
+                }
+                HttpConnection connection = request.connection();
+                exchange.response().endHandler(v -> linger(request,
+                        h2 ? () -> { } : connection::close,
+                        h2 ? () -> exchange.response().reset(H2_CANCEL) : connection::close));
             } else {
                 // Discard the small unread rest of a refused body so the connection can be reused.
                 request.handler(null);

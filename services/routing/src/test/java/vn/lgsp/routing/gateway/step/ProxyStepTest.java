@@ -88,6 +88,27 @@ class ProxyStepTest {
     }
 
     @Test
+    void overHttp2TheTooLargeStreamIsRefusedNotTheConnection() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String base = "http://localhost:" + Gateway.port() + "/ho-tich/v1/";
+        HttpResponse<String> first = client.send(HttpRequest.newBuilder(URI.create(base + "echo"))
+                .header("Authorization", Tokens.bearer(Tokens.consumer())).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, first.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, first.version(), "cleartext upgrade to HTTP/2 (h2c)");
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + "upload"))
+                .timeout(java.time.Duration.ofSeconds(10))
+                .header("Authorization", Tokens.bearer(Tokens.consumer()))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[256 * 1024])))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, refused.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, refused.version());
+        assertTrue(refused.body().contains("urn:lgsp:problem:payload-too-large"), refused.body());
+        assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "echo"))
+                .header("Authorization", Tokens.bearer(Tokens.consumer())).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
     void aSlowProviderIs504AfterTheVersionTimeout() {
         long start = System.currentTimeMillis();
         gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/delay/3000").then()
