@@ -100,6 +100,10 @@ public final class DemoData {
         m.put("version", VERSION);
         m.put("upstreams", Map.of("test", upstream, "production", upstream));
         m.put("timeoutMs", 5000);
+        // Sized from the provider's latency (Little's law): the demo provider is a local stub answering in well under
+        // a millisecond, so 32 connections carry tens of thousands of calls a second; one taking a second per
+        // answer would need about as many connections as calls per second.
+        m.put("maxConnections", 32);
         m.put("rateLimit", Map.of("requestsPerSecond", 1000, "burst", 2000, "dailyQuota", 10_000_000));
         return m;
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A provider's upstream API for tests, the local run and benchmarks: a real HTTP server on loopback.
  * <ul>
  * <li>{@code /status/{code}} answers with that status;</li>
- * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts);</li>
+ * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts); how many such requests
+ * waited at once is kept ({@link #mostConcurrentDelayed()}: a gateway's connection cap shows there);</li>
  * <li>{@code /stall/{millis}} starts a chunked answer at once, then sends nothing more for that long before
  * finishing it (a provider that stalls mid-body);</li>
  * <li>{@code /drip/{chunks}} sends that many chunks of {@code "chunk;"}, one every 200 ms (a slow but steady
@@ -40,6 +41,8 @@ public final class StubUpstream implements AutoCloseable {
     private final HttpServer server;
     private final List<HttpServer> extraServers = new java.util.ArrayList<>();
     private final java.util.ArrayDeque<Map<String, String>> received = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger delaying = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostDelaying = new java.util.concurrent.atomic.AtomicInteger();
 
     private StubUpstream(Vertx vertx, boolean ownVertx, int port) {
         this.vertx = vertx;
@@ -91,6 +94,15 @@ public final class StubUpstream implements AutoCloseable {
         }
     }
 
+    /** The most {@code /delay/…} requests waiting at the same time since the last {@link #resetConcurrency()}. */
+    public int mostConcurrentDelayed() {
+        return mostDelaying.get();
+    }
+
+    public void resetConcurrency() {
+        mostDelaying.set(delaying.get());
+    }
+
     private void handle(HttpServerRequest req) {
         Map<String, String> headers = new java.util.TreeMap<>();
         req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
@@ -113,7 +125,11 @@ public final class StubUpstream implements AutoCloseable {
             }
             if (path.startsWith("/delay/")) {
                 long millis = Math.max(1, parse(path.substring("/delay/".length()), 0));
-                vertx.setTimer(millis, t -> respond(req, headers, body));
+                mostDelaying.accumulateAndGet(delaying.incrementAndGet(), Math::max);
+                vertx.setTimer(millis, t -> {
+                    delaying.decrementAndGet();
+                    respond(req, headers, body);
+                });
                 return;
             }
             if (path.startsWith("/stall/")) {

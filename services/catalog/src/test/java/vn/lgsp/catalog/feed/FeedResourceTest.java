@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +103,43 @@ class FeedResourceTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("waitSeconds"));
         given().auth().oauth2(ROUTING).queryParam("since", revision() + 1000).get("/api/v1/feed/changes").then()
                 .statusCode(410).body("type", equalTo("urn:lgsp:problem:gone"));
+    }
+
+    @Test
+    void routesCarryMaxConnectionsInTheSnapshotAndTheChanges() {
+        String code = Fixtures.service("shared", false);
+        long since = revision();
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).body("""
+                {"version":"v1","upstreams":{"test":"http://127.0.0.1:9/test","production":"https://provider.example/api"},
+                 "maxConnections":300}""").post("/api/v1/services/" + code + "/versions").then().statusCode(201);
+        Fixtures.transition(TestJwt.operator(), code, "v1", "{\"to\":\"testing\"}").statusCode(200);
+        Fixtures.transition(TestJwt.operator(), code, "v1", "{\"to\":\"published\"}").statusCode(200);
+        Fixtures.published(code, "v2");
+
+        JsonPath snap = given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200).extract().jsonPath();
+        String route = "routes.find { it.serviceCode == '" + code + "' && it.version == '%s' }.maxConnections";
+        assertEquals(300, snap.getInt(route.formatted("v1")));
+        assertEquals(64, snap.getInt(route.formatted("v2")), "the default when the provider did not set it");
+
+        // Every route change carries it: creation and each lifecycle step.
+        JsonPath changes = given().auth().oauth2(ROUTING).queryParam("since", since).get("/api/v1/feed/changes")
+                .then().statusCode(200).extract().jsonPath();
+        List<Integer> v1 = changes.getList("changes.findAll { it.key == '" + code + ":v1' }.data.maxConnections", Integer.class);
+        List<Integer> v2 = changes.getList("changes.findAll { it.key == '" + code + ":v2' }.data.maxConnections", Integer.class);
+        assertEquals(List.of(300, 300, 300), v1);
+        assertEquals(List.of(64, 64, 64), v2);
+
+        // An edit reaches the feed as a new route entry with the new value.
+        long beforeEdit = changes.getLong("revision");
+        String etag = given().auth().oauth2(TestJwt.operator()).get("/api/v1/services/" + code + "/versions/v1").then()
+                .statusCode(200).extract().header("ETag");
+        given().auth().oauth2(TestJwt.operator()).header("If-Match", etag).contentType("application/merge-patch+json")
+                .body("{\"maxConnections\":120}").patch("/api/v1/services/" + code + "/versions/v1").then().statusCode(200);
+        JsonPath edited = given().auth().oauth2(ROUTING).queryParam("since", beforeEdit).get("/api/v1/feed/changes")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(120), edited.getList("changes.findAll { it.key == '" + code + ":v1' }.data.maxConnections",
+                Integer.class));
+        assertEquals(120, given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200).extract()
+                .jsonPath().getInt(route.formatted("v1")));
     }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,6 +14,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -187,5 +190,74 @@ class VersionEditTest {
         // A deprecated or published version's unchanged PUT/PATCH is a no-op, not a new revision.
         given().auth().oauth2(OWNER).header("If-Match", next).contentType(MERGE).body("{\"timeoutMs\":25000}").patch(p)
                 .then().statusCode(200).header("ETag", equalTo(next));
+    }
+
+    @Test
+    void maxConnectionsIsEditableWhenLiveAndRoutingSeesIt() {
+        String code = Fixtures.service("master", true);
+        Fixtures.published(code, "v1");
+        String p = path(code, "v1");
+        String tag = etag(code, "v1");
+
+        // Out of range or not a number: 400 naming the field, as for timeoutMs, and nothing is written.
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"maxConnections\":0}").patch(p)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("min"));
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"maxConnections\":10001}").patch(p)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("max"));
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"maxConnections\":\"lots\"}").patch(p)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("type"));
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(ContentType.JSON).body("{\"maxConnections\":0}")
+                .put(p).then().statusCode(400).body("errors.field", hasItem("maxConnections"));
+        assertEquals(tag, etag(code, "v1"), "refused edits wrote nothing");
+
+        long before = revision();
+        String next = given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE)
+                .body("{\"maxConnections\":250}").patch(p).then().statusCode(200)
+                .body("maxConnections", equalTo(250)).body("status", equalTo("published")).extract().header("ETag");
+        assertNotEquals(tag, next);
+        given().auth().oauth2(TestJwt.auditor()).get(p).then().statusCode(200).body("maxConnections", equalTo(250));
+
+        given().auth().oauth2(TestJwt.auditor()).get(p + "/history").then().statusCode(200)
+                .body("findAll { it.action == 'edit' }.size()", equalTo(1))
+                .body("find { it.action == 'edit' }.changedFields", equalTo(List.of("maxConnections")));
+        assertTrue(auditPublisher.snapshot().stream().anyMatch(e -> "version.update".equals(e.action())
+                && (code + ":v1").equals(e.resourceId()) && e.before().path("maxConnections").asInt() == 64
+                && e.after().path("maxConnections").asInt() == 250
+                && e.after().path("changedFields").toString().equals("[\"maxConnections\"]")),
+                "the edit was audited with before, after and the changed field");
+
+        JsonPath snap = given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(snap.getLong("revision") > before, "the edit moved the snapshot revision");
+        assertEquals(250, snap.getInt("routes.find { it.serviceCode == '" + code + "' }.maxConnections"));
+        List<Map<String, Object>> changes = given().auth().oauth2(ROUTING).queryParam("since", before)
+                .get("/api/v1/feed/changes").then().statusCode(200).extract().jsonPath()
+                .getList("changes.findAll { it.key == '" + code + ":v1' }");
+        assertEquals(1, changes.size(), "one route change for the edit");
+        assertEquals("route", changes.get(0).get("kind"));
+        assertEquals(250, ((Map<?, ?>) changes.get(0).get("data")).get("maxConnections"));
+
+        // PUT replaces the whole configuration: left out, it goes back to the default, like timeoutMs.
+        String afterPut = given().auth().oauth2(OWNER).header("If-Match", next).contentType(ContentType.JSON).body("""
+                {"upstreams":{"test":"http://127.0.0.1:9/test","production":"https://provider.example/api"},
+                 "rateLimit":{"requestsPerSecond":5}}""").put(p).then().statusCode(200)
+                .body("maxConnections", equalTo(64)).extract().header("ETag");
+        given().auth().oauth2(TestJwt.auditor()).get(p + "/history").then().statusCode(200)
+                .body("findAll { it.action == 'edit' }[-1].changedFields", equalTo(List.of("maxConnections")));
+
+        // Deprecated versions take it too.
+        Fixtures.published(code, "v2");
+        Instant v2Published = Instant.parse(given().auth().oauth2(TestJwt.operator()).get(path(code, "v2"))
+                .then().extract().path("publishedAt"));
+        Fixtures.transition(TestJwt.operator(), code, "v1",
+                "{\"to\":\"deprecated\",\"sunsetAt\":\"" + v2Published.plus(Duration.ofDays(180)) + "\"}").statusCode(200);
+        assertNotEquals(afterPut, etag(code, "v1"));
+        given().auth().oauth2(OWNER).header("If-Match", etag(code, "v1")).contentType(MERGE).body("{\"maxConnections\":8}")
+                .patch(p).then().statusCode(200).body("status", equalTo("deprecated")).body("maxConnections", equalTo(8));
+        assertEquals(8, given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200).extract()
+                .jsonPath().getInt("routes.find { it.serviceCode == '" + code + "' && it.version == 'v1' }.maxConnections"));
     }
 }

@@ -5,14 +5,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.catalog.Fixtures;
@@ -28,6 +33,9 @@ class VersionLifecycleTest {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    Pool pool;
 
     @AfterEach
     void resetClock() {
@@ -165,5 +173,65 @@ class VersionLifecycleTest {
         }
         assertTrue(RegistryStub.WEBHOOKS.stream().anyMatch(w -> sub.equals(w.getString("subscriptionId"))
                 && "version.retired".equals(w.getString("event"))), "the subscriber's webhook was called");
+    }
+
+    @Test
+    void maxConnectionsDefaultsTo64AndAnExplicitValueIsKept() {
+        String code = Fixtures.service("master", true);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).body("{\"version\":\"v1\"}")
+                .post(versionsOf(code)).then().statusCode(201).body("maxConnections", equalTo(64));
+        given().auth().oauth2(TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY)).contentType(ContentType.JSON)
+                .body("{\"version\":\"v2\",\"maxConnections\":500}").post(versionsOf(code)).then().statusCode(201)
+                .body("maxConnections", equalTo(500));
+        // Both ends of the range are allowed.
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v3\",\"maxConnections\":1}").post(versionsOf(code)).then().statusCode(201)
+                .body("maxConnections", equalTo(1));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v4\",\"maxConnections\":10000}").post(versionsOf(code)).then().statusCode(201)
+                .body("maxConnections", equalTo(10000));
+        // Read back from the database, not echoed from the request.
+        given().auth().oauth2(TestJwt.auditor()).get(versionsOf(code) + "/v1").then().statusCode(200)
+                .body("maxConnections", equalTo(64));
+        given().auth().oauth2(TestJwt.auditor()).get(versionsOf(code) + "/v2").then().statusCode(200)
+                .body("maxConnections", equalTo(500));
+        given().auth().oauth2(TestJwt.operator()).get(versionsOf(code)).then().statusCode(200)
+                .body("maxConnections", equalTo(List.of(64, 500, 1, 10000)));
+    }
+
+    @Test
+    void maxConnectionsOutOfRangeOrNotANumberIsRefusedNamingTheField() {
+        String code = Fixtures.service("master", true);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v1\",\"maxConnections\":0}").post(versionsOf(code)).then().statusCode(400)
+                .contentType("application/problem+json").body("type", equalTo("urn:lgsp:problem:validation-failed"))
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("min"));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v1\",\"maxConnections\":10001}").post(versionsOf(code)).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("max"));
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v1\",\"maxConnections\":\"many\"}").post(versionsOf(code)).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("maxConnections"))).body("errors[0].rule", equalTo("type"));
+        given().auth().oauth2(TestJwt.operator()).get(versionsOf(code)).then().statusCode(200).body("", hasSize(0));
+    }
+
+    @Test
+    void theDatabaseHoldsMaxConnectionsToItsRangeAndDefault() {
+        String code = Fixtures.service("master", true);
+        Fixtures.version(code, "v1");
+        for (int bad : new int[] { 0, 10001 }) {
+            Throwable refused = assertThrows(Throwable.class, () -> pool
+                    .preparedQuery("UPDATE service_version SET max_connections = $1 WHERE service_code = $2")
+                    .execute(Tuple.of(bad, code)).await().atMost(Duration.ofSeconds(10)));
+            assertTrue(String.valueOf(refused.getMessage()).contains("service_version_max_connections_ck"),
+                    "refused by the named check: " + refused.getMessage());
+        }
+        // Rows written before the column existed take the default.
+        String columnDefault = pool.query("SELECT column_default FROM information_schema.columns WHERE table_schema = "
+                + "current_schema() AND table_name = 'service_version' AND column_name = 'max_connections'").execute()
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getString("column_default");
+        assertEquals("64", columnDefault);
     }
 }

@@ -63,6 +63,11 @@ public interface RoutingConfig {
         /** Server instances, each on its own event loop; unset: one per available processor. */
         java.util.OptionalInt instances();
 
+        /** The event loops serving the data plane (instances, or one per available processor). */
+        default int eventLoops() {
+            return instances().orElse(Runtime.getRuntime().availableProcessors());
+        }
+
         /** A keep-alive connection idle this long is closed. */
         @WithDefault("30m")
         Duration idleTimeout();
@@ -122,9 +127,12 @@ public interface RoutingConfig {
     }
 
     interface Upstream {
-        /** Connections per upstream per event loop; small pools measured faster than large ones (issue 7). */
-        @WithDefault("16")
-        int poolSizePerEventLoop();
+        /**
+         * A version's connection cap when the catalog names none (catalog's maxConnections: the whole gateway's, split
+         * over the live replicas and their event loops; proxy.UpstreamClients).
+         */
+        @WithDefault("64")
+        int defaultMaxConnections();
 
         @WithDefault("2s")
         Duration connectTimeout();

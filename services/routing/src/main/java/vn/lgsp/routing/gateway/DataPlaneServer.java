@@ -116,7 +116,7 @@ public class DataPlaneServer {
 
     void start(@Observes StartupEvent ev) throws Exception {
         RoutingConfig.DataPlane dp = config.dataPlane();
-        int instances = dp.instances().orElse(Runtime.getRuntime().availableProcessors());
+        int instances = dp.eventLoops();
         TracingPolicy tracing = tracingPolicy();
         AllowForwardHeaders forwarded = forwardedHeaders();
         TrustedProxies proxies = TrustedProxies.parse(trustedProxies.orElse(List.of()));

@@ -1,24 +1,48 @@
 package vn.lgsp.routing.proxy;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.tracing.TracingPolicy;
-import jakarta.inject.Singleton;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.limit.LocalRateLimiter;
+import vn.lgsp.routing.snapshot.domain.Route;
 
 /**
- * The pooled HTTP client towards providers, one Vert.x client per event loop: a connection is only ever used by
- * the event loop that opened it (no thread hops), and each loop keeps a small pool per upstream — small pools
- * measured faster than large ones because the pool scans its connections on every request (issue 7).
+ * The pooled connections towards providers: one pool per service version per event loop. A connection is only
+ * ever used by the event loop that opened it (no thread hops), and a version's pools together keep at most its
+ * catalog {@code maxConnections} open across the whole gateway: the cap is split over the live replicas (from
+ * {@link LocalRateLimiter#replicas()}, which limit.ClusterBudget keeps current) and this replica's event loops,
+ * rounded up, at least one each. Why per version: a provider answering in a second needs a hundred times the
+ * connections of one answering in 10 ms for the same calls per second (Little's law), and an agency system must
+ * not receive more concurrent calls than it declared; calls beyond the cap wait for a connection within the
+ * version's timeout. Small pools also measured faster than large ones (Vert.x scans a pool's connections on every
+ * request; issue 7), so a fast provider should get a small cap.
+ * <p>
+ * When the share changes (an edited cap, replicas coming or going) new calls go to a new pool of the new size;
+ * the old one keeps its calls in flight and is closed once out of use for an hour, as is the pool of a version
+ * not called for an hour ({@link #RETIRE_AFTER_MINUTES}: far beyond any call, whose timeout is at most 30 s).
  */
 @Singleton
 public class UpstreamClients {
+
+    static final long RETIRE_AFTER_MINUTES = 60;
 
     @Inject
     Vertx vertx;
@@ -26,14 +50,63 @@ public class UpstreamClients {
     @Inject
     RoutingConfig config;
 
-    private final ConcurrentHashMap<Thread, HttpClient> perEventLoop = new ConcurrentHashMap<>();
+    @Inject
+    LocalRateLimiter limiter;
 
-    /** The client of the calling event loop. */
-    public HttpClient current() {
-        return perEventLoop.computeIfAbsent(Thread.currentThread(), t -> create());
+    private final ConcurrentHashMap<Thread, LoopPools<HttpClient>> perEventLoop = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, HttpClient> unconfined = new ConcurrentHashMap<>();
+    private int eventLoops;
+
+    /** The client whose pool serves this version on the calling event loop. */
+    public HttpClient forRoute(Route route) {
+        int size = connectionsPerEventLoop(route.maxConnections());
+        Thread thread = Thread.currentThread();
+        LoopPools<HttpClient> pools = perEventLoop.get(thread);
+        if (pools == null) {
+            if (!Context.isOnEventLoopThread()) {
+                // Not expected on the data plane (every step runs on its event loop): a shared client per size
+                // then, as the per-loop maps are confined to their loop.
+                return unconfined.computeIfAbsent(size, this::create);
+            }
+            pools = perEventLoop.computeIfAbsent(thread, t -> {
+                LoopPools<HttpClient> mine = new LoopPools<>(this::create, HttpClient::close, RETIRE_AFTER_MINUTES);
+                // once a minute, on this loop (set from it): pools out of use for an hour are closed
+                vertx.setPeriodic(TimeUnit.MINUTES.toMillis(1), id -> mine.sweep());
+                return mine;
+            });
+        }
+        return pools.client(route.serviceCode(), route.version(), size);
     }
 
-    private HttpClient create() {
+    /**
+     * This replica's connections per event loop for a version whose cap is {@code maxConnections} gateway-wide:
+     * ⌈maxConnections ÷ (live replicas × event loops)⌉, at least 1.
+     */
+    public int connectionsPerEventLoop(int maxConnections) {
+        return share(maxConnections, limiter.replicas(), eventLoops());
+    }
+
+    static int share(int maxConnections, int replicas, int eventLoops) {
+        long shares = (long) Math.max(1, replicas) * Math.max(1, eventLoops);
+        return (int) Math.max(1, (Math.max(1, maxConnections) + shares - 1) / shares);
+    }
+
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    @PostConstruct
+    void init() {
+        // once: availableProcessors() may read the container's cgroup limits
+        eventLoops = config.dataPlane().eventLoops();
+    }
+
+    /** Pools open on all event loops (for the status endpoint). */
+    public int pools() {
+        return perEventLoop.values().stream().mapToInt(LoopPools::open).sum();
+    }
+
+    private HttpClient create(int size) {
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setPipelining(false)
@@ -43,16 +116,91 @@ public class UpstreamClients {
                 .setTracingPolicy(TracingPolicy.IGNORE)
                 .setDecompressionSupported(false)
                 .setVerifyHost(true);
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstream().poolSizePerEventLoop())
-                .setMaxWaitQueueSize(-1);
+        // Calls beyond the pool wait (unbounded queue): each is bounded by its version's timeout (ProxyStep's timer).
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(-1);
         return vertx.createHttpClient(options, pool);
     }
 
-    public int clients() {
-        return perEventLoop.size();
+    void stop(@Observes ShutdownEvent ev) {
+        perEventLoop.values().forEach(LoopPools::closeAll);
+        unconfined.values().forEach(HttpClient::close);
     }
 
-    void stop(@Observes ShutdownEvent ev) {
-        perEventLoop.values().forEach(HttpClient::close);
+    /**
+     * One event loop's pools, touched only by that loop (its sweep timer runs there too). Generic over the client
+     * so the retirement rules can be tested without connections.
+     */
+    static final class LoopPools<C> {
+        private final IntFunction<C> factory;
+        private final Consumer<C> closer;
+        private final long retireAfterSweeps;
+        private final Map<String, Map<String, Pool<C>>> byService = new HashMap<>();
+        private final List<Pool<C>> retiring = new ArrayList<>();
+        /** Sweeps so far; a pool remembers the last one during which it was used. */
+        private long sweeps;
+        private volatile int open;
+
+        LoopPools(IntFunction<C> factory, Consumer<C> closer, long retireAfterSweeps) {
+            this.factory = factory;
+            this.closer = closer;
+            this.retireAfterSweeps = retireAfterSweeps;
+        }
+
+        C client(String serviceCode, String version, int size) {
+            Map<String, Pool<C>> versions = byService.computeIfAbsent(serviceCode, k -> new HashMap<>());
+            Pool<C> pool = versions.get(version);
+            if (pool == null || pool.size != size) {
+                if (pool != null) {
+                    // its calls in flight finish on it; it closes once it has been out of use long enough
+                    retiring.add(pool);
+                }
+                pool = new Pool<>(factory.apply(size), size);
+                versions.put(version, pool);
+                open++;
+            }
+            pool.lastUsed = sweeps;
+            return pool.client;
+        }
+
+        void sweep() {
+            sweeps++;
+            for (Iterator<Map<String, Pool<C>>> services = byService.values().iterator(); services.hasNext(); ) {
+                Map<String, Pool<C>> versions = services.next();
+                versions.values().removeIf(this::closeIfOld);
+                if (versions.isEmpty()) {
+                    services.remove();
+                }
+            }
+            retiring.removeIf(this::closeIfOld);
+        }
+
+        int open() {
+            return open;
+        }
+
+        private boolean closeIfOld(Pool<C> pool) {
+            if (sweeps - pool.lastUsed < retireAfterSweeps) {
+                return false;
+            }
+            closer.accept(pool.client);
+            open--;
+            return true;
+        }
+
+        void closeAll() {
+            byService.values().forEach(v -> v.values().forEach(p -> closer.accept(p.client)));
+            retiring.forEach(p -> closer.accept(p.client));
+        }
+    }
+
+    private static final class Pool<C> {
+        final C client;
+        final int size;
+        long lastUsed;
+
+        Pool(C client, int size) {
+            this.client = client;
+            this.size = size;
+        }
     }
 }

@@ -19,6 +19,7 @@ public record Route(
         Upstreams upstreams,
         int timeoutMs,
         long maxRequestBytes,
+        int maxConnections,
         Instant deprecatedAt,
         Instant sunsetAt,
         Instant retiredAt,

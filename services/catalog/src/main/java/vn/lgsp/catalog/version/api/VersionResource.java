@@ -62,13 +62,16 @@ public class VersionResource {
     @Operation(summary = "Add a major version (starts as draft)",
             description = "Operator or the owner agency's admin. Upstreams must be absolute http(s) URLs; upstreamAuth holds "
                     + "secret names only; timeoutMs ≤ 30000 (default 10000); maxRequestBytes ≤ 50 MiB (default 1 MiB); "
+                    + "maxConnections 1..10000 (default 64): the most connections the whole gateway (all replicas "
+                    + "together) opens to the upstream at once, split by routing across its replicas; calls beyond it "
+                    + "wait for a free connection within timeoutMs; "
                     + "openapi, if given, must be an OpenAPI 3.x document.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "v1", value = """
             {"version":"v1","upstreams":{"test":"http://dancu-test.angiang.gov.vn/api","production":"https://dancu.angiang.gov.vn/api"},
              "upstreamAuth":{"type":"oauth2_client_credentials","tokenUrl":"https://ndxp.gov.vn/oauth2/token",
              "clientId":"lgsp-angiang","clientSecretRef":"ndxp-client-secret","scope":"dan-cu"},
              "timeoutMs":10000,"requestFormat":"json","responseFormat":"json","convert":false,"maxRequestBytes":1048576,
-             "rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},
+             "maxConnections":64,"rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},
              "openapi":{"openapi":"3.0.3","info":{"title":"Dân cư","version":"1.0.0"},"paths":{"/citizens/{id}":{"get":{"responses":{"200":{"description":"OK"}}}}}}}""")))
     public Uni<Response> create(@PathParam("code") String code, @Valid @NotNull VersionRequest body) {
         return service.create(Actor.of(caller), code, body).map(v -> Response
@@ -93,8 +96,8 @@ public class VersionResource {
 
     static final String EDIT_RULES = "Needs If-Match (428 without it, 412 when stale). Draft and testing versions take any change "
             + "(an OpenAPI document is validated again). Published and deprecated versions take only upstreams (with a reason, "
-            + "audited), timeoutMs, maxRequestBytes and rateLimit; other fields answer 409 rule notEditableWhenPublished. "
-            + "Retired versions take nothing. The new route reaches routing through the change feed. rateLimit is the default "
+            + "audited), timeoutMs, maxRequestBytes, maxConnections and rateLimit; other fields answer 409 rule "
+            + "notEditableWhenPublished. Retired versions take nothing. The new route reaches routing through the change feed. rateLimit is the default "
             + "for subscriptions approved later; existing subscriptions keep their own limits.";
 
     @PUT
@@ -106,7 +109,7 @@ public class VersionResource {
             value = """
                     {"upstreams":{"test":"http://dancu-test.angiang.gov.vn/api","production":"https://dancu2.angiang.gov.vn/api"},
                      "timeoutMs":15000,"requestFormat":"json","responseFormat":"json","convert":false,"maxRequestBytes":1048576,
-                     "rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},"reason":"Chuyển máy chủ"}""")))
+                     "maxConnections":64,"rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},"reason":"Chuyển máy chủ"}""")))
     public Uni<Response> replace(@PathParam("code") String code, @PathParam("version") String version,
             @HeaderParam("If-Match") String ifMatch, @Valid @NotNull VersionUpdate body) {
         return service.update(Actor.of(caller), code, version, ifMatch, current -> body)
@@ -121,6 +124,7 @@ public class VersionResource {
             description = EDIT_RULES + " openapi and upstreamAuth are replaced whole, not merged; null removes an optional setting.")
     @RequestBody(content = @Content(mediaType = "application/merge-patch+json", examples = {
             @ExampleObject(name = "longer timeout", value = "{\"timeoutMs\":20000}"),
+            @ExampleObject(name = "more upstream connections", value = "{\"maxConnections\":200}"),
             @ExampleObject(name = "move upstream", value = "{\"upstreams\":{\"production\":\"https://dancu2.angiang.gov.vn/api\"},\"reason\":\"Chuyển máy chủ\"}") }))
     public Uni<Response> patch(@PathParam("code") String code, @PathParam("version") String version,
             @HeaderParam("If-Match") String ifMatch, JsonNode body) {

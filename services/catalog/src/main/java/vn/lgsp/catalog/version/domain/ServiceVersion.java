@@ -18,6 +18,7 @@ public record ServiceVersion(
         BodyFormat responseFormat,
         boolean convert,
         long maxRequestBytes,
+        int maxConnections,
         RateLimit rateLimit,
         JsonNode openapi,
         Instant createdAt,
@@ -40,7 +41,7 @@ public record ServiceVersion(
 
     public ServiceVersion withoutDocument() {
         return new ServiceVersion(serviceCode, version, status, upstreams, upstreamAuth, timeoutMs, requestFormat,
-                responseFormat, convert, maxRequestBytes, rateLimit, null, createdAt, updatedAt, publishedAt, deprecatedAt,
+                responseFormat, convert, maxRequestBytes, maxConnections, rateLimit, null, createdAt, updatedAt, publishedAt, deprecatedAt,
                 sunsetAt, retirementNoticeAt, retireAt, retiredAt, rowVersion);
     }
 }

@@ -18,10 +18,14 @@ public record VersionRequest(
         BodyFormat responseFormat,
         Boolean convert,
         @Min(1) @Max(MAX_REQUEST_BYTES) Long maxRequestBytes,
+        @Min(1) @Max(MAX_CONNECTIONS) Integer maxConnections,
         @Valid RateLimit rateLimit,
         JsonNode openapi) {
 
     public static final int DEFAULT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024L * 1024;
     public static final long MAX_REQUEST_BYTES = 50L * 1024 * 1024;
+    /** Connections the whole gateway (all replicas) may hold to the upstream at once; routing splits it. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    public static final int MAX_CONNECTIONS = 10_000;
 }

@@ -19,23 +19,24 @@ public record VersionUpdate(
         BodyFormat responseFormat,
         Boolean convert,
         @Min(1) @Max(VersionRequest.MAX_REQUEST_BYTES) Long maxRequestBytes,
+        @Min(1) @Max(VersionRequest.MAX_CONNECTIONS) Integer maxConnections,
         @Valid RateLimit rateLimit,
         JsonNode openapi,
         @Size(max = 2000) String reason) {
 
     public static VersionUpdate of(ServiceVersion v) {
         return new VersionUpdate(v.upstreams(), v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(),
-                v.convert(), v.maxRequestBytes(), v.rateLimit(), v.openapi(), null);
+                v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.openapi(), null);
     }
 
     public VersionUpdate withOpenapi(JsonNode document) {
         return new VersionUpdate(upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert, maxRequestBytes,
-                rateLimit, document, reason);
+                maxConnections, rateLimit, document, reason);
     }
 
     /** The same settings as a creation request, so one validator checks both. */
     public VersionRequest asRequest(String version) {
         return new VersionRequest(version, upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert,
-                maxRequestBytes, rateLimit, openapi);
+                maxRequestBytes, maxConnections, rateLimit, openapi);
     }
 }

@@ -114,6 +114,7 @@ public class VersionService {
                 r.responseFormat() == null ? BodyFormat.JSON : r.responseFormat(),
                 Boolean.TRUE.equals(r.convert()),
                 r.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : r.maxRequestBytes(),
+                r.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : r.maxConnections(),
                 r.rateLimit() == null ? RateLimit.DEFAULT : r.rateLimit().withDefaults(),
                 r.openapi() == null || r.openapi().isNull() ? null : r.openapi(), now, now, null, null, null, null, null, null, 1);
         Holder<DataService> owner = new Holder<>();
@@ -217,8 +218,8 @@ public class VersionService {
                     LifecycleRules.checkNotice(notice.retireAt(), now, v.sunsetAt());
                     ServiceVersion next = new ServiceVersion(v.serviceCode(), v.version(), v.status(), v.upstreams(),
                             v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(), v.convert(),
-                            v.maxRequestBytes(), v.rateLimit(), v.openapi(), v.createdAt(), now, v.publishedAt(),
-                            v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt(), v.rowVersion() + 1);
+                            v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.openapi(), v.createdAt(), now,
+                            v.publishedAt(), v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt(), v.rowVersion() + 1);
                     return apply(conn, actor, out, next, "retirement-notice", notice.comment(), "version.retirement-notice", now);
                 }))
                 .invoke(saved -> after(actor, out, saved, "version.retirement-notice"));
@@ -290,7 +291,7 @@ public class VersionService {
 
     /** What a published or deprecated version may still change: nothing a subscriber's integration depends on. */
     public static final List<String> EDITABLE_WHEN_LIVE = List.of("upstreams.test", "upstreams.production", "timeoutMs",
-            "maxRequestBytes", "rateLimit");
+            "maxRequestBytes", "maxConnections", "rateLimit");
 
     private static void requireEditable(ServiceVersion v, ServiceVersion next, List<String> fields, String reason) {
         FieldErrors errors = new FieldErrors();
@@ -333,6 +334,7 @@ public class VersionService {
                 u.requestFormat() == null ? BodyFormat.JSON : u.requestFormat(),
                 u.responseFormat() == null ? BodyFormat.JSON : u.responseFormat(), Boolean.TRUE.equals(u.convert()),
                 u.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : u.maxRequestBytes(),
+                u.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : u.maxConnections(),
                 u.rateLimit() == null ? RateLimit.DEFAULT : u.rateLimit().withDefaults(),
                 u.openapi() == null || u.openapi().isNull() ? null : u.openapi(), v.createdAt(), now, v.publishedAt(),
                 v.deprecatedAt(), v.sunsetAt(), v.retirementNoticeAt(), v.retireAt(), v.retiredAt(), v.rowVersion() + 1);
@@ -363,6 +365,9 @@ public class VersionService {
         }
         if (a.maxRequestBytes() != b.maxRequestBytes()) {
             out.add("maxRequestBytes");
+        }
+        if (a.maxConnections() != b.maxConnections()) {
+            out.add("maxConnections");
         }
         if (!Objects.equals(a.rateLimit(), b.rateLimit())) {
             out.add("rateLimit");
@@ -436,8 +441,8 @@ public class VersionService {
         Instant retireAt = to == VersionStatus.DEPRECATED && t.retireAt() != null ? t.retireAt() : v.retireAt();
         Instant retiredAt = to == VersionStatus.RETIRED ? now : v.retiredAt();
         return new ServiceVersion(v.serviceCode(), v.version(), to, v.upstreams(), v.upstreamAuth(), v.timeoutMs(),
-                v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.rateLimit(), v.openapi(),
-                v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
+                v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(),
+                v.openapi(), v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
                 v.rowVersion() + 1);
     }
 

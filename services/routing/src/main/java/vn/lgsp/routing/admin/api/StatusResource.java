@@ -19,6 +19,7 @@ import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.gateway.AuditGate;
 import vn.lgsp.routing.identity.TokenVerifier;
 import vn.lgsp.routing.proxy.CircuitBreakers;
+import vn.lgsp.routing.proxy.UpstreamClients;
 import vn.lgsp.routing.proxy.UpstreamHealthChecker;
 import vn.lgsp.routing.snapshot.domain.Snapshot;
 import vn.lgsp.routing.snapshot.service.SnapshotHolder;
@@ -50,6 +51,9 @@ public class StatusResource {
     @Inject
     TokenVerifier tokens;
 
+    @Inject
+    UpstreamClients clients;
+
     @GET
     @NonBlocking
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
@@ -68,11 +72,26 @@ public class StatusResource {
                         publisher.refusedCount(), publisher.rejectedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
                                 dir.toString(), publisher.spoolBytes(), publisher.spoolMaxBytes(),
                                 publisher.spoolSegments())).orElse(null)),
-                gate.inFlight(), tokens.cachedTokens());
+                gate.inFlight(), tokens.cachedTokens(), pools(s));
+    }
+
+    private PoolStatus pools(Snapshot s) {
+        Map<String, Integer> perVersion = new java.util.TreeMap<>();
+        s.routes().values().forEach(r -> perVersion.put(r.serviceCode() + "/" + r.version(),
+                clients.connectionsPerEventLoop(r.maxConnections())));
+        return new PoolStatus(clients.eventLoops(), clients.pools(), perVersion);
     }
 
     public record RoutingStatus(SnapshotStatus snapshot, Map<String, String> circuits, Map<String, Boolean> upstreams,
-            AuditStatus audit, int inFlight, long cachedTokens) {
+            AuditStatus audit, int inFlight, long cachedTokens, PoolStatus upstreamPools) {
+    }
+
+    /**
+     * Connection pools towards providers: this replica's event loops, the pools open on them, and per version
+     * ({@code serviceCode/version}) the connections each event loop may open — its catalog maxConnections split
+     * over the live replicas and the event loops (proxy.UpstreamClients).
+     */
+    public record PoolStatus(int eventLoops, int open, Map<String, Integer> connectionsPerEventLoop) {
     }
 
     public record SnapshotStatus(boolean ready, long catalogRevision, long revocationRevision, Instant confirmedAt,

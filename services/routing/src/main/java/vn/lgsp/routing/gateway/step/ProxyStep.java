@@ -207,7 +207,7 @@ public class ProxyStep implements Step {
                     .setFollowRedirects(false);
             long thisAttempt = attempts;
             timer = vertx.setTimer(route.timeoutMs(), id -> onTimer(thisAttempt));
-            clients.current().request(options).onComplete(ar -> {
+            clients.forRoute(route).request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     onTransportFailure(ar.cause());
                     return;

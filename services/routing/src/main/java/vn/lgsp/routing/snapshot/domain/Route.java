@@ -17,6 +17,8 @@ public record Route(
         Map<String, Upstream> upstreams,
         long timeoutMs,
         long maxRequestBytes,
+        /** the most connections the whole gateway opens to this version's upstream (proxy.UpstreamClients) */
+        int maxConnections,
         Instant deprecatedAt,
         Instant sunsetAt,
         Instant retiredAt,

@@ -31,7 +31,7 @@ public final class FeedDocuments {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RouteDoc(String serviceCode, String version, String status, String providerSystem,
-            String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes,
+            String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes, Integer maxConnections,
             Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, UpstreamAuthDoc upstreamAuth,
             String requestFormat, String responseFormat, Boolean convert) {
     }

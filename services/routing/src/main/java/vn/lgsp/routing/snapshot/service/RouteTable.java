@@ -28,7 +28,8 @@ public final class RouteTable {
     private RouteTable() {
     }
 
-    public static Map<Route.Key, Route> routes(List<RouteDoc> docs, long defaultTimeoutMs, long defaultMaxBytes) {
+    public static Map<Route.Key, Route> routes(List<RouteDoc> docs, long defaultTimeoutMs, long defaultMaxBytes,
+            int defaultMaxConnections) {
         Map<Route.Key, Route> routes = new HashMap<>();
         if (docs == null) {
             return Map.of();
@@ -45,8 +46,9 @@ public final class RouteTable {
                 }
                 long timeout = d.timeoutMs() == null || d.timeoutMs() <= 0 ? defaultTimeoutMs : d.timeoutMs();
                 long maxBytes = d.maxRequestBytes() == null || d.maxRequestBytes() < 0 ? defaultMaxBytes : d.maxRequestBytes();
+                int connections = d.maxConnections() == null || d.maxConnections() < 1 ? defaultMaxConnections : d.maxConnections();
                 Route r = new Route(d.serviceCode(), d.version(), RouteStatus.parse(d.status()), d.providerSystem(),
-                        d.providerAgency(), Map.copyOf(upstreams), Math.min(timeout, MAX_TIMEOUT_MS), maxBytes,
+                        d.providerAgency(), Map.copyOf(upstreams), Math.min(timeout, MAX_TIMEOUT_MS), maxBytes, connections,
                         d.deprecatedAt(), d.sunsetAt(), d.retiredAt(),
                         d.deprecatedAt() == null ? null : "@" + d.deprecatedAt().getEpochSecond(),
                         d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null, upstreamAuth(d.upstreamAuth()),
@@ -75,7 +77,7 @@ public final class RouteTable {
                 }
             }
             linked.put(r.key(), link == null ? r : new Route(r.serviceCode(), r.version(), r.status(),
-                    r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(),
+                    r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(), r.maxConnections(),
                     r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link,
                     r.upstreamAuth(), r.conversion()));
         }

@@ -222,7 +222,7 @@ public class SnapshotLoader {
     /** The routes and subscriptions received so far, as the snapshot's lookup maps at {@code revision}. */
     private void rebuildCatalog(long revision) {
         var routes = RouteTable.routes(List.copyOf(routeDocs.values()), config.upstream().defaultTimeout().toMillis(),
-                config.upstream().defaultMaxRequestBytes());
+                config.upstream().defaultMaxRequestBytes(), config.upstream().defaultMaxConnections());
         var subs = RouteTable.activeSubscriptions(List.copyOf(subscriptionDocs.values()));
         Instant now = Instant.now();
         holder.update(s -> s.withCatalog(revision, now, routes, subs));
