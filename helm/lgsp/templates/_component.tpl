@@ -46,6 +46,19 @@ data:
   # On SIGTERM the data plane answers with Connection: close and waits this long for calls in flight.
   LGSP_ROUTING_DATA_PLANE_SHUTDOWN_GRACE: "5s"
   {{- end }}
+  {{- with $root.Values.secrets.upstreamTls }}
+  {{- if and (eq $.component "routing") .existingSecret }}
+  # TLS towards https providers: Quarkus' TLS registry configuration "upstream" (a double underscore quotes the
+  # configuration's name, and the key pair's, in these variable names), files from secrets.upstreamTls.
+  LGSP_ROUTING_UPSTREAM_TLS_CONFIGURATION_NAME: "upstream"
+  QUARKUS_TLS__UPSTREAM__TRUST_STORE_PEM_CERTS: "/etc/lgsp/upstream-tls/ca.crt"
+  QUARKUS_TLS__UPSTREAM__RELOAD_PERIOD: {{ .reloadPeriod | quote }}
+  {{- if .clientCertificate }}
+  QUARKUS_TLS__UPSTREAM__KEY_STORE_PEM__0__CERT: "/etc/lgsp/upstream-tls/tls.crt"
+  QUARKUS_TLS__UPSTREAM__KEY_STORE_PEM__0__KEY: "/etc/lgsp/upstream-tls/tls.key"
+  {{- end }}
+  {{- end }}
+  {{- end }}
   {{- if eq $c.image.flavour "jvm" }}
   JAVA_OPTS: {{ include "lgsp.javaOpts" . | quote }}
   {{- end }}

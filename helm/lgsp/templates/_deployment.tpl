@@ -169,6 +169,11 @@ verified. The migration runs in init-and-exit mode, which publishes no audit eve
   mountPath: /etc/lgsp/upstream-secrets
   readOnly: true
 {{- end }}
+{{- if and (eq .component "routing") .root.Values.secrets.upstreamTls.existingSecret (not .migration) }}
+- name: upstream-tls
+  mountPath: /etc/lgsp/upstream-tls
+  readOnly: true
+{{- end }}
 {{- $db := include "lgsp.db" .root | fromYaml }}
 {{- if hasPrefix "verify" $db.sslmode }}
 - name: db-ca
@@ -193,6 +198,24 @@ verified. The migration runs in init-and-exit mode, which publishes no audit eve
   secret:
     secretName: {{ .root.Values.secrets.upstreamCredentials.existingSecret }}
     defaultMode: 0440
+{{- end }}
+{{- with .root.Values.secrets.upstreamTls }}
+{{- if and (eq $.component "routing") .existingSecret (not $.migration) }}
+# Only the keys routing reads; a renewed Secret reaches the files (not subPath-mounted) and is re-read.
+- name: upstream-tls
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: ca.crt
+        path: ca.crt
+      {{- if .clientCertificate }}
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      {{- end }}
+{{- end }}
 {{- end }}
 {{- $db := include "lgsp.db" .root | fromYaml }}
 {{- if hasPrefix "verify" $db.sslmode }}

@@ -588,6 +588,38 @@ class ChartRenderingTest {
     }
 
     @Test
+    void routingAloneMountsTheProviderTlsSecretAndNamesItsFilesForQuarkusTlsRegistry() {
+        Manifests m = rendered(ChartUnderTest.ciValues("production"));
+        Map<String, String> data = m.named(ConfigMap.class, name("routing")).orElseThrow().getData();
+        assertEquals("upstream", data.get("LGSP_ROUTING_UPSTREAM_TLS_CONFIGURATION_NAME"));
+        assertEquals("/etc/lgsp/upstream-tls/ca.crt", data.get("QUARKUS_TLS__UPSTREAM__TRUST_STORE_PEM_CERTS"));
+        assertEquals("/etc/lgsp/upstream-tls/tls.crt", data.get("QUARKUS_TLS__UPSTREAM__KEY_STORE_PEM__0__CERT"));
+        assertEquals("/etc/lgsp/upstream-tls/tls.key", data.get("QUARKUS_TLS__UPSTREAM__KEY_STORE_PEM__0__KEY"));
+        assertEquals("30m", data.get("QUARKUS_TLS__UPSTREAM__RELOAD_PERIOD"));
+        PodSpec pod = m.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec();
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("upstream-tls")).findFirst().orElseThrow();
+        assertEquals("lgsp-upstream-tls", volume.getSecret().getSecretName());
+        assertEquals(List.of("ca.crt", "tls.crt", "tls.key"), volume.getSecret().getItems().stream().map(i -> i.getPath()).toList());
+        assertTrue(pod.getContainers().get(0).getVolumeMounts().stream().anyMatch(vm -> vm.getName().equals("upstream-tls")
+                && vm.getMountPath().equals("/etc/lgsp/upstream-tls") && Boolean.TRUE.equals(vm.getReadOnly())
+                && vm.getSubPath() == null), "read-only, whole directory (a renewed Secret reaches the files)");
+        for (String svc : SERVICES) {
+            if (!svc.equals("routing")) {
+                assertTrue(m.named(Deployment.class, name(svc)).orElseThrow().getSpec().getTemplate().getSpec().getVolumes()
+                        .stream().noneMatch(v -> v.getName().equals("upstream-tls")), svc + " never sees routing's client key");
+                assertFalse(m.named(ConfigMap.class, name(svc)).orElseThrow().getData().keySet().stream()
+                        .anyMatch(k -> k.startsWith("QUARKUS_TLS__UPSTREAM")), svc);
+            }
+        }
+        // By default: the JVM's CAs, nothing mounted, nothing configured.
+        Manifests defaults = rendered(ChartUnderTest.ciValues("defaults"));
+        assertFalse(defaults.named(ConfigMap.class, name("routing")).orElseThrow().getData()
+                .containsKey("LGSP_ROUTING_UPSTREAM_TLS_CONFIGURATION_NAME"));
+        assertTrue(defaults.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec()
+                .getVolumes().stream().noneMatch(v -> v.getName().equals("upstream-tls")));
+    }
+
+    @Test
     void theHelmTestPodIsPinnedAndChecksRoutingReadiness() {
         Manifests m = rendered(ChartUnderTest.ciValues("defaults"));
         var pod = m.all(io.fabric8.kubernetes.api.model.Pod.class).get(0);

@@ -134,6 +134,13 @@ public interface RoutingConfig {
         @WithDefault("64")
         int defaultMaxConnections();
 
+        /**
+         * A named TLS configuration of Quarkus' registry ({@code quarkus.tls.<name>.*}) for https providers: their
+         * CA (trust store) and the client certificate shown to those requiring mutual TLS (proxy.UpstreamTls).
+         * Unset: the JVM's CAs and no client certificate.
+         */
+        Optional<String> tlsConfigurationName();
+
         @WithDefault("2s")
         Duration connectTimeout();
 

@@ -53,6 +53,9 @@ public class UpstreamClients {
     @Inject
     LocalRateLimiter limiter;
 
+    @Inject
+    UpstreamTls tls;
+
     private final ConcurrentHashMap<Thread, LoopPools<HttpClient>> perEventLoop = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, HttpClient> unconfined = new ConcurrentHashMap<>();
     private int eventLoops;
@@ -69,7 +72,7 @@ public class UpstreamClients {
                 return unconfined.computeIfAbsent(size, this::create);
             }
             pools = perEventLoop.computeIfAbsent(thread, t -> {
-                LoopPools<HttpClient> mine = new LoopPools<>(this::create, HttpClient::close, RETIRE_AFTER_MINUTES);
+                LoopPools<HttpClient> mine = new LoopPools<>(this::create, this::close, RETIRE_AFTER_MINUTES);
                 // once a minute, on this loop (set from it): pools out of use for an hour are closed
                 vertx.setPeriodic(TimeUnit.MINUTES.toMillis(1), id -> mine.sweep());
                 return mine;
@@ -118,7 +121,12 @@ public class UpstreamClients {
                 .setVerifyHost(true);
         // Calls beyond the pool wait (unbounded queue): each is bounded by its version's timeout (ProxyStep's timer).
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(-1);
-        return vertx.createHttpClient(options, pool);
+        return tls.track(vertx.createHttpClient(tls.configure(options), pool));
+    }
+
+    private void close(HttpClient client) {
+        tls.forget(client);
+        client.close();
     }
 
     void stop(@Observes ShutdownEvent ev) {

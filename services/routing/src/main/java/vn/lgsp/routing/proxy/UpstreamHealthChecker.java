@@ -49,6 +49,9 @@ public class UpstreamHealthChecker {
     RoutingConfig config;
 
     @Inject
+    UpstreamTls tls;
+
+    @Inject
     SnapshotHolder snapshots;
 
     @Inject
@@ -60,10 +63,10 @@ public class UpstreamHealthChecker {
     private final ConcurrentHashMap<String, Boolean> reachable = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent ev) {
-        http = vertx.createHttpClient(new HttpClientOptions()
+        http = tls.track(vertx.createHttpClient(tls.configure(new HttpClientOptions()
                 .setConnectTimeout((int) config.healthCheck().timeout().toMillis())
                 .setKeepAlive(false)
-                .setTracingPolicy(TracingPolicy.IGNORE));
+                .setTracingPolicy(TracingPolicy.IGNORE))));
         long every = config.healthCheck().interval().toMillis();
         timer = vertx.setPeriodic(every, every, id -> checkAll());
     }

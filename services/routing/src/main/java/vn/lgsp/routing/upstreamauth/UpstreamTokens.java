@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.proxy.UpstreamTls;
 
 /**
  * OAuth2 client-credentials tokens (RFC 6749 §4.4) the gateway obtains from a provider's token endpoint, e.g. the
@@ -40,6 +41,9 @@ public class UpstreamTokens {
     @Inject
     RoutingConfig config;
 
+    @Inject
+    UpstreamTls tls;
+
     private HttpClient http;
 
     /** The secret's digest is part of the key: a rotated secret gets a fresh token at once, never a stale one. */
@@ -54,9 +58,9 @@ public class UpstreamTokens {
 
     @PostConstruct
     void init() {
-        http = vertx.createHttpClient(new HttpClientOptions()
+        http = tls.track(vertx.createHttpClient(tls.configure(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamAuth().tokenTimeout().toMillis())
-                .setTracingPolicy(TracingPolicy.PROPAGATE));
+                .setTracingPolicy(TracingPolicy.PROPAGATE))));
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -65,6 +65,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         closedPort = freePort();
         platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort, platform.baseUrl()));
         config.put("lgsp.routing.upstream-auth.secrets-dir", upstreamSecrets().toString());
+        config.putAll(upstreamTls());
         platform.addHmacKey(ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", null);
         platform.addHmacKey(ACCESS_KEY_TO_REVOKE, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2099-01-01T00:00:00Z");
         platform.addHmacKey(EXPIRED_ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", "2020-01-01T00:00:00Z");
@@ -113,6 +114,43 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
             }
         } catch (IOException e) {
             throw new IllegalStateException("could not empty " + AUDIT_SPOOL, e);
+        }
+    }
+
+    /** Certificates made for this run (TlsUpstream, UpstreamTlsTest). */
+    public static final java.nio.file.Path TLS = java.nio.file.Path.of("target", "upstream-tls").toAbsolutePath();
+    /** The client certificate and key the gateway shows providers: files the rotation test may overwrite. */
+    public static final java.nio.file.Path GATEWAY_CLIENT_CERT = TLS.resolve("gateway-client.crt");
+    public static final java.nio.file.Path GATEWAY_CLIENT_KEY = TLS.resolve("gateway-client.key");
+
+    /**
+     * TLS towards providers as an operator would set it: a named Quarkus TLS configuration trusting the provider
+     * CA's certificate ("provider", self-signed here) with a client certificate, re-read every second. A
+     * "stranger" provider (not trusted) and a "rotated" client certificate are made too.
+     */
+    private static Map<String, String> upstreamTls() {
+        try {
+            java.nio.file.Files.createDirectories(TLS);
+            var generator = new io.smallrye.certs.CertificateGenerator(TLS, true);
+            io.smallrye.certs.PemCertificateFiles provider = null;
+            for (String name : java.util.List.of("provider", "stranger", "rotated")) {
+                var files = (io.smallrye.certs.PemCertificateFiles) generator.generate(new io.smallrye.certs.CertificateRequest()
+                        .withName(name).withFormat(io.smallrye.certs.Format.PEM).withCN("localhost")
+                        .withClientCertificate().withDuration(java.time.Duration.ofDays(2))).get(0);
+                if (name.equals("provider")) {
+                    provider = files;
+                }
+            }
+            java.nio.file.Files.copy(provider.clientCertFile(), GATEWAY_CLIENT_CERT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(provider.clientKeyFile(), GATEWAY_CLIENT_KEY, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return Map.of(
+                    "lgsp.routing.upstream.tls-configuration-name", "upstream",
+                    "quarkus.tls.upstream.trust-store.pem.certs", provider.certFile().toString(),
+                    "quarkus.tls.upstream.key-store.pem.0.cert", GATEWAY_CLIENT_CERT.toString(),
+                    "quarkus.tls.upstream.key-store.pem.0.key", GATEWAY_CLIENT_KEY.toString(),
+                    "quarkus.tls.upstream.reload-period", "1s");
+        } catch (Exception e) {
+            throw new IllegalStateException("could not make the test certificates", e);
         }
     }
 

@@ -473,6 +473,7 @@ public class ProxyStep implements Step {
             String reason = cause instanceof ConnectException ? "connection refused"
                     : cause instanceof io.vertx.core.http.HttpClosedException ? "connection closed by the provider"
                     : cause instanceof io.vertx.core.http.StreamResetException ? "stream reset by the provider"
+                    : tlsFailure(cause) ? "TLS handshake failed: the provider's certificate is not trusted, or it refused the gateway's"
                     : "connection failed";
             fail(new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
                     + exchange.version() + " could not be reached (" + reason + ")"));
@@ -502,6 +503,16 @@ public class ProxyStep implements Step {
                 done.tryFail(problem);
             }
         }
+    }
+
+    /** A TLS handshake failure anywhere in the cause chain (untrusted certificate, wrong host, refused client certificate). */
+    static boolean tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("deprecation")
