@@ -517,12 +517,13 @@ class ChartRenderingTest {
                 } while (job.find());
                 Matcher metric = Pattern.compile("\\blgsp_[a-z_]+").matcher(expr);
                 while (metric.find()) {
-                    String meter = metric.group().replaceFirst("_total$", "").replaceFirst("_(bytes|events)$", "").replace('_', '.');
+                    String meter = metric.group().replaceFirst("_total$", "").replaceFirst("_seconds(_bucket|_count|_sum|_max)?$", "")
+                            .replaceFirst("_(bytes|events)$", "").replace('_', '.');
                     assertTrue(sources.contains("\"" + meter + "\""), r.getAlert() + ": " + metric.group() + " is meter " + meter);
                 }
             }
         }
-        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
+        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspProviderConnectionsShort", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
                 "LgspAuditRecordsSetAside", "LgspAuditAlertOpen", "LgspAuditWebhookFailing"), alerts);
         String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
         assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
@@ -530,6 +531,7 @@ class ChartRenderingTest {
         assertTrue(exprs.get("LgspGatewayServerErrors").endsWith("> 0.05"), exprs.get("LgspGatewayServerErrors"));
         assertTrue(exprs.get("LgspGatewaySlow").endsWith("> 5"), exprs.get("LgspGatewaySlow"));
         assertTrue(exprs.get("LgspAuditSpoolFilling").endsWith("> 0.5"), exprs.get("LgspAuditSpoolFilling"));
+        assertTrue(exprs.get("LgspProviderConnectionsShort").endsWith("> 1"), exprs.get("LgspProviderConnectionsShort"));
     }
 
     @Test

@@ -60,10 +60,25 @@ class UpstreamPoolTest {
 
         // At most ⌈2 ÷ (replicas × loops)⌉ per event loop: with one replica, one connection on each loop.
         int bound = clients.connectionsPerEventLoop(2) * clients.eventLoops();
+        double waitsBefore = metric("lgsp_gateway_upstream_connection_wait_seconds_count");
+        double longWaitsBefore = waitsBefore - metric("lgsp_gateway_upstream_connection_wait_seconds_bucket", "le=\"0.25\"");
+        double answersBefore = metric("lgsp_gateway_upstream_response_seconds_count", "outcome=\"2xx\"");
+        double slowAnswersBefore = answersBefore
+                - metric("lgsp_gateway_upstream_response_seconds_bucket", "outcome=\"2xx\"", "le=\"0.25\"");
         upstream.resetConcurrency();
         callAllAtOnce();
         int narrow = upstream.mostConcurrentDelayed();
         assertTrue(narrow >= 1 && narrow <= bound, "at most " + bound + " calls at once at the provider, saw " + narrow);
+        // The provider meters show it: every call waited for a connection, those queued behind a 300 ms call more
+        // than 250 ms; each answer took the provider's 300 ms.
+        assertEquals(CALLERS, metric("lgsp_gateway_upstream_connection_wait_seconds_count") - waitsBefore, 0.0);
+        double longWaits = metric("lgsp_gateway_upstream_connection_wait_seconds_count")
+                - metric("lgsp_gateway_upstream_connection_wait_seconds_bucket", "le=\"0.25\"") - longWaitsBefore;
+        assertTrue(longWaits >= CALLERS - bound, "calls beyond the cap waited: " + longWaits);
+        double answers = metric("lgsp_gateway_upstream_response_seconds_count", "outcome=\"2xx\"");
+        assertEquals(CALLERS, answers - answersBefore, 0.0);
+        assertEquals(CALLERS, answers - metric("lgsp_gateway_upstream_response_seconds_bucket", "outcome=\"2xx\"",
+                "le=\"0.25\"") - slowAnswersBefore, 0.0, "each answer took the provider's 300 ms");
 
         // A wider cap through the change feed: the same calls now reach the provider together.
         platform.change("route", route.copy().put("maxConnections", 64));
@@ -72,6 +87,26 @@ class UpstreamPoolTest {
         callAllAtOnce();
         int wide = upstream.mostConcurrentDelayed();
         assertTrue(wide > bound, "with 64 connections more than " + bound + " calls at once, saw " + wide);
+    }
+
+    /** The sum of hep/v1's samples of a meter on /q/metrics whose labels contain all the given fragments. */
+    private static double metric(String name, String... labels) {
+        String text = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(name + "{") || !line.contains("service_code=\"" + CODE + "\"")
+                    || !line.contains("service_version=\"v1\"")) {
+                continue;
+            }
+            boolean all = true;
+            for (String l : labels) {
+                all &= line.contains(l);
+            }
+            if (all) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     /** CALLERS concurrent calls, each on its own connection, each held 300 ms by the provider; all must succeed. */

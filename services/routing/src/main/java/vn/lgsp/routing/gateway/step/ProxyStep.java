@@ -33,6 +33,7 @@ import vn.lgsp.routing.gateway.Step;
 import vn.lgsp.routing.proxy.CircuitBreaker;
 import vn.lgsp.routing.proxy.CircuitBreakers;
 import vn.lgsp.routing.proxy.UpstreamClients;
+import vn.lgsp.routing.proxy.UpstreamMeters;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.transform.BodyConverter;
 
@@ -69,6 +70,9 @@ public class ProxyStep implements Step {
 
     @Inject
     CircuitBreakers breakers;
+
+    @Inject
+    UpstreamMeters meters;
 
     @Inject
     RoutingConfig config;
@@ -158,6 +162,10 @@ public class ProxyStep implements Step {
         private long streamedBytes;
         private boolean pausedForCaller;
         private boolean settled;
+        /** This version's provider meters; when the attempt started and when its request went out (0: not yet). */
+        private final UpstreamMeters.Version providerMeters;
+        private long attemptNanos;
+        private long sentNanos;
 
         Call(GatewayExchange exchange, CircuitBreaker breaker) {
             this.exchange = exchange;
@@ -165,6 +173,7 @@ public class ProxyStep implements Step {
             this.response = exchange.response();
             this.breaker = breaker;
             this.route = exchange.route();
+            this.providerMeters = meters.of(route);
             Buffer buffered = exchange.bufferedBody();
             if (buffered != null) {
                 // Read and digest-checked already (signed request): sent whole, and replayable on a retry.
@@ -207,10 +216,16 @@ public class ProxyStep implements Step {
                     .setFollowRedirects(false);
             long thisAttempt = attempts;
             timer = vertx.setTimer(route.timeoutMs(), id -> onTimer(thisAttempt));
+            attemptNanos = System.nanoTime();
+            sentNanos = 0;
             clients.forRoute(route).request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     onTransportFailure(ar.cause());
                     return;
+                }
+                sentNanos = System.nanoTime();
+                if (thisAttempt == attempts) {
+                    providerMeters.waited(sentNanos - attemptNanos);
                 }
                 HttpClientRequest upstream = ar.result();
                 // Failures surface through the response future; without a handler Vert.x logs each reset as an
@@ -283,6 +298,7 @@ public class ProxyStep implements Step {
                 return;
             }
             breaker.onSuccess();
+            providerMeters.answered(upstream.statusCode(), System.nanoTime() - sentNanos);
             // The timer stays armed: from now on it watches that the body keeps coming (onTimer).
             responseStarted = true;
             upstreamResponse = upstream;
@@ -451,6 +467,7 @@ public class ProxyStep implements Step {
 
         private void onTimeout() {
             breaker.onFailure();
+            providerMeters.timedOut(System.nanoTime() - (sentNanos != 0 ? sentNanos : attemptNanos));
             request.handler(null);
             fail(new ProblemException(ProblemType.GATEWAY_TIMEOUT, "The provider of " + exchange.serviceCode() + " "
                     + exchange.version() + " did not answer within " + route.timeoutMs() + " ms"));
@@ -465,6 +482,7 @@ public class ProxyStep implements Step {
                 return;
             }
             breaker.onFailure();
+            providerMeters.failed(System.nanoTime() - (sentNanos != 0 ? sentNanos : attemptNanos));
             if (attempts == 1 && IDEMPOTENT.contains(request.method()) && requestBytes == 0 && !responseStarted
                     && breaker.tryAcquire()) {
                 attempt();
