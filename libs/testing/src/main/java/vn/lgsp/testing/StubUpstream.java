@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code /status/{code}} answers with that status;</li>
  * <li>{@code /delay/{millis}} answers after that delay (to provoke gateway timeouts); how many such requests
- * waited at once is kept ({@link #mostConcurrentDelayed()}: a gateway's connection cap shows there);</li>
+ * waited at once is kept per path ({@link #mostConcurrentDelayed(String)}: a gateway's connection cap shows
+ * there; {@code /delay/300/anything} delays 300 ms too);</li>
  * <li>{@code /stall/{millis}} starts a chunked answer at once, then sends nothing more for that long before
  * finishing it (a provider that stalls mid-body);</li>
  * <li>{@code /drip/{chunks}} sends that many chunks of {@code "chunk;"}, one every 200 ms (a slow but steady
@@ -41,8 +42,9 @@ public final class StubUpstream implements AutoCloseable {
     private final HttpServer server;
     private final List<HttpServer> extraServers = new java.util.ArrayList<>();
     private final java.util.ArrayDeque<Map<String, String>> received = new java.util.ArrayDeque<>();
-    private final java.util.concurrent.atomic.AtomicInteger delaying = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger mostDelaying = new java.util.concurrent.atomic.AtomicInteger();
+    /** Per {@code /delay/…} path: requests waiting now, and the most at once since the last reset. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger[]> delaying =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private StubUpstream(Vertx vertx, boolean ownVertx, int port) {
         this.vertx = vertx;
@@ -94,13 +96,22 @@ public final class StubUpstream implements AutoCloseable {
         }
     }
 
-    /** The most {@code /delay/…} requests waiting at the same time since the last {@link #resetConcurrency()}. */
-    public int mostConcurrentDelayed() {
-        return mostDelaying.get();
+    /**
+     * The most requests to this {@code /delay/…} path waiting at the same time since {@link #resetConcurrency(String)}
+     * (per path, so calls other tests left waiting do not count).
+     */
+    public int mostConcurrentDelayed(String path) {
+        return counters(path)[1].get();
     }
 
-    public void resetConcurrency() {
-        mostDelaying.set(delaying.get());
+    public void resetConcurrency(String path) {
+        java.util.concurrent.atomic.AtomicInteger[] c = counters(path);
+        c[1].set(c[0].get());
+    }
+
+    private java.util.concurrent.atomic.AtomicInteger[] counters(String path) {
+        return delaying.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger[] {
+                new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicInteger() });
     }
 
     private void handle(HttpServerRequest req) {
@@ -125,9 +136,10 @@ public final class StubUpstream implements AutoCloseable {
             }
             if (path.startsWith("/delay/")) {
                 long millis = Math.max(1, parse(path.substring("/delay/".length()), 0));
-                mostDelaying.accumulateAndGet(delaying.incrementAndGet(), Math::max);
+                java.util.concurrent.atomic.AtomicInteger[] c = counters(path);
+                c[1].accumulateAndGet(c[0].incrementAndGet(), Math::max);
                 vertx.setTimer(millis, t -> {
-                    delaying.decrementAndGet();
+                    c[0].decrementAndGet();
                     respond(req, headers, body);
                 });
                 return;

@@ -61,15 +61,16 @@ public class UpstreamMeters {
     }
 
     public final class Version {
+        private final String service;
+        private final String version;
         private final Timer wait;
+        /** Registered on an outcome's first occurrence: most versions never see 1xx, 3xx or timeouts. */
         private final Timer[] response = new Timer[OUTCOMES.length];
 
         Version(String service, String version) {
+            this.service = service;
+            this.version = version;
             wait = timer(WAIT, "Time calls waited for a pooled connection to the provider", service, version, null);
-            for (int i = 0; i < OUTCOMES.length; i++) {
-                response[i] = timer(RESPONSE, "Time from the request sent to the provider's answer head", service,
-                        version, OUTCOMES[i]);
-            }
         }
 
         public void waited(long nanos) {
@@ -77,15 +78,26 @@ public class UpstreamMeters {
         }
 
         public void answered(int status, long nanos) {
-            response[status >= 100 && status < 600 ? status / 100 - 1 : ERROR].record(nanos, TimeUnit.NANOSECONDS);
+            response(status >= 100 && status < 600 ? status / 100 - 1 : ERROR).record(nanos, TimeUnit.NANOSECONDS);
         }
 
         public void timedOut(long nanos) {
-            response[TIMEOUT].record(nanos, TimeUnit.NANOSECONDS);
+            response(TIMEOUT).record(nanos, TimeUnit.NANOSECONDS);
         }
 
         public void failed(long nanos) {
-            response[ERROR].record(nanos, TimeUnit.NANOSECONDS);
+            response(ERROR).record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private Timer response(int outcome) {
+            Timer t = response[outcome];
+            if (t == null) {
+                // Two event loops may race here: the registry hands both the same meter.
+                t = timer(RESPONSE, "Time from the request sent to the provider's answer head", service, version,
+                        OUTCOMES[outcome]);
+                response[outcome] = t;
+            }
+            return t;
         }
     }
 }

@@ -35,6 +35,8 @@ class UpstreamPoolTest {
 
     private static final String CODE = "hep";
     private static final int CALLERS = 8;
+    /** The provider holds each call 300 ms; its own path, so calls other tests left waiting are not counted. */
+    private static final String PROVIDER_PATH = "/delay/300/upstream-pool-test";
 
     @Inject
     UpstreamClients clients;
@@ -65,9 +67,9 @@ class UpstreamPoolTest {
         double answersBefore = metric("lgsp_gateway_upstream_response_seconds_count", "outcome=\"2xx\"");
         double slowAnswersBefore = answersBefore
                 - metric("lgsp_gateway_upstream_response_seconds_bucket", "outcome=\"2xx\"", "le=\"0.25\"");
-        upstream.resetConcurrency();
+        upstream.resetConcurrency(PROVIDER_PATH);
         callAllAtOnce();
-        int narrow = upstream.mostConcurrentDelayed();
+        int narrow = upstream.mostConcurrentDelayed(PROVIDER_PATH);
         assertTrue(narrow >= 1 && narrow <= bound, "at most " + bound + " calls at once at the provider, saw " + narrow);
         // The provider meters show it: every call waited for a connection, those queued behind a 300 ms call more
         // than 250 ms; each answer took the provider's 300 ms.
@@ -83,9 +85,9 @@ class UpstreamPoolTest {
         // A wider cap through the change feed: the same calls now reach the provider together.
         platform.change("route", route.copy().put("maxConnections", 64));
         awaitPerEventLoop(clients.connectionsPerEventLoop(64));
-        upstream.resetConcurrency();
+        upstream.resetConcurrency(PROVIDER_PATH);
         callAllAtOnce();
-        int wide = upstream.mostConcurrentDelayed();
+        int wide = upstream.mostConcurrentDelayed(PROVIDER_PATH);
         assertTrue(wide > bound, "with 64 connections more than " + bound + " calls at once, saw " + wide);
     }
 
@@ -112,7 +114,7 @@ class UpstreamPoolTest {
     /** CALLERS concurrent calls, each on its own connection, each held 300 ms by the provider; all must succeed. */
     private static void callAllAtOnce() {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + Gateway.port() + "/" + CODE + "/v1/delay/300"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + Gateway.port() + "/" + CODE + "/v1" + PROVIDER_PATH))
                 .timeout(Duration.ofSeconds(20))
                 .header("Authorization", Tokens.bearer(Tokens.consumer())).GET().build();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
