@@ -30,26 +30,20 @@ import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import vn.lgsp.common.httpsig.ContentDigest;
-import vn.lgsp.common.httpsig.HttpSignatures;
-import vn.lgsp.common.httpsig.SignedMessage;
 import vn.lgsp.e2e.PlatformClient.Reply;
 import vn.lgsp.testing.StubUpstream;
 
@@ -332,20 +326,9 @@ class GatewayJourneyTest {
 
     private static Map<String, String> lastSigned;
 
-    /** Signs as an integrator's RFC 9421 client would: method, target URI, content-digest, created, nonce. */
+    /** Signs as an integrator's RFC 9421 client would (Signing), keeping the headers for the replay test. */
     private static Reply signed(String method, String path, byte[] body) {
-        URI target = URI.create(client.url("gateway") + path);
-        Map<String, String> headers = new HashMap<>();
-        if (body != null) {
-            headers.put("Content-Digest", ContentDigest.sha256Header(body));
-            headers.put("Content-Type", "application/json");
-        }
-        Map<String, List<String>> multi = new HashMap<>();
-        headers.forEach((k, v) -> multi.put(k, List.of(v)));
-        SignedMessage message = SignedMessage.of(method, target.getScheme(), target.getRawAuthority(), target.getRawPath(),
-                target.getRawQuery(), multi);
-        headers.putAll(HttpSignatures.sign(message, "sig1", HttpSignatures.defaultComponents(body != null), accessKey,
-                HttpSignatures.keyBytes(secretKey), Instant.now().getEpochSecond(), UUID.randomUUID().toString()));
+        Map<String, String> headers = Signing.headers(client, accessKey, secretKey, method, path, body);
         lastSigned = Map.copyOf(headers);
         return client.request("gateway", method, path, headers, body);
     }

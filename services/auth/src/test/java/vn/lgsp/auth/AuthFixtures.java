@@ -31,9 +31,13 @@ public final class AuthFixtures {
     }
 
     public static JsonPath createCredential(String systemCode, String environment, String kind) {
+        return createCredential(systemCode, AGENCY, environment, kind);
+    }
+
+    public static JsonPath createCredential(String systemCode, String agencyCode, String environment, String kind) {
         return given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
                 .body("""
-                        {"systemCode":"%s","agencyCode":"%s","environment":"%s","kind":"%s"}""".formatted(systemCode, AGENCY, environment, kind))
+                        {"systemCode":"%s","agencyCode":"%s","environment":"%s","kind":"%s"}""".formatted(systemCode, agencyCode, environment, kind))
                 .post("/api/v1/credentials").then().statusCode(201).extract().jsonPath();
     }
 

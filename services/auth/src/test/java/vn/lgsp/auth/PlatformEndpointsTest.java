@@ -34,7 +34,9 @@ class PlatformEndpointsTest {
                 .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/oauth2/token'", notNullValue())
-                .body("paths.'/api/v1/credentials'", notNullValue());
+                .body("paths.'/api/v1/credentials'", notNullValue())
+                .body("paths.'/api/v1/systems/{systemCode}/agency'.put", notNullValue())
+                .body("paths.'/api/v1/agencies/{oldCode}/code'.put", notNullValue());
         given().get("/oauth2/jwks").then().statusCode(200); // so there is at least one request to count
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
     }

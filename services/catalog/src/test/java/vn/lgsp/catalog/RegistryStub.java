@@ -24,11 +24,19 @@ public class RegistryStub implements QuarkusTestResourceLifecycleManager {
     public static final String CONSUMER_SYSTEM_2 = "HTTT-HOTICH";
     public static final String REVOKED_SYSTEM = "HTTT-CU";
 
-    private static final Map<String, JsonObject> SYSTEMS = Map.of(
+    private static final Map<String, JsonObject> SYSTEMS = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
             PROVIDER_SYSTEM, system(PROVIDER_SYSTEM, PROVIDER_AGENCY, "connected"),
             CONSUMER_SYSTEM, system(CONSUMER_SYSTEM, CONSUMER_AGENCY, "connected"),
             CONSUMER_SYSTEM_2, system(CONSUMER_SYSTEM_2, CONSUMER_AGENCY, "registered"),
-            REVOKED_SYSTEM, system(REVOKED_SYSTEM, PROVIDER_AGENCY, "revoked"));
+            REVOKED_SYSTEM, system(REVOKED_SYSTEM, PROVIDER_AGENCY, "revoked")));
+
+    /**
+     * Registers (or moves) a connected system. Tests that move systems between agencies use systems of their own,
+     * so the shared ones above keep the agencies other tests rely on.
+     */
+    public static void register(String code, String agency) {
+        SYSTEMS.put(code, system(code, agency, "connected"));
+    }
 
     /** Bodies of webhook deliveries received, oldest first. */
     public static final List<JsonObject> WEBHOOKS = new CopyOnWriteArrayList<>();

@@ -38,27 +38,50 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
     public static final List<String> CATALOG_CALLS = new CopyOnWriteArrayList<>();
     public static volatile String catalogMode = "ok";
 
+    /** One agency-change call ({@code PUT /api/v1/systems/{code}/agency}, {@code PUT /api/v1/agencies/{old}/code}). */
+    public record SyncCall(String target, String path, String authorization, JsonObject body) {
+    }
+
+    public static final List<SyncCall> SYNC_CALLS = new CopyOnWriteArrayList<>();
+    /** Per target ("auth", "catalog"): "ok", "refuse" (HTTP 500) or "drop" (connection closed). */
+    public static final Map<String, String> SYNC_MODE = new java.util.concurrent.ConcurrentHashMap<>(Map.of("auth", "ok", "catalog", "ok"));
+
     private Vertx vertx;
     private HttpServer server;
+    private HttpServer catalogServer;
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer().requestHandler(this::handle);
+        // two ports, so calls that have the same path at auth and at catalog can be told apart
+        server = vertx.createHttpServer().requestHandler(req -> handle(req, "auth"));
+        catalogServer = vertx.createHttpServer().requestHandler(req -> handle(req, "catalog"));
         try {
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            catalogServer.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("auth stub could not start", e);
         }
         return Map.of("lgsp.platform.auth-url", "http://127.0.0.1:" + server.actualPort(),
-                "lgsp.platform.catalog-url", "http://127.0.0.1:" + server.actualPort(),
+                "lgsp.platform.catalog-url", "http://127.0.0.1:" + catalogServer.actualPort(),
                 "lgsp.platform.client-secret", CLIENT_SECRET,
                 "lgsp.platform.call-timeout", "2s");
     }
 
-    private void handle(HttpServerRequest req) {
+    private void handle(HttpServerRequest req, String target) {
         req.body().onSuccess(buffer -> {
             String path = req.path();
+            if (req.method().name().equals("PUT") && (path.matches("/api/v1/systems/[^/]+/agency")
+                    || path.matches("/api/v1/agencies/[^/]+/code"))) {
+                String mode = SYNC_MODE.getOrDefault(target, "ok");
+                if ("drop".equals(mode)) {
+                    req.connection().close();
+                    return;
+                }
+                SYNC_CALLS.add(new SyncCall(target, path, req.getHeader("Authorization"), buffer.toJsonObject()));
+                json(req, "refuse".equals(mode) ? 500 : 200, new JsonObject());
+                return;
+            }
             if (path.equals("/oauth2/token")) {
                 TOKEN_REQUESTS.add(req.getHeader("Authorization"));
                 json(req, 200, new JsonObject().put("access_token", SERVICE_TOKEN).put("token_type", "Bearer").put("expires_in", 300));
@@ -124,6 +147,7 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         try {
             server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            catalogServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             // best effort in tests

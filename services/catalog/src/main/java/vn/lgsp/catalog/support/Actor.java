@@ -23,6 +23,14 @@ public record Actor(String name, Set<String> roles, String agency) {
         return roles.contains(role);
     }
 
+    /**
+     * The platform service {@code name} calling with its own credentials: the role alone is not enough, since
+     * every platform service holds it and only one of them is the source of truth for what it tells us.
+     */
+    public boolean isPlatformService(String name) {
+        return roles.contains(Roles.SERVICE) && (Roles.SERVICE_SUBJECT_PREFIX + name).equals(this.name);
+    }
+
     /** An agency admin whose agency is one of the given ones. */
     public boolean administers(String... agencies) {
         if (!roles.contains(Roles.AGENCY_ADMIN) || agency == null) {

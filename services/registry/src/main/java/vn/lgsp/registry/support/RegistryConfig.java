@@ -10,6 +10,23 @@ public interface RegistryConfig {
 
     Catalog catalog();
 
+    AgencySync agencySync();
+
+    /** Delivering agency changes (system moves, re-issued codes) to auth and catalog. */
+    interface AgencySync {
+        /** How often due and retried deliveries are looked for (each change is also sent as soon as it commits). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Wait after the first refused or failed delivery; doubled after each further one. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** The longest wait between attempts; deliveries are retried until accepted. */
+        @WithDefault("5m")
+        Duration maxBackoff();
+    }
+
     /** Calls to catalog that check a connection request's requested services. */
     interface Catalog {
         /** Extra attempts after a failed lookup (connection error, timeout, 5xx); lookups are idempotent GETs. */

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,6 +43,18 @@ public class AccountRepository {
     public Uni<Void> touchLogin(String username) {
         return pool.preparedQuery("UPDATE account SET last_login_at = now() WHERE username = $1")
                 .execute(Tuple.of(username)).replaceWithVoid();
+    }
+
+    /** Moves the accounts of an agency whose code was re-issued to the new code; their usernames. Caller's transaction. */
+    public static Uni<List<String>> recodeAgency(SqlConnection conn, String oldCode, String newCode) {
+        return conn.preparedQuery("""
+                UPDATE account SET agency_code = $2, updated_at = now() WHERE agency_code = $1 RETURNING username""")
+                .execute(Tuple.of(oldCode, newCode)).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    out.sort(null);
+                    return out;
+                });
     }
 
     public Uni<Page<Account>> list(PageRequest page) {

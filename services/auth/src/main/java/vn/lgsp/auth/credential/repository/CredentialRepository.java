@@ -120,6 +120,38 @@ public class CredentialRepository {
                 .map(CredentialRepository::first);
     }
 
+    /** A credential whose agency was just changed, with the code it had before. */
+    public record AgencyMove(String systemCode, String clientId, String kind, String previousAgencyCode) {
+    }
+
+    /**
+     * Moves every credential of a system (any environment, kind or status) to {@code agencyCode}; only rows that
+     * named another agency, so a repeated call moves nothing. Run inside the caller's transaction.
+     */
+    public static Uni<List<AgencyMove>> moveSystem(SqlConnection conn, String systemCode, String agencyCode) {
+        return moveWhere(conn, "system_code = $1", systemCode, agencyCode);
+    }
+
+    /** Re-codes every credential of an agency whose code was re-issued. Run inside the caller's transaction. */
+    public static Uni<List<AgencyMove>> recodeAgency(SqlConnection conn, String oldCode, String newCode) {
+        return moveWhere(conn, "agency_code = $1", oldCode, newCode);
+    }
+
+    // RETURNING shows new values only: the locked CTE keeps the old code (read after the lock, so it is current).
+    // Locking in id order keeps a concurrent system move and agency re-coding from deadlocking each other.
+    private static Uni<List<AgencyMove>> moveWhere(SqlConnection conn, String match, String key, String agencyCode) {
+        return conn.preparedQuery("""
+                WITH old AS (SELECT id, agency_code FROM credential WHERE %s AND agency_code <> $2 ORDER BY id FOR UPDATE)
+                UPDATE credential c SET agency_code = $2 FROM old WHERE c.id = old.id
+                RETURNING c.system_code, c.client_id, c.kind, old.agency_code AS previous_agency_code""".formatted(match))
+                .execute(Tuple.of(key, agencyCode)).map(rows -> {
+                    List<AgencyMove> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new AgencyMove(r.getString("system_code"), r.getString("client_id"),
+                            r.getString("kind"), r.getString("previous_agency_code"))));
+                    return out;
+                });
+    }
+
     /** Client ids revoked recently enough that tokens issued to them may still be unexpired. */
     public static Uni<List<String>> revokedSince(SqlConnection conn, Instant since) {
         return conn.preparedQuery("SELECT client_id FROM credential WHERE status = 'revoked' AND revoked_at > $1 ORDER BY client_id")

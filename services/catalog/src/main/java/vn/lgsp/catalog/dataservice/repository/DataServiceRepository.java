@@ -67,6 +67,27 @@ public class DataServiceRepository {
                 .execute(Tuple.from(v)).map(rs -> rs.rowCount() == 1);
     }
 
+    /**
+     * Every service the system provides, locked, whatever its owner: the caller compares owners itself, so a
+     * concurrent move that committed first is seen with its new owner instead of being skipped.
+     */
+    public Uni<List<DataService>> lockProvidedBy(SqlClient client, String systemCode) {
+        return client.preparedQuery("SELECT * FROM data_service WHERE provider_system = $1 ORDER BY code FOR UPDATE")
+                .execute(Tuple.of(systemCode)).map(rows -> {
+                    List<DataService> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    /** Gives the services another owner; the row version moves so ETags held by editors go stale. */
+    public Uni<Void> moveToAgency(SqlClient client, List<String> codes, String agencyCode, Instant now) {
+        return client.preparedQuery("""
+                UPDATE data_service SET owner_agency = $2, updated_at = $3, row_version = row_version + 1
+                WHERE code = ANY($1)""")
+                .execute(Tuple.of(codes.toArray(new String[0]), agencyCode, Sql.utc(now))).replaceWithVoid();
+    }
+
     /** Filtered, sorted, paged list. */
     public Uni<Page<DataService>> list(Filter f, String sortColumn, boolean descending, int page, int size) {
         StringBuilder where = new StringBuilder(" WHERE 1=1");

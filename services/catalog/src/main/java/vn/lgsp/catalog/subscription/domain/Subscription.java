@@ -40,4 +40,11 @@ public record Subscription(
                 expectedFrequency, periodStart, periodEnd, webhookUrl, next, rps, burstLimit, quota, why, carriedOverFrom,
                 requestedBy, decider, createdAt, now);
     }
+
+    /** The same subscription after its consumer system moved to another agency. */
+    public Subscription withConsumerAgency(String agency, Instant now) {
+        return new Subscription(id, serviceCode, version, consumerSystem, agency, environment, purpose, expectedFrequency,
+                periodStart, periodEnd, webhookUrl, status, requestsPerSecond, burst, dailyQuota, reason, carriedOverFrom,
+                requestedBy, decidedBy, createdAt, now);
+    }
 }

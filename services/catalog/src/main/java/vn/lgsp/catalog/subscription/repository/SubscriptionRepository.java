@@ -60,6 +60,18 @@ public class SubscriptionRepository {
                 .execute(Tuple.of(code, version)).map(this::all);
     }
 
+    /** A consumer system's pending, active and suspended subscriptions, locked; ended and rejected ones are history. */
+    public Uni<List<Subscription>> lockOpenOfConsumer(SqlClient client, String systemCode) {
+        return client.preparedQuery("SELECT * FROM subscription WHERE consumer_system = $1"
+                + " AND status IN ('pending', 'active', 'suspended') ORDER BY id FOR UPDATE")
+                .execute(Tuple.of(systemCode)).map(this::all);
+    }
+
+    public Uni<Void> moveToAgency(SqlClient client, List<UUID> ids, String agencyCode, java.time.Instant now) {
+        return client.preparedQuery("UPDATE subscription SET consumer_agency = $2, updated_at = $3 WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(new UUID[0]), agencyCode, Sql.utc(now))).replaceWithVoid();
+    }
+
     public Uni<List<SubscriptionEntry>> activeEntries(SqlClient client) {
         return client.query("SELECT * FROM subscription WHERE status = 'active' ORDER BY service_code, version, id")
                 .execute().map(rows -> all(rows).stream().map(Subscription::toEntry).toList());

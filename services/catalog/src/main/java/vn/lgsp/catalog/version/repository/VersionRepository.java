@@ -47,6 +47,16 @@ public class VersionRepository {
                 });
     }
 
+    /** All versions of a service, drafts included, inside the caller's transaction. */
+    public Uni<List<ServiceVersion>> all(SqlClient client, String code) {
+        return client.preparedQuery("SELECT * FROM service_version WHERE service_code = $1 ORDER BY major")
+                .execute(Tuple.of(code)).map(rows -> {
+                    List<ServiceVersion> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
     public Uni<Boolean> insert(SqlClient client, ServiceVersion v) {
         return client.preparedQuery("""
                 INSERT INTO service_version (service_code, version, major, status, upstream_test, upstream_production,

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.webhook.domain.WebhookDelivery;
@@ -26,6 +26,7 @@ import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
 import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.httpsig.SignedMessage;
+import vn.lgsp.common.outbox.Rounds;
 
 /**
  * Sends due webhook deliveries, off every request path: after a change commits it is kicked at once, and a timer
@@ -63,8 +64,7 @@ public class WebhookDispatcher {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final Rounds rounds = new Rounds(this::round);
     private long timer = -1;
 
     void start(@Observes StartupEvent ev) {
@@ -80,24 +80,19 @@ public class WebhookDispatcher {
 
     /** Looks for due deliveries now; calls while a round is running make it run once more. */
     public void kick() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return;
-        }
-        again.set(false);
+        rounds.kick();
+    }
+
+    /** Claims due deliveries and sends them (their outcomes are recorded as they come); more may wait after a full batch. */
+    private CompletionStage<Boolean> round() {
         Instant now = clock.instant();
         // The lease outlives one attempt (timeout + connect), so nobody else takes it meanwhile.
         Instant lease = now.plus(config.webhookTimeout()).plusSeconds(10);
-        deliveries.claimDue(now, lease, BATCH).subscribe().with(list -> {
-            list.forEach(this::send);
-            running.set(false);
-            if (again.get() || list.size() == BATCH) {
-                kick();
-            }
-        }, error -> {
-            running.set(false);
-            LOG.warnf("Webhook deliveries could not be claimed: %s", error.getMessage());
-        });
+        return deliveries.claimDue(now, lease, BATCH)
+                .invoke(list -> list.forEach(this::send))
+                .map(list -> list.size() == BATCH)
+                .onFailure().invoke(error -> LOG.warnf("Webhook deliveries could not be claimed: %s", error.getMessage()))
+                .subscribeAsCompletionStage();
     }
 
     private void send(WebhookDelivery d) {
@@ -158,10 +153,6 @@ public class WebhookDispatcher {
 
     /** Wait after the n-th failed attempt: initial × 2^(n-1), capped. */
     Duration backoff(int failedAttempts) {
-        Duration initial = config.webhookInitialBackoff();
-        Duration max = config.webhookMaxBackoff();
-        int shift = Math.min(failedAttempts - 1, 30);
-        Duration d = initial.multipliedBy(1L << shift);
-        return d.compareTo(max) > 0 ? max : d;
+        return Rounds.backoff(config.webhookInitialBackoff(), config.webhookMaxBackoff(), failedAttempts);
     }
 }

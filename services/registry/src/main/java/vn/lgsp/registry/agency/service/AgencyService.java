@@ -35,6 +35,8 @@ import vn.lgsp.registry.support.Problems;
 import vn.lgsp.registry.system.domain.InformationSystem;
 import vn.lgsp.registry.system.domain.SystemEvent;
 import vn.lgsp.registry.system.repository.SystemRepository;
+import vn.lgsp.registry.sync.repository.AgencySyncRepository;
+import vn.lgsp.registry.sync.service.AgencySync;
 
 /**
  * Agencies and their life: registration, corrections, and the changes the regulations name (rename with
@@ -57,6 +59,12 @@ public class AgencyService {
 
     @Inject
     SystemRepository systems;
+
+    @Inject
+    AgencySyncRepository syncs;
+
+    @Inject
+    AgencySync sync;
 
     @WithSpan("registry.agency.create")
     public Uni<Agency> create(Actor actor, CreateAgency req) {
@@ -122,20 +130,22 @@ public class AgencyService {
                 throw Problems.unprocessable("newName", "changed", "The agency already has this name and code; nothing to rename");
             }
             String code2 = newCode ? req.newCode() : before.code();
+            // a re-issued code cascades to the agency's systems here; auth and catalog are told after the commit
             Uni<Void> reissue = !newCode ? Uni.createFrom().voidItem()
                     : repository.codeTaken(conn, code2).flatMap(taken -> {
                         if (taken) {
                             throw ProblemException.duplicate("newCode", "Agency code " + code2 + " is already in use or was used before");
                         }
                         return repository.reissueCode(conn, before.id(), before.code(), code2);
-                    });
+                    }).flatMap(v -> syncs.systemsOfAgencyMoved(conn, code2))
+                            .flatMap(v -> syncs.agencyCodeReissued(conn, before.id(), before.code()));
             return reissue
                     .flatMap(v -> repository.update(conn, before.id(), code2, req.newName(), before.shortName(), before.parentCode(),
                             before.level()))
                     .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.RENAMED, req.effectiveAt(), actor.name(),
                             req.comment(), before.name(), req.newName(), before.code(), code2, null))
                     .replaceWith(code2);
-        });
+        }).invoke(a -> sync.kick());
     }
 
     @WithSpan("registry.agency.merge")
@@ -165,7 +175,7 @@ public class AgencyService {
                                 req.comment(), before.name(), t.name(), before.code(), t.code(), null))
                         .replaceWith(before.code());
             });
-        }).invoke(a -> auditMoves(actor, moved, "agency.merge"));
+        }).invoke(a -> auditMoves(actor, moved, "agency.merge")).invoke(a -> sync.kick());
     }
 
     @WithSpan("registry.agency.split")
@@ -187,7 +197,7 @@ public class AgencyService {
                             .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.SPLIT, req.effectiveAt(),
                                     actor.name(), req.comment(), before.name(), null, before.code(), null, succ)))
                     .replaceWith(before.code());
-        }).invoke(a -> auditMoves(actor, moved, "agency.split"));
+        }).invoke(a -> auditMoves(actor, moved, "agency.split")).invoke(a -> sync.kick());
     }
 
     @WithSpan("registry.agency.dissolve")
@@ -198,7 +208,20 @@ public class AgencyService {
             if (!before.isActive()) {
                 throw ProblemException.illegalTransition(before.status(), Agency.DISSOLVED);
             }
-            return repository.setStatus(conn, before.id(), Agency.DISSOLVED, List.of())
+            // A dissolved agency has no successor to hand its systems to: they must leave first (moved to another
+            // agency, or retired after their connection is withdrawn or revoked), or their credentials would keep
+            // working for a body that no longer exists.
+            return systems.lockActiveOfAgency(conn, before.code()).flatMap(remaining -> {
+                if (!remaining.isEmpty()) {
+                    List<String> codes = remaining.stream().map(InformationSystem::code).toList();
+                    String message = "Agency " + before.code() + " still has systems in use " + codes
+                            + "; move them to another agency (PUT /api/v1/systems/{code}) or retire them first,"
+                            + " or merge the agency into its successor instead";
+                    throw new ProblemException(ProblemType.CONFLICT, message,
+                            List.of(new FieldError("systems", "noneInUse", message)), Map.of());
+                }
+                return repository.setStatus(conn, before.id(), Agency.DISSOLVED, List.of());
+            })
                     .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.DISSOLVED, req.effectiveAt(), actor.name(),
                             req.comment(), before.name(), null, before.code(), null, null))
                     .replaceWith(before.code());
@@ -218,6 +241,7 @@ public class AgencyService {
             chain = chain.flatMap(v -> systems.moveTo(conn, s.id(), to))
                     .flatMap(v -> systems.insertEvent(conn, s.id(), SystemEvent.MOVED, cause, actor.name(), comment, s.status(),
                             s.status(), s.agencyCode(), to))
+                    .flatMap(v -> syncs.systemMoved(conn, s.id()))
                     .invoke(() -> moved.add(new MovedSystem(s.code(), s.agencyCode(), to)));
         }
         return chain;

@@ -30,6 +30,8 @@ import vn.lgsp.registry.system.api.SystemRequests.UpdateSystem;
 import vn.lgsp.registry.system.domain.Contact;
 import vn.lgsp.registry.system.domain.InformationSystem;
 import vn.lgsp.registry.system.repository.SystemRepository;
+import vn.lgsp.registry.sync.repository.AgencySyncRepository;
+import vn.lgsp.registry.sync.service.AgencySync;
 
 /** Information systems and their contact persons; the connection workflow moves their status. */
 @ApplicationScoped
@@ -55,6 +57,12 @@ public class SystemService {
 
     @Inject
     AuthCredentialsClient auth;
+
+    @Inject
+    AgencySyncRepository syncs;
+
+    @Inject
+    AgencySync sync;
 
     @WithSpan("registry.system.create")
     public Uni<InformationSystem> create(Actor actor, CreateSystem req) {
@@ -105,16 +113,22 @@ public class SystemService {
                         throw ProblemException.conflict("System " + code + " is retired and can no longer change");
                     }
                     requireMandatoryRight(actor, mandatory, s.mandatoryConnection());
+                    // a move is recorded in the history and queued for auth and catalog in the same transaction
                     Uni<Void> moved = s.agencyCode().equals(agency.code()) ? Uni.createFrom().voidItem()
                             : repository.insertEvent(conn, s.id(), SystemEvent.MOVED, "request", actor.name(), null, s.status(),
-                                    s.status(), s.agencyCode(), agency.code());
+                                    s.status(), s.agencyCode(), agency.code()).flatMap(v -> syncs.systemMoved(conn, s.id()));
                     return moved.flatMap(v -> repository.update(conn, s.id(), s.code(), req.name(), agency.code(),
                             req.description(), req.purpose(), req.baseUrls(), trimmed(req.allowedSourceIps()), req.securityLevel(),
                             mandatory));
                 })
                 .flatMap(v -> repository.findByCode(conn, code))))
                 .invoke(s -> audit.record(actor.name(), "system.update", RESOURCE, s.code(), s.agencyCode(), before[0].summary(),
-                        s.summary()));
+                        s.summary()))
+                .invoke(s -> {
+                    if (!s.agencyCode().equals(before[0].agencyCode())) {
+                        sync.kick();
+                    }
+                });
     }
 
     /**
