@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.UUID;
+import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import vn.lgsp.auth.config.AuthConfig;
@@ -26,6 +27,9 @@ public class AuthGuard {
 
     @Inject
     AuditPublisher publisher;
+
+    @Inject
+    SharedLoginThrottle logins;
 
     private FailureThrottle throttle;
 
@@ -56,6 +60,24 @@ public class AuthGuard {
         if (principalKey != null) {
             throttle.reset("p:" + principalKey);
         }
+    }
+
+    /** As {@link #retryAfter}, for admin logins: counted across all replicas (human passwords are guessable). */
+    public Uni<Long> loginRetryAfter(String username, String address) {
+        Uni<Long> byUser = logins.retryAfterSeconds("p:account:" + username, config.throttle().maxFailuresPerClient());
+        Uni<Long> byAddress = address == null ? Uni.createFrom().item(0L)
+                : logins.retryAfterSeconds("a:" + address, config.throttle().maxFailuresPerAddress());
+        return byUser.chain(u -> byAddress.map(a -> Math.max(u, a)));
+    }
+
+    public Uni<Void> loginFailed(String username, String address) {
+        Uni<Void> byUser = logins.recordFailure("p:account:" + username);
+        return address == null ? byUser : byUser.chain(() -> logins.recordFailure("a:" + address));
+    }
+
+    /** A successful login clears the username's failures on every replica (never the address's). */
+    public Uni<Void> loginSucceeded(String username) {
+        return logins.reset("p:account:" + username);
     }
 
     /** An auth_failure audit event: the claimed client id or username, the reason, the address; no secrets. */

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Counts failed authentications per key (a client id, a username, a source address) in a sliding window and
  * says when a key must wait. In memory, per replica: an attacker spread over N replicas gets N times the budget,
- * which is still far too little to guess a 256-bit secret; a shared store can replace this behind the same API.
+ * which is still far too little to guess a 256-bit secret, so it guards client secrets; admin logins (human
+ * passwords) are counted across replicas by {@link SharedLoginThrottle} instead.
  */
 public class FailureThrottle {
 

@@ -76,12 +76,17 @@ public class AccountService {
     }
 
     public Uni<IssuedToken> login(String username, String password, String address, String path) {
-        long wait = guard.retryAfter("account:" + username, address);
-        if (wait > 0) {
-            guard.audit(username, null, null, path, 429, "rate-limited", "login throttled after repeated failures", address);
-            return Uni.createFrom().failure(new ProblemException(ProblemType.RATE_LIMITED,
-                    "Too many failed logins; retry after " + wait + " s", java.util.List.of(), Map.of("Retry-After", Long.toString(wait))));
-        }
+        return guard.loginRetryAfter(username, address).chain(wait -> {
+            if (wait > 0) {
+                guard.audit(username, null, null, path, 429, "rate-limited", "login throttled after repeated failures", address);
+                return Uni.createFrom().failure(new ProblemException(ProblemType.RATE_LIMITED, "Too many failed logins; retry after "
+                        + wait + " s", java.util.List.of(), Map.of("Retry-After", Long.toString(wait))));
+            }
+            return verify(username, password, address, path);
+        });
+    }
+
+    private Uni<IssuedToken> verify(String username, String password, String address, String path) {
         return repository.find(username).emitOn(Infrastructure.getDefaultWorkerPool()).chain(account -> {
             boolean ok;
             if (account == null) {
@@ -91,14 +96,14 @@ public class AccountService {
                 ok = passwords.verify(password, account.passwordHash()) && Account.ACTIVE.equals(account.status());
             }
             if (!ok) {
-                guard.failed("account:" + username, address);
                 guard.audit(username, null, null, path, 401, "unauthenticated",
                         account == null ? "login: unknown user" : Account.ACTIVE.equals(account.status())
                                 ? "login: wrong password" : "login: account disabled", address);
-                throw new ProblemException(ProblemType.UNAUTHENTICATED, "Wrong username or password, or the account is disabled");
+                // counted before answering, so the next guess, on any replica, already sees it
+                return guard.loginFailed(username, address).chain(() -> Uni.createFrom().<IssuedToken>failure(
+                        new ProblemException(ProblemType.UNAUTHENTICATED, "Wrong username or password, or the account is disabled")));
             }
-            guard.succeeded("account:" + username);
-            return repository.touchLogin(username)
+            return guard.loginSucceeded(username).chain(() -> repository.touchLogin(username))
                     .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()));
         });
     }
