@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.registry.sync.repository.AgencySyncRepository;
 import vn.lgsp.registry.sync.repository.AgencySyncRepository.Pending;
-import vn.lgsp.registry.sync.service.AgencySync;
 
 @Path("/api/v1/agency-sync")
 @Tag(name = "agency sync", description = "Agency changes on their way to auth and catalog")
@@ -22,7 +22,7 @@ import vn.lgsp.registry.sync.service.AgencySync;
 public class AgencySyncResource {
 
     @Inject
-    AgencySync sync;
+    AgencySyncRepository outbox;
 
     @GET
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
@@ -32,6 +32,6 @@ public class AgencySyncResource {
                     + "oldest first (at most 500), with attempts, the next attempt and the last error. Empty when everything "
                     + "got through; changes are retried until accepted.")
     public Uni<List<Pending>> pending() {
-        return sync.pending();
+        return outbox.pending(500);
     }
 }

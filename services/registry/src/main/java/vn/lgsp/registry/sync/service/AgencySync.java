@@ -10,7 +10,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,10 +136,5 @@ public class AgencySync {
     /** Wait after the n-th failed attempt: initial × 2^(n-1), capped. */
     Duration backoff(int failedAttempts) {
         return Rounds.backoff(config.agencySync().initialBackoff(), config.agencySync().maxBackoff(), failedAttempts);
-    }
-
-    /** For tests and the operator list: the rows as they are now. */
-    public io.smallrye.mutiny.Uni<List<AgencySyncRepository.Pending>> pending() {
-        return outbox.pending(500);
     }
 }
