@@ -99,7 +99,10 @@ public class ServiceTokens {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("auth answered the token request with unreadable JSON", e);
             }
-        });
+        })
+                // The request's own timeout should end it; this bounds it even if that one is ever missed, so a
+                // caller (and every caller sharing this fetch) is never left waiting on a future nobody completes.
+                .orTimeout(config.callTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** RFC 6749 §2.3.1: client id and secret are form-encoded before Basic encoding. */

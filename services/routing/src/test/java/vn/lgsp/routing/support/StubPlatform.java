@@ -36,6 +36,10 @@ public final class StubPlatform implements AutoCloseable {
     private final AtomicInteger jwksCalls = new AtomicInteger();
     private final AtomicInteger providerTokenCalls = new AtomicInteger();
     private volatile boolean down;
+    private volatile boolean trickleChanges;
+    private final AtomicInteger trickled = new AtomicInteger();
+    private final java.util.List<io.vertx.core.http.HttpServerResponse> trickling =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StubPlatform() {
         keys.put(TestJwt.KEY_ID, TestJwt.keys().getPublic());
@@ -102,6 +106,47 @@ public final class StubPlatform implements AutoCloseable {
 
     public JsonObject catalog() {
         return catalog.copy();
+    }
+
+    /**
+     * While on, the change feed answers 200 and then trickles a space every 100 ms without ever finishing: data
+     * keeps arriving, so no idle timeout ends the reader's call. Switching it off leaves the answers already
+     * trickling as they are (see {@link #endTrickles()}).
+     */
+    public void trickleChanges(boolean on) {
+        trickleChanges = on;
+    }
+
+    /** Change-feed answers that have started trickling. */
+    public int trickled() {
+        return trickled.get();
+    }
+
+    /** Finishes the trickling answers as valid, empty pages. */
+    public void endTrickles() {
+        vertx.runOnContext(v -> {
+            for (io.vertx.core.http.HttpServerResponse r : trickling) {
+                if (!r.ended() && !r.closed()) {
+                    r.end("\"revision\":0,\"hasMore\":false,\"changes\":[]}");
+                }
+            }
+            trickling.clear();
+        });
+    }
+
+    private void trickle(HttpServerRequest req) {
+        trickled.incrementAndGet();
+        io.vertx.core.http.HttpServerResponse response = req.response().setChunked(true)
+                .putHeader("Content-Type", "application/json");
+        trickling.add(response);
+        response.write("{");
+        vertx.setPeriodic(100, id -> {
+            if (response.ended() || response.closed()) {
+                vertx.cancelTimer(id);
+            } else {
+                response.write(" ");
+            }
+        });
     }
 
     public synchronized void revokeClient(String clientId) {
@@ -216,6 +261,10 @@ public final class StubPlatform implements AutoCloseable {
         if (auth == null || !auth.startsWith("Bearer ")) {
             feedCallsWithoutToken.incrementAndGet();
             req.response().setStatusCode(401).end();
+            return;
+        }
+        if (trickleChanges) {
+            trickle(req);
             return;
         }
         long since = Long.parseLong(req.getParam("since"));

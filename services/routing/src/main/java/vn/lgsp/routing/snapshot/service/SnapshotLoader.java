@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -72,29 +71,44 @@ public class SnapshotLoader {
     private static final java.time.Duration INITIAL_LOAD_WAIT = java.time.Duration.ofSeconds(5);
 
     private HttpClient http;
+    /**
+     * The one event-loop context the feeds continue on once the service token is at hand. The token's future
+     * completes on the JDK HTTP client's own thread; starting a Vert.x request from there gives every poll a fresh
+     * context of its own, which is not how the client is meant to be driven.
+     */
+    private io.vertx.core.Context context;
     private long pollTimer = -1;
     private long keysTimer = -1;
-    private final Feed catalogFeed = new Feed("catalog");
-    private final Feed revocationFeed = new Feed("auth revocations");
-    private final Feed hmacKeyFeed = new Feed("auth hmac-keys");
+    private Feed catalogFeed;
+    private Feed revocationFeed;
+    private Feed hmacKeyFeed;
+    private Feed keysFeed;
     /**
      * catalog's routes (by serviceCode:version) and subscriptions (by id) as last received: the snapshot, then the
-     * changes since. Only touched by the catalog feed's one poll in flight (its inFlight flag orders them).
+     * changes since. Touched by the catalog feed's current poll only, under this lock (an abandoned poll that
+     * wakes up late finds itself no longer current and leaves them alone).
      */
+    private final Object catalogLock = new Object();
     private final Map<String, RouteDoc> routeDocs = new HashMap<>();
     private final Map<String, SubscriptionDoc> subscriptionDocs = new HashMap<>();
     /** The revision those hold; -1 until a snapshot is loaded, and again when the change log cannot continue. */
     private volatile long catalogRevision = -1;
-    private final AtomicBoolean keysLoading = new AtomicBoolean();
     private volatile Future<Void> keysInFlight = Future.succeededFuture();
     private volatile long keysAttemptAt;
-    private volatile boolean keysFailing;
 
     void start(@Observes StartupEvent ev) {
+        // A poll is a token (≤ one call timeout), a pooled connection (≤ one), the answer (≤ one idle timeout) and
+        // parsing: one still running after four call timeouts has missed a timeout and is abandoned.
+        java.time.Duration overdue = platform.callTimeout().multipliedBy(4);
+        catalogFeed = new Feed("catalog", overdue);
+        revocationFeed = new Feed("auth revocations", overdue);
+        hmacKeyFeed = new Feed("auth hmac-keys", overdue);
+        keysFeed = new Feed("auth JWKS", overdue);
         http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) platform.callTimeout().toMillis())
                 .setKeepAlive(true)
                 .setMaxPoolSize(4));
+        context = vertx.getOrCreateContext();
         pollFeeds();
         refreshKeys();
         long every = Math.max(50, config.snapshotPoll().toMillis());
@@ -132,7 +146,7 @@ public class SnapshotLoader {
     public void pollFeeds() {
         // Until auth's keys are known (auth may start after routing), retry them at the feed pace, not the
         // routine JWKS refresh interval; the minimum refresh interval still bounds the rate.
-        if (keysFailing || holder.get().keys().isEmpty()) {
+        if (keysFeed.failing || holder.get().keys().isEmpty()) {
             refreshKeys();
         }
         if (catalogRevision < 0) {
@@ -154,8 +168,11 @@ public class SnapshotLoader {
      */
     public Future<Void> refreshKeys() {
         long now = System.currentTimeMillis();
-        if (now - keysAttemptAt < config.identity().jwksRefreshMinInterval().toMillis()
-                || !keysLoading.compareAndSet(false, true)) {
+        if (now - keysAttemptAt < config.identity().jwksRefreshMinInterval().toMillis()) {
+            return keysInFlight;
+        }
+        long ticket = keysFeed.begin(System.nanoTime());
+        if (ticket < 0) {
             return keysInFlight;
         }
         keysAttemptAt = now;
@@ -167,22 +184,16 @@ public class SnapshotLoader {
                     return vertx.executeBlocking(() -> parseKeys(r.body().toString()), false);
                 })
                 .map(keys -> {
-                    holder.update(s -> s.withKeys(keys, Instant.now()));
-                    if (keysFailing) {
-                        LOG.info("Auth's JWKS is reachable again");
+                    if (keysFeed.current(ticket)) {
+                        holder.update(s -> s.withKeys(keys, Instant.now()));
                     }
-                    keysFailing = false;
                     return (Void) null;
                 })
-                .recover(e -> {
-                    if (!keysFailing) {
-                        LOG.warnf("Could not load auth's JWKS (%s); keeping %d known keys", e.getMessage(),
-                                holder.get().keys().size());
-                    }
-                    keysFailing = true;
+                // Callers waiting on a refresh go on either way: with the new keys, or the ones known before.
+                .transform(ar -> {
+                    keysFeed.end(ticket, ar.failed() ? ar.cause() : null);
                     return Future.succeededFuture();
-                })
-                .onComplete(ar -> keysLoading.set(false));
+                });
         keysInFlight = f;
         return f;
     }
@@ -201,8 +212,16 @@ public class SnapshotLoader {
         return Map.copyOf(keys);
     }
 
-    private void applyCatalog(Buffer body) throws Exception {
+    private void applyCatalog(long ticket, Buffer body) throws Exception {
         CatalogSnapshot doc = mapper.readValue(body.getBytes(), CatalogSnapshot.class);
+        synchronized (catalogLock) {
+            if (catalogFeed.current(ticket)) {
+                replaceCatalog(doc);
+            }
+        }
+    }
+
+    private void replaceCatalog(CatalogSnapshot doc) {
         routeDocs.clear();
         subscriptionDocs.clear();
         for (RouteDoc r : doc.routes() == null ? List.<RouteDoc>of() : doc.routes()) {
@@ -240,15 +259,16 @@ public class SnapshotLoader {
      */
     private void pollCatalogChanges() {
         Feed feed = catalogFeed;
-        if (!feed.inFlight.compareAndSet(false, true)) {
+        long ticket = feed.begin(System.nanoTime());
+        if (ticket < 0) {
             return;
         }
         long since = catalogRevision;
-        Future.fromCompletionStage(tokens.token())
+        Future.fromCompletionStage(tokens.token(), context)
                 .compose(token -> fetch(platform.catalogUrl() + "/api/v1/feed/changes?waitSeconds=0&since=" + since,
                         token, null))
                 .compose(r -> {
-                    if (r.status() == 410) {
+                    if (r.status() == 410 && feed.current(ticket)) {
                         LOG.infof("Catalog's change log cannot continue from revision %d; loading its snapshot again",
                                 since);
                         catalogRevision = -1;
@@ -261,19 +281,26 @@ public class SnapshotLoader {
                     if (r.status() != 200) {
                         return Future.failedFuture("HTTP " + r.status());
                     }
-                    return vertx.executeBlocking(() -> applyChanges(since, r.body()), false);
+                    return vertx.executeBlocking(() -> applyChanges(ticket, since, r.body()), false);
                 })
                 .onComplete(ar -> {
-                    finished(feed, ar.mapEmpty());
-                    if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+                    boolean more = ar.succeeded() && Boolean.TRUE.equals(ar.result()) && feed.current(ticket);
+                    feed.end(ticket, ar.failed() ? ar.cause() : null);
+                    if (more) {
                         vertx.runOnContext(v -> pollFeeds());
                     }
                 });
     }
 
     /** Applies a page of changes; true when more are waiting (or the snapshot must be loaded). */
-    private boolean applyChanges(long since, Buffer body) throws Exception {
+    private boolean applyChanges(long ticket, long since, Buffer body) throws Exception {
         CatalogChanges doc = mapper.readValue(body.getBytes(), CatalogChanges.class);
+        synchronized (catalogLock) {
+            return catalogFeed.current(ticket) && applyChanges(since, doc);
+        }
+    }
+
+    private boolean applyChanges(long since, CatalogChanges doc) {
         List<ChangeDoc> changes = doc.changes() == null ? List.of() : doc.changes();
         for (ChangeDoc c : changes) {
             if (c == null || c.data() == null || c.data().isNull()) {
@@ -294,7 +321,7 @@ public class SnapshotLoader {
                 } else {
                     LOG.debugf("Ignoring catalog change %d of unknown kind %s", c.seq(), c.kind());
                 }
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
                 // Not stuck behind one unreadable change: the snapshot (whose bad entries are skipped) instead.
                 String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                         : e.getMessage();
@@ -315,15 +342,17 @@ public class SnapshotLoader {
         return doc.hasMore();
     }
 
-    private void applyRevocations(Buffer body) throws Exception {
+    private void applyRevocations(long ticket, Buffer body) throws Exception {
         Revocations doc = mapper.readValue(body.getBytes(), Revocations.class);
         Set<String> clients = doc.revokedClientIds() == null ? Set.of() : Set.copyOf(doc.revokedClientIds());
         Set<String> jtis = doc.revokedTokenIds() == null ? Set.of() : Set.copyOf(doc.revokedTokenIds());
         Instant now = Instant.now();
-        holder.update(s -> s.withRevocations(doc.revision(), now, clients, jtis));
+        if (revocationFeed.current(ticket)) {
+            holder.update(s -> s.withRevocations(doc.revision(), now, clients, jtis));
+        }
     }
 
-    private void applyHmacKeys(Buffer body) throws Exception {
+    private void applyHmacKeys(long ticket, Buffer body) throws Exception {
         HmacKeys doc = mapper.readValue(body.getBytes(), HmacKeys.class);
         Map<String, HmacKey> keys = new HashMap<>();
         int skipped = 0;
@@ -341,6 +370,9 @@ public class SnapshotLoader {
             LOG.warnf("Ignored %d incomplete entries in auth's hmac-keys feed revision %d", skipped, doc.revision());
         }
         Map<String, HmacKey> frozen = Map.copyOf(keys);
+        if (!hmacKeyFeed.current(ticket)) {
+            return;
+        }
         holder.update(s -> s.withHmacKeys(doc.revision(), frozen));
         LOG.debugf("HMAC key feed revision %d: %d active access keys", doc.revision(), frozen.size());
     }
@@ -367,14 +399,17 @@ public class SnapshotLoader {
     }
 
     private void poll(Feed feed, String url, BodyConsumer apply, Runnable unchanged) {
-        if (!feed.inFlight.compareAndSet(false, true)) {
+        long ticket = feed.begin(System.nanoTime());
+        if (ticket < 0) {
             return;
         }
-        Future.fromCompletionStage(tokens.token())
+        Future.fromCompletionStage(tokens.token(), context)
                 .compose(token -> fetch(url, token, feed.etag))
                 .compose(r -> {
                     if (r.status() == 304) {
-                        unchanged.run();
+                        if (feed.current(ticket)) {
+                            unchanged.run();
+                        }
                         return Future.succeededFuture();
                     }
                     if (r.status() == 401) {
@@ -385,31 +420,20 @@ public class SnapshotLoader {
                     }
                     // Parsing a large snapshot takes milliseconds: keep it off the event loop.
                     return vertx.executeBlocking(() -> {
-                        apply.accept(r.body());
-                        feed.etag = r.etag();
+                        apply.accept(ticket, r.body());
+                        if (feed.current(ticket)) {
+                            feed.etag = r.etag();
+                        }
                         return null;
                     }, false);
                 })
-                .onComplete(ar -> finished(feed, ar));
-    }
-
-    /** A poll is over: the next may start; the first failure and the recovery are logged once each. */
-    private static void finished(Feed feed, io.vertx.core.AsyncResult<?> ar) {
-        feed.inFlight.set(false);
-        if (ar.succeeded()) {
-            if (feed.failing) {
-                LOG.infof("The %s feed is reachable again", feed.name);
-            }
-            feed.failing = false;
-        } else if (!feed.failing) {
-            feed.failing = true;
-            LOG.warnf("Could not poll the %s feed (%s); serving from the last good snapshot", feed.name,
-                    ar.cause().getMessage());
-        }
+                .onComplete(ar -> feed.end(ticket, ar.failed() ? ar.cause() : null));
     }
 
     private Future<Fetched> fetch(String url, String token, String etag) {
+        // The connect timeout here also bounds the wait for a pooled connection, which is otherwise unbounded.
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                .setConnectTimeout(platform.callTimeout().toMillis())
                 .setIdleTimeout(platform.callTimeout().toMillis())
                 .putHeader("Accept", "application/json");
         if (token != null) {
@@ -428,17 +452,6 @@ public class SnapshotLoader {
 
     @FunctionalInterface
     private interface BodyConsumer {
-        void accept(Buffer body) throws Exception;
-    }
-
-    private static final class Feed {
-        final String name;
-        final AtomicBoolean inFlight = new AtomicBoolean();
-        volatile String etag;
-        volatile boolean failing;
-
-        Feed(String name) {
-            this.name = name;
-        }
+        void accept(long ticket, Buffer body) throws Exception;
     }
 }

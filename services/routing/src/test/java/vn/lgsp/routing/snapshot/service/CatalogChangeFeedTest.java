@@ -81,4 +81,47 @@ class CatalogChangeFeedTest {
             platform.changesPageSize(100);
         }
     }
+
+    /**
+     * A catalog that answers the change feed and then trickles bytes forever defeats every timeout of the call (data
+     * keeps arriving): the poll is abandoned once overdue (four call timeouts, 20 s here) and the next one goes on,
+     * and the abandoned call's late answer changes nothing.
+     */
+    @Test
+    void aPollThatNeverFinishesIsAbandonedAndItsLateAnswerIgnored() throws Exception {
+        StubPlatform platform = RoutingTestResource.platform();
+        String url = RoutingTestResource.upstream().baseUrl();
+        String path = "/slow/v1/echo";
+        awaitStatus(path, 404);
+        platform.trickleChanges(true);
+        try {
+            long deadline = System.currentTimeMillis() + 3000;
+            while (platform.trickled() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(platform.trickled() > 0, "the gateway's change poll is caught trickling");
+        } finally {
+            // new polls are answered again; the one trickling goes on until ended below
+            platform.trickleChanges(false);
+        }
+        int stuck = platform.trickled();
+        platform.change("route", RoutingTestResource.route("slow", "v1", "published", url));
+        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, "slow", "v1",
+                "production", null, null, null));
+        assertEquals(404, statusOf(path), "not seen while the poll is stuck");
+
+        long deadline = System.currentTimeMillis() + 40_000;
+        int status = statusOf(path);
+        while (status != 200 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            status = statusOf(path);
+        }
+        assertEquals(200, status, "the stuck poll was abandoned and a new one applied the changes");
+        assertEquals(stuck, platform.trickled(), "one poll was stuck");
+
+        // the abandoned call finally answers (an empty page at revision 0): ignored, the route stays
+        platform.endTrickles();
+        Thread.sleep(1000);
+        assertEquals(200, statusOf(path));
+    }
 }
