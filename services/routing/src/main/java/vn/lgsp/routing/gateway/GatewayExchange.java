@@ -170,6 +170,19 @@ public final class GatewayExchange {
         this.subscription = subscription;
     }
 
+    /**
+     * The caller's agency as the platform knows it now: its subscription's, once entitled, because catalog follows
+     * registry when a system moves agency and the snapshot with it, while a token issued before the move carries
+     * the old code in its claim until it expires (up to an hour). Before entitlement (or if catalog sent none),
+     * the credential's.
+     */
+    public String consumerAgency() {
+        if (subscription != null && subscription.consumerAgency() != null && !subscription.consumerAgency().isBlank()) {
+            return subscription.consumerAgency();
+        }
+        return caller == null ? null : caller.agency();
+    }
+
     public String traceId() {
         return traceId;
     }

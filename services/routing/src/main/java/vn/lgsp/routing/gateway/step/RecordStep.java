@@ -63,7 +63,7 @@ public class RecordStep implements Step {
         long responseBytes = exchange.responseSha256() != null ? exchange.responseBytes() : response.bytesWritten();
         return new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, exchange.startedAt(), "routing",
                 exchange.requestId(), traceId(exchange),
-                caller == null ? null : clip(caller.system(), 64), caller == null ? null : clip(caller.agency(), 16),
+                caller == null ? null : clip(caller.system(), 64), clip(exchange.consumerAgency(), 16),
                 route == null ? null : route.providerSystem(), route == null ? null : route.providerAgency(),
                 clip(exchange.serviceCode(), 64), clip(exchange.version(), 8),
                 caller == null ? null : caller.environment(), exchange.request().method().name(),

@@ -85,7 +85,7 @@ public class TransformStep implements Step {
 
         SystemIdentity caller = exchange.caller();
         out.set(AssertionSigner.HEADER, assertions.assertionFor(new AssertionSigner.Subject(caller.system(),
-                caller.agency(), exchange.serviceCode(), exchange.version(), caller.environment(),
+                exchange.consumerAgency(), exchange.serviceCode(), exchange.version(), caller.environment(),
                 exchange.route().providerSystem())));
         exchange.upstreamHeaders(out);
         Route.Conversion conversion = exchange.route().conversion();

@@ -17,6 +17,7 @@ import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.routing.support.Recorded;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.Tokens;
+import vn.lgsp.testing.TestJwt;
 
 @QuarkusTest
 @QuarkusTestResource(RoutingTestResource.class)
@@ -80,6 +81,32 @@ class RecordStepTest {
         assertEquals(403, f.status());
         assertEquals("not-subscribed", f.errorType());
         assertEquals(RoutingTestResource.CONSUMER, f.consumerSystem());
+    }
+
+    /**
+     * A system moved to another agency: catalog's subscription (and the snapshot) already names the new one, while a
+     * token issued before the move still carries the old code in its claim. The record and the provider's assertion
+     * name the agency the platform knows now; a call refused before entitlement has only the claim to go by.
+     */
+    @Test
+    void aTokenFromBeforeAnAgencyMoveIsRecordedUnderTheSubscriptionsAgency() throws Exception {
+        String stale = TestJwt.system(RoutingTestResource.CONSUMER, "000.00.00.H99", "production");
+        String requestId = "record-moved-" + System.nanoTime();
+        gateway().header("Authorization", Tokens.bearer(stale)).header("X-Request-Id", requestId)
+                .get("/ho-tich/v1/echo").then().statusCode(200);
+        assertEquals(RoutingTestResource.CONSUMER_AGENCY, recorded(requestId).consumerAgency());
+        String assertion = RoutingTestResource.upstream().received().stream()
+                .filter(h -> requestId.equals(h.get("x-request-id"))).findFirst().orElseThrow()
+                .get("x-lgsp-gateway-assertion");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(assertion.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(RoutingTestResource.CONSUMER_AGENCY,
+                new io.vertx.core.json.JsonObject(payload).getString("agency"), "the provider is told the new agency");
+
+        String refused = "record-moved-403-" + System.nanoTime();
+        gateway().header("Authorization", Tokens.bearer(stale)).header("X-Request-Id", refused)
+                .get("/ho-tich/v2/x").then().statusCode(403);
+        assertEquals("000.00.00.H99", recorded(refused).consumerAgency());
     }
 
     private static String sha256(byte[] bytes) throws Exception {
