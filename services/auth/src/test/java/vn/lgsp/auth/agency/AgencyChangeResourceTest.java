@@ -258,6 +258,11 @@ class AgencyChangeResourceTest {
         recode(TestJwt.operator(), oldCode, freshAgency()).then().statusCode(403).contentType("application/problem+json");
         recode(ROUTING, oldCode, freshAgency()).then().statusCode(403).contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:forbidden"));
+
+        // the caller is checked before the input: another service learns nothing from validation errors
+        moveSystem(ROUTING, system, "{\"agencyCode\":\"H62\"}").then().statusCode(403);
+        moveSystem(ROUTING, "-bad!code", "{}").then().statusCode(403);
+        recode(ROUTING, "H62", "K01").then().statusCode(403);
     }
 
     @Test

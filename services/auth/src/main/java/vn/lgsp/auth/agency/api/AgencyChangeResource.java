@@ -3,7 +3,9 @@ package vn.lgsp.auth.agency.api;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -56,6 +59,9 @@ public class AgencyChangeResource {
     @Inject
     AdminAudit audit;
 
+    @Inject
+    Validator validator;
+
     public record SystemAgency(
             @NotNull(message = "is required") @Pattern(regexp = AgencyCode.REGEX, message = AgencyCode.RULE_MESSAGE) String agencyCode) {
     }
@@ -81,10 +87,12 @@ public class AgencyChangeResource {
                     + "credentialsUpdated counts the credentials changed by this call (0 also for a system without any).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "move", value = """
             {"agencyCode":"000.00.00.H62"}""")))
-    public Uni<SystemAgencyResult> moveSystem(
-            @PathParam("systemCode") @Pattern(regexp = Codes.SYSTEM_CODE, message = Codes.SYSTEM_CODE_MESSAGE) String systemCode,
-            @Valid @NotNull(message = "a JSON body is required") SystemAgency body) {
+    public Uni<SystemAgencyResult> moveSystem(@PathParam("systemCode") String systemCode, SystemAgency body) {
         requireRegistry();
+        if (!systemCode.matches(Codes.SYSTEM_CODE)) {
+            throw ProblemException.field("systemCode", "pattern", Codes.SYSTEM_CODE_MESSAGE);
+        }
+        validate(body == null ? new SystemAgency(null) : body);
         String actor = caller.actor();
         return changes.moveSystem(systemCode, body.agencyCode()).map(moves -> {
             auditMoves(actor, moves, body.agencyCode());
@@ -102,10 +110,13 @@ public class AgencyChangeResource {
                     + "agency's systems. Idempotent: the counts are of rows changed by this call. 422 when newCode equals oldCode.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "re-issue", value = """
             {"newCode":"000.00.00.K01"}""")))
-    public Uni<AgencyRecodeResult> recodeAgency(
-            @PathParam("oldCode") @Pattern(regexp = AgencyCode.REGEX, message = AgencyCode.RULE_MESSAGE) String oldCode,
-            @Valid @NotNull(message = "a JSON body is required") AgencyRecode body) {
+    public Uni<AgencyRecodeResult> recodeAgency(@PathParam("oldCode") String oldCode, AgencyRecode body) {
         requireRegistry();
+        if (!oldCode.matches(AgencyCode.REGEX)) {
+            throw ProblemException.field("oldCode", "pattern", AgencyCode.RULE_MESSAGE);
+        }
+        body = body == null ? new AgencyRecode(null) : body;
+        validate(body);
         String newCode = body.newCode();
         if (newCode.equals(oldCode)) {
             String message = "must differ from oldCode";
@@ -121,6 +132,17 @@ public class AgencyChangeResource {
             auditMoves(actor, r.credentials(), newCode);
             return new AgencyRecodeResult(oldCode, newCode, r.accounts().size(), r.credentials().size());
         });
+    }
+
+    /**
+     * The input is checked in the method, after the caller (not by annotations, which run first), so a caller that may
+     * not use these endpoints learns nothing from their validation errors.
+     */
+    private <T> void validate(T body) {
+        Set<ConstraintViolation<T>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
     }
 
     private void requireRegistry() {
