@@ -1,8 +1,12 @@
 package vn.lgsp.catalog.support;
 
+import vn.lgsp.common.net.Cidr;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** catalog's own settings; where the peers are comes from {@code lgsp.platform.*} (PlatformConfig). */
 @ConfigMapping(prefix = "lgsp.catalog")
@@ -17,7 +21,7 @@ public interface CatalogConfig {
     Duration webhookTimeout();
 
     /** Key from which each subscriber's webhook secret is derived; see WebhookSecrets for the fallback. */
-    java.util.Optional<String> webhookSigningKey();
+    Optional<String> webhookSigningKey();
 
     /** Attempts per webhook delivery before it is marked failed (the first one included). */
     @WithDefault("6")
@@ -33,6 +37,13 @@ public interface CatalogConfig {
     /** How often due webhook deliveries are looked for (retries, and deliveries another replica left behind). */
     @WithDefault("2s")
     Duration webhookPollInterval();
+
+    /**
+     * Networks webhooks may go to although private, loopback or otherwise internal (which are refused by default, so
+     * subscribers cannot make catalog call the platform's own services): CIDR blocks such as the province's network
+     * {@code 10.20.0.0/16}. A bad entry stops the service at start-up.
+     */
+    Optional<List<@WithConverter(Cidr.Converter.class) Cidr>> webhookAllowedNetworks();
 
     /** How long routing's change log keeps changes; older ones are pruned and a reader behind them reloads the snapshot. */
     @WithDefault("7d")

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import vn.lgsp.common.net.Cidr;
 
 /**
  * The proxies whose Forwarded / X-Forwarded-* headers the data plane believes (quarkus.http.proxy.trusted-proxies,
@@ -12,35 +13,15 @@ import java.util.List;
  */
 final class TrustedProxies {
 
-    private record Block(byte[] network, int prefixBits) {
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefixBits / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefixBits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xFF << (8 - rest)) & 0xFF;
-            return (address[full] & mask) == (network[full] & mask);
-        }
-    }
+    private final List<Cidr> blocks;
 
-    private final List<Block> blocks;
-
-    private TrustedProxies(List<Block> blocks) {
+    private TrustedProxies(List<Cidr> blocks) {
         this.blocks = blocks;
     }
 
     /** @throws IllegalArgumentException naming the entry that is neither an address, a CIDR nor a resolvable name */
     static TrustedProxies parse(List<String> entries) {
-        List<Block> blocks = new ArrayList<>();
+        List<Cidr> blocks = new ArrayList<>();
         for (String raw : entries) {
             String entry = raw.trim();
             if (entry.isEmpty()) {
@@ -49,18 +30,15 @@ final class TrustedProxies {
             int slash = entry.indexOf('/');
             try {
                 if (slash >= 0) {
-                    byte[] network = InetAddress.getByName(entry.substring(0, slash)).getAddress();
-                    int bits = Integer.parseInt(entry.substring(slash + 1));
-                    if (bits < 0 || bits > network.length * 8) {
-                        throw new IllegalArgumentException("quarkus.http.proxy.trusted-proxies: prefix out of range in " + entry);
-                    }
-                    blocks.add(new Block(network, bits));
+                    blocks.add(Cidr.of(entry));
                 } else {
                     for (InetAddress a : InetAddress.getAllByName(entry)) {
-                        blocks.add(new Block(a.getAddress(), a.getAddress().length * 8));
+                        blocks.add(new Cidr(a.getAddress(), a.getAddress().length * 8));
                     }
                 }
-            } catch (UnknownHostException | NumberFormatException e) {
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("quarkus.http.proxy.trusted-proxies: " + e.getMessage(), e);
+            } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("quarkus.http.proxy.trusted-proxies: not an address, CIDR or known host: " + entry, e);
             }
         }
@@ -83,7 +61,7 @@ final class TrustedProxies {
         if (address == null) {
             return false;
         }
-        for (Block b : blocks) {
+        for (Cidr b : blocks) {
             if (b.contains(address)) {
                 return true;
             }

@@ -25,6 +25,8 @@ import vn.lgsp.catalog.support.FieldErrors;
 import vn.lgsp.catalog.version.domain.ServiceVersion;
 import vn.lgsp.catalog.version.domain.VersionStatus;
 import vn.lgsp.catalog.version.repository.VersionRepository;
+import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard;
+import vn.lgsp.catalog.webhook.service.WebhookDestinations;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -63,6 +65,9 @@ public class SubscriptionService {
     AdminAudit audit;
 
     @Inject
+    WebhookDestinationGuard destinations;
+
+    @Inject
     Clock clock;
 
     @WithSpan("catalog.subscription.create")
@@ -74,21 +79,47 @@ public class SubscriptionService {
         } else if (r.periodEnd().isBefore(today)) {
             errors.add("periodEnd", "notPast", "must not be in the past");
         }
+        Uni<Void> destination = Uni.createFrom().voidItem();
         if (r.webhookUrl() != null && !FieldErrors.isHttpUrl(r.webhookUrl())) {
             errors.add("webhookUrl", "httpUrl", "must be an absolute http:// or https:// URL");
+        } else if (r.webhookUrl() != null) {
+            destination = destinations.check(r.webhookUrl()).invoke(c -> refuseInternal(errors, c)).replaceWithVoid();
         }
-        errors.throwIfAny();
-        return registry.requireSystem(r.consumerSystemCode(), "consumerSystemCode").chain(system -> {
-            actor.requireOperatorOr("apply on behalf of system " + r.consumerSystemCode(), system.agencyCode());
-            Instant now = clock.instant();
-            Subscription s = new Subscription(UUID.randomUUID(), r.serviceCode(), r.version(), r.consumerSystemCode(),
-                    system.agencyCode(), r.environment(), r.purpose(), r.expectedFrequency(), r.periodStart(), r.periodEnd(),
-                    r.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, null, actor.name(), null, now, now);
-            return pool.withTransaction(conn -> insertPending(conn, s, "version"));
-        }).invoke(s -> audit.record(actor.name(), "subscription.create", "subscription", s.id().toString(),
-                s.consumerAgency(), null, s));
+        return destination.invoke(errors::throwIfAny)
+                .chain(() -> registry.requireSystem(r.consumerSystemCode(), "consumerSystemCode"))
+                .chain(system -> {
+                    actor.requireOperatorOr("apply on behalf of system " + r.consumerSystemCode(), system.agencyCode());
+                    Instant now = clock.instant();
+                    Subscription s = new Subscription(UUID.randomUUID(), r.serviceCode(), r.version(), r.consumerSystemCode(),
+                            system.agencyCode(), r.environment(), r.purpose(), r.expectedFrequency(), r.periodStart(),
+                            r.periodEnd(), r.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, null, actor.name(),
+                            null, now, now);
+                    return pool.withTransaction(conn -> insertPending(conn, s, "version"));
+                }).invoke(s -> audit.record(actor.name(), "subscription.create", "subscription", s.id().toString(),
+                        s.consumerAgency(), null, s));
     }
 
+    /**
+     * Refuses a webhook URL whose host is, or resolves only or partly to, an address webhooks may not go to (the same
+     * rule each delivery applies, so what is accepted here is deliverable as long as DNS says the same). A name that
+     * does not resolve now is accepted: the receiver may not be published yet, a resolver hiccup should not fail an
+     * application, and every delivery checks again. For a name the answer says no more than "private/loopback": which
+     * address an internal name has is not the applicant's business.
+     */
+    private static void refuseInternal(FieldErrors errors, WebhookDestinationGuard.Check c) {
+        if (!c.refused()) {
+            return;
+        }
+        WebhookDestinations.Refusal refusal = c.refusal().get();
+        String why = c.literal()
+                ? "points to " + refusal.address().getHostAddress() + " (" + refusal.reason().label()
+                        + " address), not allowed for webhooks"
+                : "resolves to a private/loopback address not allowed for webhooks";
+        errors.add("webhookUrl", "publicAddress", why + "; use a receiver at a public address (the platform operator "
+                + "can allow the province's own networks)");
+    }
+
+    // Carried over, the webhook URL is not newly given: deliveries check it each time.
     @WithSpan("catalog.subscription.carry-over")
     public Uni<Subscription> carryOver(Actor actor, UUID id, String toVersion) {
         Instant now = clock.instant();

@@ -37,6 +37,9 @@ import vn.lgsp.common.outbox.Rounds;
  * subscriber's secret from {@link WebhookSecrets}) over {@code @method}, {@code @target-uri} and
  * {@code content-digest} (RFC 9530), with {@code created} and a fresh {@code nonce}: the receiver can check origin,
  * integrity and freshness with the same verifier the platform uses.
+ * <p>
+ * Before each attempt the destination is checked ({@link WebhookDestinationGuard}): an internal address is a failed
+ * attempt like any other (retried, then {@code failed}), with the reason as its last error.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -52,6 +55,9 @@ public class WebhookDispatcher {
 
     @Inject
     WebhookSecrets secrets;
+
+    @Inject
+    WebhookDestinationGuard destinations;
 
     @Inject
     CatalogConfig config;
@@ -86,8 +92,9 @@ public class WebhookDispatcher {
     /** Claims due deliveries and sends them (their outcomes are recorded as they come); more may wait after a full batch. */
     private CompletionStage<Boolean> round() {
         Instant now = clock.instant();
-        // The lease outlives one attempt (timeout + connect), so nobody else takes it meanwhile.
-        Instant lease = now.plus(config.webhookTimeout()).plusSeconds(10);
+        // The lease outlives one attempt (destination look-up and request, each bounded by the timeout, + connect), so
+        // nobody else takes it meanwhile.
+        Instant lease = now.plus(config.webhookTimeout().multipliedBy(2)).plusSeconds(10);
         return deliveries.claimDue(now, lease, BATCH)
                 .invoke(list -> list.forEach(this::send))
                 .map(list -> list.size() == BATCH)
@@ -103,6 +110,26 @@ public class WebhookDispatcher {
             record(d, null, "not sendable: " + e.getClass().getSimpleName());
             return;
         }
+        destinations.check(d.url()).subscribe().with(check -> {
+            if (check.refused()) {
+                LOG.warnf("Webhook delivery %d to subscription %s refused: %s", d.id(), d.subscriptionId(), check.deliveryError());
+            }
+            if (check.refused() || check.unresolved() != null) {
+                record(d, null, check.deliveryError());
+            } else {
+                post(d, request);
+            }
+        }, error -> record(d, null, "destination not checked: " + error.getClass().getSimpleName()));
+    }
+
+    /**
+     * Only after {@link WebhookDestinationGuard} accepted every address the host has now, since a subscriber's DNS can
+     * change after it applied (rebinding). The client connects to an address it resolves itself, through the same
+     * JDK cache the check just filled; pinning the checked address would need the Host header and TLS server name
+     * set apart from the URL, which the JDK client does not allow, hence refusing when any address is refused.
+     * Redirects are never followed: a receiver cannot bounce the request to an address the check never saw.
+     */
+    private void post(WebhookDelivery d, HttpRequest request) {
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error != null) {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;

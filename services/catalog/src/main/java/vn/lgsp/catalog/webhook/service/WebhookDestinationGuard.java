@@ -1,0 +1,111 @@
+package vn.lgsp.catalog.webhook.service;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import vn.lgsp.catalog.support.CatalogConfig;
+import vn.lgsp.catalog.webhook.service.WebhookDestinations.Refusal;
+
+/**
+ * Resolves a webhook URL's host and applies {@link WebhookDestinations} to every address. Used when a subscriber
+ * gives a URL (to answer 400 at once) and before each delivery attempt (the real guard: DNS answers change).
+ */
+@ApplicationScoped
+public class WebhookDestinationGuard {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    CatalogConfig config;
+
+    private WebhookDestinations rules;
+
+    @PostConstruct
+    void init() {
+        rules = new WebhookDestinations(config.webhookAllowedNetworks().orElse(List.of()));
+    }
+
+    /**
+     * What one look-up of a URL's host found: the first refused address if any, or, when it did not resolve,
+     * {@code unresolved} saying how.
+     */
+    public record Check(String host, boolean literal, Optional<Refusal> refusal, String unresolved) {
+
+        public boolean refused() {
+            return refusal.isPresent();
+        }
+
+        /** For the delivery record, which the subscriber's side reads: the address comes from its own URL or DNS. */
+        public String deliveryError() {
+            if (unresolved != null) {
+                return "destination " + host + " " + unresolved;
+            }
+            Refusal r = refusal.orElseThrow();
+            String why = " is not allowed for webhooks (" + r.reason().label() + " address)";
+            return literal ? "destination " + r.address().getHostAddress() + why
+                    : "destination " + host + " resolves to " + r.address().getHostAddress() + ", which" + why;
+        }
+    }
+
+    /**
+     * Checks the host of an http(s) URL. InetAddress look-ups block, so this one runs on a worker thread and answers
+     * on the caller's Vert.x context; a look-up slower than {@code lgsp.catalog.webhook-timeout} counts as not
+     * resolving (the thread stays with the system resolver until it gives up; that is bounded by its own timeouts).
+     */
+    public Uni<Check> check(String url) {
+        String host = host(url);
+        if (host == null) {
+            return Uni.createFrom().item(unresolved(String.valueOf(url), "has no host"));
+        }
+        Context context = Vertx.currentContext();
+        Uni<Check> lookup = Uni.createFrom()
+                .completionStage(() -> vertx.executeBlocking(() -> lookup(host), false).toCompletionStage())
+                .ifNoItem().after(config.webhookTimeout())
+                .recoverWithItem(() -> unresolved(host, "did not resolve within " + config.webhookTimeout().toMillis() + " ms"));
+        return context == null ? lookup : lookup.emitOn(r -> context.runOnContext(v -> r.run()));
+    }
+
+    /**
+     * Blocking. Through InetAddress on purpose: the JDK HttpClient resolves with it too, so both see the same answer
+     * (and the same cache, {@code networkaddress.cache.ttl}, 30 s by default).
+     */
+    Check lookup(String host) {
+        try {
+            List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
+            return new Check(host, isLiteral(host), rules.firstRefused(addresses), null);
+        } catch (UnknownHostException | IllegalArgumentException | SecurityException e) {
+            return unresolved(host, "does not resolve");
+        }
+    }
+
+    private static Check unresolved(String host, String how) {
+        return new Check(host, isLiteral(host), Optional.empty(), how);
+    }
+
+    /** The host as InetAddress wants it (an IPv6 literal without brackets), or null. */
+    static String host(String url) {
+        try {
+            String host = url == null ? null : URI.create(url).getHost();
+            if (host == null || host.isEmpty()) {
+                return null;
+            }
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** An address written in the URL rather than a name (the JDK reads digits-and-dots hosts as IPv4 forms). */
+    static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+}

@@ -1,0 +1,159 @@
+package vn.lgsp.catalog.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import vn.lgsp.catalog.Fixtures;
+import vn.lgsp.catalog.RegistryStub;
+import vn.lgsp.testing.PlatformTestResource;
+import vn.lgsp.testing.TestJwt;
+
+/**
+ * Webhooks never go to internal addresses (SSRF): refused when applying, and refused again at each delivery, since
+ * what a name resolves to can change. The test profile allows loopback only (127.0.0.0/8, ::1) for the receivers.
+ */
+@QuarkusTest
+@QuarkusTestResource(PlatformTestResource.class)
+@QuarkusTestResource(RegistryStub.class)
+class WebhookDestinationTest {
+
+    private static final String PROVIDER = TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY);
+    private static final String CONSUMER = TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY);
+
+    @Inject
+    Pool pool;
+
+    private static List<String> subscriptionsOf(String code) {
+        return given().auth().oauth2(TestJwt.operator()).queryParam("serviceCode", code).queryParam("size", 200)
+                .get("/api/v1/subscriptions").then().statusCode(200).extract().jsonPath().getList("items.id");
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
+    @CsvSource({
+            "http://169.254.169.254/latest/meta-data/, link-local",
+            "http://10.1.2.3/hook, private",
+            "http://192.168.1.10/hook, private",
+            "http://172.20.0.4:8080/hook, private",
+            "http://100.64.0.1/hook, private",
+            "https://[fd00::1]/x, private",
+            "http://[fe80::1]/x, link-local",
+            "http://0.0.0.0/x, unspecified",
+            "http://[::]/x, unspecified",
+            "http://224.0.0.1/x, multicast",
+            "http://[::ffff:10.1.2.3]/x, private",
+            "http://[64:ff9b::a9fe:a9fe]/latest, link-local",
+            "http://167772161/hook, private"
+    })
+    void anApplicationWithAWebhookToAnInternalAddressIsRefused(String url, String kind) {
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", url))
+                .post("/api/v1/subscriptions").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:lgsp:problem:validation-failed"))
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].field", equalTo("webhookUrl"))
+                .body("errors[0].rule", equalTo("publicAddress"))
+                .body("errors[0].message", containsString("(" + kind + " address), not allowed for webhooks"))
+                .body("detail", containsString("webhookUrl: points to "));
+        assertEquals(List.of(), subscriptionsOf(code), "nothing stored");
+    }
+
+    @Test
+    void everyFieldErrorIsAnsweredAtOnce() {
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        String body = Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", "http://10.1.2.3/hook")
+                .replaceFirst("\"periodEnd\":\"[0-9-]+\"", "\"periodEnd\":\"2000-01-01\"");
+        given().auth().oauth2(CONSUMER).contentType(ContentType.JSON).body(body).post("/api/v1/subscriptions").then()
+                .statusCode(400).body("errors.field", hasItems("periodEnd", "webhookUrl"))
+                .body("errors.rule", hasItems("notBeforeStart", "publicAddress"));
+    }
+
+    @Test
+    void publicOrAllowedDestinationsAndNamesNotResolvingYetAreAccepted() {
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        // Loopback is in the test profile's allow-list (what lgsp.catalog.webhook-allowed-networks is for), by address
+        // and by name.
+        given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", "http://127.0.0.1:9/hook"))
+                .post("/api/v1/subscriptions").then().statusCode(201).body("webhookUrl", equalTo("http://127.0.0.1:9/hook"));
+        given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "test", "http://localhost:9/hook"))
+                .post("/api/v1/subscriptions").then().statusCode(201);
+        // .invalid never resolves (RFC 6761): accepted, since every delivery checks the name again.
+        String other = Fixtures.service("shared", false);
+        Fixtures.published(other, "v1");
+        given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(other, "v1", RegistryStub.CONSUMER_SYSTEM, "production",
+                        "https://receiver.invalid/hook"))
+                .post("/api/v1/subscriptions").then().statusCode(201).body("webhookUrl", equalTo("https://receiver.invalid/hook"))
+                .body("webhookSecret", not(equalTo(null)));
+    }
+
+    @Test
+    void aDeliveryToAnInternalAddressIsRefusedRecordedAndNeverSent() throws Exception {
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        String hookPath = "refused-" + code;
+        String id = given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", RegistryStub.hookUrl(hookPath)))
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        Fixtures.act(PROVIDER, id, "approve", "{}").statusCode(200);
+
+        // What the URL's name might resolve to after applying (DNS rebinding), written where applying cannot: the row.
+        // 0.0.0.0 is refused even in tests, yet Linux connects it to the local host, where the receiver listens.
+        URI receiver = URI.create(RegistryStub.hookUrl(hookPath));
+        String refused = "http://0.0.0.0:" + receiver.getPort() + receiver.getPath();
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("0.0.0.0", receiver.getPort()), 2000);
+        } // unguarded, the delivery would have reached the receiver
+        pool.preparedQuery("UPDATE subscription SET webhook_url = $1 WHERE id = $2").execute(Tuple.of(refused, UUID.fromString(id)))
+                .await().atMost(Duration.ofSeconds(10));
+
+        given().auth().oauth2(PROVIDER).contentType(ContentType.JSON)
+                .body("{\"retireAt\":\"" + Instant.now().plus(Duration.ofDays(61)) + "\",\"comment\":\"Ngừng v1\"}")
+                .post("/api/v1/services/" + code + "/versions/v1/retirement-notice").then().statusCode(200);
+
+        Map<String, Object> failed = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (failed == null && System.nanoTime() < deadline) {
+            List<Map<String, Object>> items = given().auth().oauth2(CONSUMER).queryParam("subscriptionId", id)
+                    .get("/api/v1/webhook-deliveries").then().statusCode(200).extract().jsonPath().getList("items");
+            failed = items.stream().filter(x -> !"pending".equals(x.get("status"))).findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        assertTrue(failed != null, "the delivery was settled in time");
+        assertEquals("failed", failed.get("status"));
+        assertEquals(refused, failed.get("url"));
+        assertEquals(3, failed.get("attempts"), "refusals follow the usual retry rules (the test profile's 3 attempts)");
+        assertEquals("destination 0.0.0.0 is not allowed for webhooks (unspecified address)", failed.get("lastError"));
+        assertNull(failed.get("lastStatus"), "no HTTP exchange took place");
+        assertTrue(RegistryStub.DELIVERIES.stream().noneMatch(d -> d.path().equals(receiver.getPath())),
+                "the receiver never got it");
+    }
+}
