@@ -5,10 +5,12 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -32,6 +34,7 @@ import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.subscription.service.SubscriptionService;
 import vn.lgsp.catalog.subscription.service.SubscriptionService.Action;
 import vn.lgsp.catalog.support.Actor;
+import vn.lgsp.catalog.webhook.service.WebhookEndpointService;
 import vn.lgsp.catalog.webhook.service.WebhookSecretService;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
@@ -58,6 +61,9 @@ public class SubscriptionResource {
 
     @Inject
     WebhookSecretService webhookSecrets;
+
+    @Inject
+    WebhookEndpointService webhookEndpoints;
 
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper mapper;
@@ -181,6 +187,38 @@ public class SubscriptionResource {
     public Uni<Response> rotateWebhookSecret(@PathParam("id") UUID id) {
         return webhookSecrets.rotate(Actor.of(caller), id).map(secret -> Response.ok(secret)
                 .header("Cache-Control", "no-store").build());
+    }
+
+    /** The receiver's new address, or null to stop webhooks. */
+    public record WebhookChange(@Size(max = 2048, message = "must be at most 2048 characters") String webhookUrl) {
+    }
+
+    @PUT
+    @Path("/{id}/webhook")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Move, add or remove the subscription's webhook (consumer side)",
+            description = "Operator or the consumer agency's admin; pending, active or suspended subscriptions (else 409). "
+                    + "The URL follows the rules of an application (absolute http(s), not an internal address: 400 "
+                    + "webhookUrl/publicAddress). Deliveries not yet made go to the new URL (pendingDeliveries counts them); "
+                    + "removing the webhook (null) gives them up. A webhook added to a subscription that had none gets a "
+                    + "new signing secret, shown in this answer only (webhookKeyId, webhookSecret); moving one keeps the "
+                    + "secret. Audited.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "move", value = "{\"webhookUrl\":\"https://motcua.angiang.gov.vn/hooks/lgsp-v2\"}"),
+            @ExampleObject(name = "stop", value = "{\"webhookUrl\":null}") }))
+    public Uni<Response> changeWebhook(@PathParam("id") UUID id, @Valid @NotNull(message = "a JSON body is required") WebhookChange body) {
+        return webhookEndpoints.change(Actor.of(caller), id, body.webhookUrl()).map(changed -> {
+            com.fasterxml.jackson.databind.node.ObjectNode out = mapper.valueToTree(changed.subscription());
+            out.put("pendingDeliveries", changed.retargeted());
+            Response.ResponseBuilder r = Response.ok();
+            if (changed.secret() != null) {
+                out.put("webhookKeyId", changed.secret().keyId());
+                out.put("webhookSecret", changed.secret().webhookSecret());
+                r.header("Cache-Control", "no-store");
+            }
+            return r.entity(out).build();
+        });
     }
 
     /**

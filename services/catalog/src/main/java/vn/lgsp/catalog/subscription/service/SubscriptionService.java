@@ -26,7 +26,6 @@ import vn.lgsp.catalog.version.domain.ServiceVersion;
 import vn.lgsp.catalog.version.domain.VersionStatus;
 import vn.lgsp.catalog.version.repository.VersionRepository;
 import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard;
-import vn.lgsp.catalog.webhook.service.WebhookDestinations;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -83,7 +82,7 @@ public class SubscriptionService {
         if (r.webhookUrl() != null && !FieldErrors.isHttpUrl(r.webhookUrl())) {
             errors.add("webhookUrl", "httpUrl", "must be an absolute http:// or https:// URL");
         } else if (r.webhookUrl() != null) {
-            destination = destinations.check(r.webhookUrl()).invoke(c -> refuseInternal(errors, c)).replaceWithVoid();
+            destination = destinations.check(r.webhookUrl()).invoke(c -> WebhookDestinationGuard.refuseInternal(errors, c)).replaceWithVoid();
         }
         return destination.invoke(errors::throwIfAny)
                 .chain(() -> registry.requireSystem(r.consumerSystemCode(), "consumerSystemCode"))
@@ -97,26 +96,6 @@ public class SubscriptionService {
                     return pool.withTransaction(conn -> insertPending(conn, s, "version"));
                 }).invoke(s -> audit.record(actor.name(), "subscription.create", "subscription", s.id().toString(),
                         s.consumerAgency(), null, s));
-    }
-
-    /**
-     * Refuses a webhook URL whose host is, or resolves only or partly to, an address webhooks may not go to (the same
-     * rule each delivery applies, so what is accepted here is deliverable as long as DNS says the same). A name that
-     * does not resolve now is accepted: the receiver may not be published yet, a resolver hiccup should not fail an
-     * application, and every delivery checks again. For a name the answer says no more than "private/loopback": which
-     * address an internal name has is not the applicant's business.
-     */
-    private static void refuseInternal(FieldErrors errors, WebhookDestinationGuard.Check c) {
-        if (!c.refused()) {
-            return;
-        }
-        WebhookDestinations.Refusal refusal = c.refusal().get();
-        String why = c.literal()
-                ? "points to " + refusal.address().getHostAddress() + " (" + refusal.reason().label()
-                        + " address), not allowed for webhooks"
-                : "resolves to a private/loopback address not allowed for webhooks";
-        errors.add("webhookUrl", "publicAddress", why + "; use a receiver at a public address (the platform operator "
-                + "can allow the province's own networks)");
     }
 
     // Carried over, the webhook URL is not newly given: deliveries check it each time.

@@ -54,14 +54,34 @@ public class DeliveryRepository {
                 .execute(Tuple.of(Sql.utc(now), Sql.utc(leaseUntil), limit)).map(this::list);
     }
 
-    /** Records one attempt's outcome. */
+    /**
+     * Records one attempt's outcome. A delivery given up while its attempt was in flight (the subscriber removed its
+     * webhook) stays given up unless that attempt in fact delivered it.
+     */
     public Uni<Void> recordAttempt(long id, String status, Instant at, Integer httpStatus, String error, Instant nextAttemptAt) {
         return pool.preparedQuery("""
-                UPDATE webhook_delivery SET attempts = attempts + 1, status = $2, last_attempt_at = $3, last_status = $4,
-                  last_error = $5, next_attempt_at = $6, delivered_at = CASE WHEN $2 = 'delivered' THEN $3 END
+                UPDATE webhook_delivery SET attempts = attempts + 1, last_attempt_at = $3, last_status = $4,
+                  status = CASE WHEN status = 'pending' OR $2 = 'delivered' THEN $2 ELSE status END,
+                  last_error = CASE WHEN status = 'pending' OR $2 = 'delivered' THEN $5 ELSE last_error END,
+                  next_attempt_at = $6, delivered_at = CASE WHEN $2 = 'delivered' THEN $3 END
                 WHERE id = $1""")
                 .execute(Tuple.from(new Object[] { id, status, Sql.utc(at), httpStatus, error, Sql.utc(nextAttemptAt) }))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The subscriber moved its receiver: deliveries still to be attempted go to {@code url} (their history and the
+     * ones already delivered or given up keep the address they were sent to); null gives them up, naming why.
+     */
+    public Uni<Integer> retarget(SqlClient client, UUID subscriptionId, String url, Instant at) {
+        if (url != null) {
+            return client.preparedQuery("UPDATE webhook_delivery SET url = $2 WHERE subscription_id = $1 AND status = 'pending'")
+                    .execute(Tuple.of(subscriptionId, url)).map(rs -> rs.rowCount());
+        }
+        return client.preparedQuery("""
+                UPDATE webhook_delivery SET status = 'failed', last_error = 'the subscriber removed its webhook',
+                  next_attempt_at = $2 WHERE subscription_id = $1 AND status = 'pending'""")
+                .execute(Tuple.of(subscriptionId, Sql.utc(at))).map(rs -> rs.rowCount());
     }
 
     public Uni<WebhookDelivery> find(SqlClient client, long id) {

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.support.Actor;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.support.FieldErrors;
@@ -25,6 +26,9 @@ public class DeliveryService {
 
     @Inject
     DeliveryRepository deliveries;
+
+    @Inject
+    SubscriptionRepository subscriptions;
 
     @Inject
     WebhookDispatcher dispatcher;
@@ -65,9 +69,16 @@ public class DeliveryService {
                 throw FieldErrors.of(ProblemType.CONFLICT, "status", "notPending",
                         "Delivery " + id + " is still being attempted (next at " + d.nextAttemptAt() + ")");
             }
-            return deliveries.insert(conn, d.notificationId(), d.subscriptionId(), d.consumerSystem(), d.consumerAgency(),
-                    d.url(), d.event(), d.payload(), config.webhookMaxAttempts(), now, d.id(), actor.name())
-                    .chain(newId -> deliveries.find(conn, newId));
+            // To where the subscriber receives webhooks now: it may have moved its receiver since (or removed it).
+            return subscriptions.find(conn, d.subscriptionId(), false).chain(s -> {
+                if (s == null || s.webhookUrl() == null) {
+                    throw FieldErrors.of(ProblemType.CONFLICT, "webhookUrl", "required",
+                            "The subscription no longer has a webhook");
+                }
+                return deliveries.insert(conn, d.notificationId(), d.subscriptionId(), d.consumerSystem(),
+                        d.consumerAgency(), s.webhookUrl(), d.event(), d.payload(), config.webhookMaxAttempts(), now, d.id(),
+                        actor.name());
+            }).chain(newId -> deliveries.find(conn, newId));
         })).invoke(created -> {
             audit.record(actor.name(), "webhook-delivery.redeliver", "webhook-delivery", String.valueOf(created.id()),
                     created.consumerAgency(), null, created);

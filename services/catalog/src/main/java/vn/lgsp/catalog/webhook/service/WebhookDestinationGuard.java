@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
+import vn.lgsp.catalog.support.FieldErrors;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.webhook.service.WebhookDestinations.Refusal;
 
@@ -107,5 +108,25 @@ public class WebhookDestinationGuard {
     /** An address written in the URL rather than a name (the JDK reads digits-and-dots hosts as IPv4 forms). */
     static boolean isLiteral(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /**
+     * Refuses a webhook URL whose host is, or resolves only or partly to, an address webhooks may not go to (the same
+     * rule each delivery applies, so what is accepted here is deliverable as long as DNS says the same). A name that
+     * does not resolve now is accepted: the receiver may not be published yet, a resolver hiccup should not fail an
+     * application, and every delivery checks again. For a name the answer says no more than "private/loopback": which
+     * address an internal name has is not the applicant's business.
+     */
+    public static void refuseInternal(FieldErrors errors, Check c) {
+        if (!c.refused()) {
+            return;
+        }
+        WebhookDestinations.Refusal refusal = c.refusal().get();
+        String why = c.literal()
+                ? "points to " + refusal.address().getHostAddress() + " (" + refusal.reason().label()
+                        + " address), not allowed for webhooks"
+                : "resolves to a private/loopback address not allowed for webhooks";
+        errors.add("webhookUrl", "publicAddress", why + "; use a receiver at a public address (the platform operator "
+                + "can allow the province's own networks)");
     }
 }
