@@ -70,6 +70,9 @@ class AgencyChangeJourneyTest {
         String adminPassword = "mat-khau-rat-dai-" + System.nanoTime();
         client.post("auth", "/api/v1/admin/accounts", op, Map.of("username", "admin-ttdvvl", "password", adminPassword,
                 "role", "agency-admin", "agencyCode", PROVIDER_AGENCY)).expect(201);
+        client.post("auth", "/api/v1/admin/accounts", op, Map.of("username", "admin-sld", "password", adminPassword,
+                "role", "agency-admin", "agencyCode", CONSUMER_AGENCY)).expect(201);
+        client.login("admin-sld", adminPassword);
 
         String path = "/" + SERVICE + "/v1/viec-lam?ma=1";
         String before = token(client, jwtCred);
@@ -95,6 +98,10 @@ class AgencyChangeJourneyTest {
         assertEquals(SUCCESSOR_AGENCY, claims(after).path("agency").asText());
         String admin = client.login("admin-ttdvvl", adminPassword);
         assertEquals(PROVIDER_REISSUED, claims(admin).path("agency").asText());
+        // the merged agency no longer exists: its admin cannot log in any more
+        Reply endedAdmin = client.post("auth", "/api/v1/admin/login", null, Map.of("username", "admin-sld",
+                "password", adminPassword));
+        assertEquals(401, endedAdmin.status(), endedAdmin.raw());
 
         // catalog: the subscription and the service, and the agency admin still manages its service
         assertEquals(SUCCESSOR_AGENCY, client.get("catalog", "/api/v1/subscriptions/" + subscription, op).expect(200)
@@ -114,6 +121,12 @@ class AgencyChangeJourneyTest {
         JsonNode jwtRecord = recorded(client, op, jwtCall.header("x-request-id"));
         assertEquals(SUCCESSOR_AGENCY, jwtRecord.path("consumerAgency").asText());
         assertEquals(PROVIDER_REISSUED, jwtRecord.path("providerAgency").asText());
+
+        // a token issued before the merge still carries the old agency in its claim; the gateway records the
+        // subscription's agency, which catalog already moved
+        Reply staleToken = client.get("gateway", path, before);
+        assertEquals(200, staleToken.status(), staleToken.raw());
+        assertEquals(SUCCESSOR_AGENCY, recorded(client, op, staleToken.header("x-request-id")).path("consumerAgency").asText());
 
         String accessKey = hmacCred.path("accessKey").asText();
         String secretKey = hmacCred.path("secretKey").asText();

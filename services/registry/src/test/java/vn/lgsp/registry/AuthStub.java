@@ -38,7 +38,7 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
     public static final List<String> CATALOG_CALLS = new CopyOnWriteArrayList<>();
     public static volatile String catalogMode = "ok";
 
-    /** One agency-change call ({@code PUT /api/v1/systems/{code}/agency}, {@code PUT /api/v1/agencies/{old}/code}). */
+    /** One agency-change call ({@code PUT /api/v1/systems/{code}/agency}, {@code PUT /api/v1/agencies/{old}/code}, {@code …/{code}/status}). */
     public record SyncCall(String target, String path, String authorization, JsonObject body) {
     }
 
@@ -72,7 +72,7 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
         req.body().onSuccess(buffer -> {
             String path = req.path();
             if (req.method().name().equals("PUT") && (path.matches("/api/v1/systems/[^/]+/agency")
-                    || path.matches("/api/v1/agencies/[^/]+/code"))) {
+                    || path.matches("/api/v1/agencies/[^/]+/(code|status)"))) {
                 String mode = SYNC_MODE.getOrDefault(target, "ok");
                 if ("drop".equals(mode)) {
                     req.connection().close();

@@ -225,6 +225,53 @@ class AgencyChangeResourceTest {
         assertEquals(1, events("account.agency-code-change", oldCode).size(), "nothing changed, nothing audited");
     }
 
+    static Response endAgency(String token, String code, String body) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body).put("/api/v1/agencies/" + code + "/status");
+    }
+
+    private static String createAdmin(String agency) {
+        String username = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"username\":\"" + username + "\",\"password\":\"long-enough-pass\",\"role\":\"agency-admin\",\"agencyCode\":\"" + agency + "\"}")
+                .post("/api/v1/admin/accounts").then().statusCode(201);
+        return username;
+    }
+
+    private static int login(String username) {
+        return given().contentType(ContentType.JSON).body("{\"username\":\"" + username + "\",\"password\":\"long-enough-pass\"}")
+                .post("/api/v1/admin/login").then().extract().statusCode();
+    }
+
+    @Test
+    void anEndedAgencysAdminsAreDisabledOnceAndAudited() {
+        String ended = freshAgency();
+        String other = freshAgency();
+        String first = createAdmin(ended);
+        String second = createAdmin(ended);
+        String elsewhere = createAdmin(other);
+        assertEquals(200, login(first));
+
+        endAgency(ROUTING, ended, "{\"status\":\"ended\"}").then().statusCode(403).contentType("application/problem+json");
+        endAgency(ROUTING, "H62", "{\"status\":\"active\"}").then().statusCode(403);
+        endAgency(REGISTRY, ended, "{\"status\":\"active\"}").then().statusCode(400)
+                .body("errors[0].field", equalTo("status")).body("errors[0].rule", equalTo("pattern"));
+        endAgency(REGISTRY, "H62", "{\"status\":\"ended\"}").then().statusCode(400).body("errors[0].field", equalTo("code"));
+        assertEquals(200, login(first), "refused calls change nothing");
+
+        endAgency(REGISTRY, ended, "{\"status\":\"ended\"}").then().statusCode(200).body("agencyCode", equalTo(ended))
+                .body("accountsDisabled", equalTo(List.of(first, second).stream().sorted().toList()));
+        assertEquals(401, login(first));
+        assertEquals(401, login(second));
+        assertEquals(200, login(elsewhere), "another agency's admin is untouched");
+        List<AuditEvent> disabled = audit.snapshot().stream()
+                .filter(e -> "disable".equals(e.action()) && first.equals(e.resourceId())).toList();
+        assertEquals(1, disabled.size());
+        assertEquals("service:registry", disabled.get(0).actor());
+        assertTrue(disabled.get(0).after().toString().contains("agency " + ended + " ended"));
+
+        endAgency(REGISTRY, ended, "{\"status\":\"ended\"}").then().statusCode(200).body("accountsDisabled", hasSize(0));
+    }
+
     @Test
     void theOrderOfTheTwoMessagesDoesNotMatter() {
         String oldCode = freshAgency();

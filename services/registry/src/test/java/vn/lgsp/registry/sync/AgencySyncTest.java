@@ -159,6 +159,48 @@ class AgencySyncTest {
         await("outbox empty", () -> waiting().stream().noneMatch(r -> old.equals(r.get("oldCode")) || system.equals(r.get("systemCode"))));
     }
 
+    private static void awaitEnded(String code) {
+        await("auth told " + code + " ended", () -> calls("auth", "/api/v1/agencies/" + code + "/status").stream()
+                .anyMatch(c -> "ended".equals(c.body().getString("status"))
+                        && ("Bearer " + AuthStub.SERVICE_TOKEN).equals(c.authorization())));
+    }
+
+    /** Merged, split or dissolved: auth is told the agency ended (it disables the agency's admins), never catalog. */
+    @Test
+    void anAgencyThatEndsIsAnnouncedUnderEveryCodeItHad() {
+        String merged = Fixtures.agency("Sở Giao thông", null);
+        String into = Fixtures.agency("Sở Xây dựng", null);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"intoCode\":\"" + into + "\",\"comment\":\"Hợp nhất\"}").post("/api/v1/agencies/" + merged + "/merge")
+                .then().statusCode(200);
+        awaitEnded(merged);
+        assertTrue(calls("auth", "/api/v1/agencies/" + into + "/status").isEmpty(), "the absorbing agency goes on");
+        assertTrue(calls("catalog", "/api/v1/agencies/" + merged + "/status").isEmpty());
+
+        String split = Fixtures.agency("Sở Nông nghiệp và Tài nguyên", null);
+        String a = Fixtures.agency("Sở Nông nghiệp", null);
+        String b = Fixtures.agency("Sở Tài nguyên", null);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"successorCodes\":[\"" + a + "\",\"" + b + "\"]}").post("/api/v1/agencies/" + split + "/split")
+                .then().statusCode(200);
+        awaitEnded(split);
+
+        // re-coded, then dissolved before auth heard of the new code: its accounts may still hold the old one
+        String old = Fixtures.agency("Ban Dân tộc", null);
+        String reissued = Fixtures.agencyCode();
+        AuthStub.SYNC_MODE.put("auth", "refuse");
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"newName\":\"Ban Dân tộc tỉnh\",\"newCode\":\"" + reissued + "\"}")
+                .post("/api/v1/agencies/" + old + "/rename").then().statusCode(200);
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).body("{\"comment\":\"Giải thể\"}")
+                .post("/api/v1/agencies/" + reissued + "/dissolve").then().statusCode(200).body("status", equalTo("dissolved"));
+        AuthStub.SYNC_MODE.put("auth", "ok");
+        awaitEnded(reissued);
+        awaitEnded(old);
+        await("outbox empty", () -> waiting().stream().noneMatch(r -> reissued.equals(r.get("agencyCode"))
+                || merged.equals(r.get("agencyCode")) || split.equals(r.get("agencyCode"))));
+    }
+
     @Test
     void aPeerThatRefusesOrIsDownIsToldAgainUntilItAccepts() {
         String from = Fixtures.agency("Sở Lao động", null);

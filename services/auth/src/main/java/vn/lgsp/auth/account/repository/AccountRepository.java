@@ -45,6 +45,19 @@ public class AccountRepository {
                 .execute(Tuple.of(username)).replaceWithVoid();
     }
 
+    /** Disables the active agency-admin accounts of an agency that no longer exists; their usernames. */
+    public Uni<List<String>> disableAgency(String agencyCode) {
+        return pool.preparedQuery("""
+                UPDATE account SET status = 'disabled', updated_at = now()
+                WHERE role = 'agency-admin' AND agency_code = $1 AND status = 'active' RETURNING username""")
+                .execute(Tuple.of(agencyCode)).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    out.sort(null);
+                    return out;
+                });
+    }
+
     /** Moves the accounts of an agency whose code was re-issued to the new code; their usernames. Caller's transaction. */
     public static Uni<List<String>> recodeAgency(SqlConnection conn, String oldCode, String newCode) {
         return conn.preparedQuery("""

@@ -145,6 +145,37 @@ public class AgencyChangeResource {
         }
     }
 
+    public record AgencyStatus(
+            @NotNull(message = "is required") @Pattern(regexp = "ended", message = "must be ended (the only change registry reports)") String status) {
+    }
+
+    public record AgencyStatusResult(String agencyCode, String status, List<String> accountsDisabled) {
+    }
+
+    @PUT
+    @Path("/agencies/{code}/status")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.SERVICE)
+    @Operation(summary = "An agency ended: merged, split or dissolved (service:registry only)",
+            description = "Its active agency-admin accounts are disabled (each audited like an operator's disable), so nobody keeps "
+                    + "acting for a body that no longer exists; admin tokens already issued run out with their short "
+                    + "lifetime. Idempotent: accountsDisabled lists the accounts this call disabled (empty the second time).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ended", value = """
+            {"status":"ended"}""")))
+    public Uni<AgencyStatusResult> endAgency(@PathParam("code") String code, AgencyStatus body) {
+        requireRegistry();
+        if (!code.matches(AgencyCode.REGEX)) {
+            throw ProblemException.field("code", "pattern", AgencyCode.RULE_MESSAGE);
+        }
+        validate(body == null ? new AgencyStatus(null) : body);
+        String actor = caller.actor();
+        return changes.endAgency(code).map(disabled -> {
+            disabled.forEach(username -> audit.record(actor, "disable", "account", username, code,
+                    Map.of("status", "active"), Map.of("status", "disabled", "reason", "agency " + code + " ended")));
+            return new AgencyStatusResult(code, "ended", disabled);
+        });
+    }
+
     private void requireRegistry() {
         if (!REGISTRY.equals(caller.subject())) {
             throw ProblemException.forbidden("Only registry (service:registry) may report agency changes");

@@ -22,6 +22,9 @@ public class AgencyChanges {
     @Inject
     AgencyChangeRepository repository;
 
+    @Inject
+    vn.lgsp.auth.account.repository.AccountRepository accounts;
+
     /** Signature verification answers with the agency of a cached key; that answer must not stay stale. */
     @Inject
     HmacKeys hmacKeys;
@@ -32,6 +35,16 @@ public class AgencyChanges {
 
     public Uni<Recoded> recodeAgency(String oldCode, String newCode) {
         return repository.recodeAgency(oldCode, newCode).invoke(r -> forget(r.credentials()));
+    }
+
+    /**
+     * The agency was merged, split or dissolved: its agency-admin accounts are disabled (their usernames), so nobody
+     * keeps acting for a body that no longer exists. Their people may go on at a successor, under an account an
+     * operator grants there. Its systems' credentials are not touched: registry moves those systems first (and
+     * refuses to dissolve an agency that still has systems in use).
+     */
+    public Uni<List<String>> endAgency(String agencyCode) {
+        return accounts.disableAgency(agencyCode);
     }
 
     private void forget(List<AgencyMove> moves) {

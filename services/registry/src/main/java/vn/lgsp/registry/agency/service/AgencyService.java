@@ -165,6 +165,7 @@ public class AgencyService {
                     list.forEach(sys -> targets.put(sys.code(), target));
                     return moveSystems(conn, actor, list, targets, "agency.merge", req.comment(), moved);
                 }).flatMap(v -> repository.setStatus(conn, before.id(), Agency.MERGED, into))
+                        .flatMap(v -> syncs.agencyEnded(conn, before.id()))
                         // the merged agency's children now belong to the agency that absorbed it
                         .flatMap(v -> conn.preparedQuery("UPDATE agency SET parent_code = $2, version = version + 1, updated_at = now() WHERE parent_code = $1")
                                 .execute(Tuple.of(before.code(), target)))
@@ -194,6 +195,7 @@ public class AgencyService {
                             .flatMap(list -> moveSystems(conn, actor, list,
                                     assignments(list, req.systems(), req.successorCodes(), succ), "agency.split", req.comment(), moved))
                             .flatMap(v -> repository.setStatus(conn, before.id(), Agency.SPLIT, succ))
+                            .flatMap(v -> syncs.agencyEnded(conn, before.id()))
                             .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.SPLIT, req.effectiveAt(),
                                     actor.name(), req.comment(), before.name(), null, before.code(), null, succ)))
                     .replaceWith(before.code());
@@ -220,12 +222,13 @@ public class AgencyService {
                     throw new ProblemException(ProblemType.CONFLICT, message,
                             List.of(new FieldError("systems", "noneInUse", message)), Map.of());
                 }
-                return repository.setStatus(conn, before.id(), Agency.DISSOLVED, List.of());
+                return repository.setStatus(conn, before.id(), Agency.DISSOLVED, List.of())
+                        .flatMap(v -> syncs.agencyEnded(conn, before.id()));
             })
                     .flatMap(v -> repository.insertEvent(conn, before.id(), AgencyEvent.DISSOLVED, req.effectiveAt(), actor.name(),
                             req.comment(), before.name(), null, before.code(), null, null))
                     .replaceWith(before.code());
-        });
+        }).invoke(a -> sync.kick());
     }
 
     /** A system moved because its agency was merged or split: in its history at once, audited after the commit. */

@@ -46,6 +46,19 @@ public class AgencySyncClient {
         return put(platform.authUrl() + "/api/v1/agencies/" + encode(oldCode) + "/code", Map.of("newCode", newCode), true);
     }
 
+    /**
+     * {@code PUT /api/v1/agencies/{code}/status} {@code {"status":"ended"}} on auth, for the agency's code and each
+     * former one, one after the other: the first refusal is the answer.
+     */
+    public CompletableFuture<String> agencyEnded(java.util.List<String> codes) {
+        CompletableFuture<String> chain = CompletableFuture.completedFuture(null);
+        for (String code : codes) {
+            chain = chain.thenCompose(error -> error != null ? CompletableFuture.completedFuture(error)
+                    : put(platform.authUrl() + "/api/v1/agencies/" + encode(code) + "/status", Map.of("status", "ended"), true));
+        }
+        return chain;
+    }
+
     /** null when the peer accepted (2xx), otherwise what went wrong, short enough to show operators. */
     private CompletableFuture<String> put(String url, Map<String, String> body, boolean retryOn401) {
         String json;

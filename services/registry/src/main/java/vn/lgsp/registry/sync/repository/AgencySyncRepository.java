@@ -21,12 +21,20 @@ import java.util.List;
 @ApplicationScoped
 public class AgencySyncRepository {
 
-    /** One row to deliver, with the codes the system and agency have now (the row itself holds ids). */
+    /**
+     * One row to deliver, with the codes the system and agency have now (the row itself holds ids). For an ended
+     * agency, {@code oldCode} lists its former codes, comma-separated (or null): accounts may still carry one whose
+     * re-coding is not delivered yet, and they must be disabled too.
+     */
     public record Item(long id, String kind, String systemCode, String oldCode, String agencyCode, boolean authPending,
             boolean catalogPending, int generation, int attempts) {
 
         public boolean isSystem() {
             return SYSTEM.equals(kind);
+        }
+
+        public boolean isAgencyEnded() {
+            return AGENCY_ENDED.equals(kind);
         }
     }
 
@@ -37,6 +45,7 @@ public class AgencySyncRepository {
 
     public static final String SYSTEM = "system";
     public static final String AGENCY_CODE = "agency-code";
+    public static final String AGENCY_ENDED = "agency-ended";
 
     private static final String CODES = """
             (SELECT s.code FROM information_system s WHERE s.id = q.system_id) AS system_code,
@@ -74,6 +83,12 @@ public class AgencySyncRepository {
                 .execute(Tuple.of(agencyId, oldCode)).replaceWithVoid();
     }
 
+    /** The agency was merged, split or dissolved: auth must disable its agency-admin accounts. */
+    public Uni<Void> agencyEnded(SqlClient conn, long agencyId) {
+        return conn.preparedQuery("INSERT INTO agency_sync (kind, agency_id, catalog_pending) VALUES ('agency-ended', $1, false)")
+                .execute(Tuple.of(agencyId)).replaceWithVoid();
+    }
+
     /**
      * Leases up to {@code limit} due rows to this replica for {@code lease}; rows another replica is delivering
      * are skipped, rows whose lease ran out (their replica stopped) are taken over.
@@ -86,7 +101,10 @@ public class AgencySyncRepository {
                     AND (auth_pending OR catalog_pending)
                   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
                 UPDATE agency_sync q SET leased_until = now() + make_interval(secs => $2) FROM due WHERE q.id = due.id
-                RETURNING q.id, q.kind, q.old_code, q.auth_pending, q.catalog_pending, q.generation, q.attempts,
+                RETURNING q.id, q.kind, q.auth_pending,
+                  CASE WHEN q.kind = 'agency-ended' THEN (SELECT string_agg(a.old_code, ',' ORDER BY a.old_code)
+                    FROM agency_code_alias a JOIN agency g ON g.code = a.agency_code WHERE g.id = q.agency_id)
+                    ELSE q.old_code END AS old_code, q.catalog_pending, q.generation, q.attempts,
                 """ + CODES)
                 .execute(Tuple.of(limit, (double) lease.toMillis() / 1000)).map(rows -> {
                     List<Item> out = new ArrayList<>();

@@ -101,12 +101,13 @@ public class AgencySync {
 
     private CompletableFuture<Void> deliver(Item item) {
         if (item.agencyCode() == null || (item.isSystem() && item.systemCode() == null)
-                || (!item.isSystem() && item.agencyCode().equals(item.oldCode()))) {
+                || (AgencySyncRepository.AGENCY_CODE.equals(item.kind()) && item.agencyCode().equals(item.oldCode()))) {
             // cannot happen (foreign keys; a code is never handed out again); settle it rather than retry forever
             return settle(item, true, true, null);
         }
         CompletableFuture<String> auth = !item.authPending() ? CompletableFuture.completedFuture(null)
                 : item.isSystem() ? peers.systemAgency(false, item.systemCode(), item.agencyCode())
+                : item.isAgencyEnded() ? peers.agencyEnded(endedCodes(item))
                 : peers.agencyCode(item.oldCode(), item.agencyCode());
         CompletableFuture<String> catalog = !item.catalogPending() || !item.isSystem() ? CompletableFuture.completedFuture(null)
                 : peers.systemAgency(true, item.systemCode(), item.agencyCode());
@@ -120,6 +121,14 @@ public class AgencySync {
                     }
                     return settle(item, r[0] == null, r[1] == null, error);
                 });
+    }
+
+    private static java.util.List<String> endedCodes(Item item) {
+        java.util.List<String> codes = new java.util.ArrayList<>(java.util.List.of(item.agencyCode()));
+        if (item.oldCode() != null) {
+            codes.addAll(java.util.Arrays.asList(item.oldCode().split(",")));
+        }
+        return codes;
     }
 
     private CompletableFuture<Void> settle(Item item, boolean authDone, boolean catalogDone, String error) {
