@@ -523,7 +523,7 @@ class ChartRenderingTest {
                 }
             }
         }
-        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspProviderConnectionsShort", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
+        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspProviderConnectionsShort", "LgspGatewaySnapshotStale", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
                 "LgspAuditRecordsSetAside", "LgspAuditAlertOpen", "LgspAuditWebhookFailing", "LgspAgencySyncStuck"), alerts);
         String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
         assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
@@ -532,6 +532,8 @@ class ChartRenderingTest {
         assertTrue(exprs.get("LgspGatewaySlow").endsWith("> 5"), exprs.get("LgspGatewaySlow"));
         assertTrue(exprs.get("LgspAuditSpoolFilling").endsWith("> 0.5"), exprs.get("LgspAuditSpoolFilling"));
         assertTrue(exprs.get("LgspProviderConnectionsShort").endsWith("> 1"), exprs.get("LgspProviderConnectionsShort"));
+        assertTrue(exprs.get("LgspGatewaySnapshotStale").endsWith("> 300")
+                && exprs.get("LgspGatewaySnapshotStale").contains("job=\"" + name("routing") + "\""), exprs.get("LgspGatewaySnapshotStale"));
         assertTrue(exprs.get("LgspAgencySyncStuck").contains("job=\"" + name("registry") + "\""), exprs.get("LgspAgencySyncStuck"));
     }
 

@@ -3,6 +3,7 @@ package vn.lgsp.routing;
 import static io.restassured.RestAssured.given;
 import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -37,14 +38,34 @@ class GatewayIntegrationTest {
 
     @Test
     void servingContinuesFromTheLastGoodSnapshotWhenCatalogAndAuthAreDown() throws Exception {
+        assertTrue(snapshotAge("revocations") < 1.5 && snapshotAge("catalog") < 1.5, "fresh while the feeds answer");
         RoutingTestResource.platform().down(true);
         try {
-            Thread.sleep(600); // a few failed polls
+            Thread.sleep(1600); // a few failed polls
             gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            // what SREs alert on (the chart's LgspGatewaySnapshotStale): how old what is enforced is, per feed
+            assertTrue(snapshotAge("revocations") >= 1.5, "revocations age grows: " + snapshotAge("revocations"));
+            assertTrue(snapshotAge("catalog") >= 1.5, "catalog age grows: " + snapshotAge("catalog"));
         } finally {
             RoutingTestResource.platform().down(false);
         }
+        long deadline = System.currentTimeMillis() + 3000;
+        while (snapshotAge("revocations") >= 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(snapshotAge("revocations") < 1, "fresh again once auth answers");
+    }
+
+    /** lgsp_routing_snapshot_age_seconds{feed=...} as Prometheus scrapes it. */
+    private static double snapshotAge(String feed) {
+        String metrics = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^lgsp_routing_snapshot_age_seconds\\{[^}]*feed=\"" + feed + "\"[^}]*\\} ([0-9.eE+-]+)$").matcher(metrics);
+        if (!m.find()) {
+            throw new AssertionError("no snapshot age for " + feed);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -68,6 +68,9 @@ public class SnapshotLoader {
     @Inject
     SnapshotHolder holder;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private static final java.time.Duration INITIAL_LOAD_WAIT = java.time.Duration.ofSeconds(5);
 
     private HttpClient http;
@@ -104,6 +107,11 @@ public class SnapshotLoader {
         revocationFeed = new Feed("auth revocations", overdue);
         hmacKeyFeed = new Feed("auth hmac-keys", overdue);
         keysFeed = new Feed("auth JWKS", overdue);
+        Instant started = Instant.now();
+        // How old what the gateway enforces is, per feed: the chart alerts on it (a stale revocations feed means
+        // revoked credentials still pass). Until a feed's first answer, the time since start.
+        ageGauge("catalog", started, () -> holder.get().catalogCheckedAt());
+        ageGauge("revocations", started, () -> holder.get().revocationsCheckedAt());
         http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) platform.callTimeout().toMillis())
                 .setKeepAlive(true)
@@ -116,6 +124,14 @@ public class SnapshotLoader {
         long keysEvery = config.identity().jwksRefreshInterval().toMillis();
         keysTimer = vertx.setPeriodic(keysEvery, keysEvery, id -> refreshKeys());
         awaitFirstSnapshot(INITIAL_LOAD_WAIT);
+    }
+
+    private void ageGauge(String feed, Instant started, java.util.function.Supplier<Instant> confirmedAt) {
+        io.micrometer.core.instrument.Gauge.builder("lgsp.routing.snapshot.age", () -> {
+            Instant at = confirmedAt.get();
+            return java.time.Duration.between(at == null ? started : at, Instant.now()).toMillis() / 1000.0;
+        }).description("Seconds since the feed last confirmed the gateway's snapshot is current").baseUnit("seconds")
+                .tag("feed", feed).register(meters);
     }
 
     /**
