@@ -14,7 +14,7 @@ final class Feed {
     private static final Logger LOG = Logger.getLogger(Feed.class);
 
     final String name;
-    private final long overdueNanos;
+    private volatile long overdueNanos;
     private long ticket;
     private boolean inFlight;
     private long startedAt;
@@ -23,6 +23,11 @@ final class Feed {
 
     Feed(String name, java.time.Duration overdueAfter) {
         this.name = name;
+        overdueAfter(overdueAfter);
+    }
+
+    /** Set once the configuration is known (the loader's start); until then the constructor's. */
+    void overdueAfter(java.time.Duration overdueAfter) {
         this.overdueNanos = overdueAfter.toNanos();
     }
 

@@ -82,10 +82,11 @@ public class SnapshotLoader {
     private io.vertx.core.Context context;
     private long pollTimer = -1;
     private long keysTimer = -1;
-    private Feed catalogFeed;
-    private Feed revocationFeed;
-    private Feed hmacKeyFeed;
-    private Feed keysFeed;
+    // Four call timeouts of the default configuration until start() applies the configured one.
+    private final Feed catalogFeed = new Feed("catalog", java.time.Duration.ofSeconds(20));
+    private final Feed revocationFeed = new Feed("auth revocations", java.time.Duration.ofSeconds(20));
+    private final Feed hmacKeyFeed = new Feed("auth hmac-keys", java.time.Duration.ofSeconds(20));
+    private final Feed keysFeed = new Feed("auth JWKS", java.time.Duration.ofSeconds(20));
     /**
      * catalog's routes (by serviceCode:version) and subscriptions (by id) as last received: the snapshot, then the
      * changes since. Touched by the catalog feed's current poll only, under this lock (an abandoned poll that
@@ -103,10 +104,9 @@ public class SnapshotLoader {
         // A poll is a token (≤ one call timeout), a pooled connection (≤ one), the answer (≤ one idle timeout) and
         // parsing: one still running after four call timeouts has missed a timeout and is abandoned.
         java.time.Duration overdue = platform.callTimeout().multipliedBy(4);
-        catalogFeed = new Feed("catalog", overdue);
-        revocationFeed = new Feed("auth revocations", overdue);
-        hmacKeyFeed = new Feed("auth hmac-keys", overdue);
-        keysFeed = new Feed("auth JWKS", overdue);
+        for (Feed feed : List.of(catalogFeed, revocationFeed, hmacKeyFeed, keysFeed)) {
+            feed.overdueAfter(overdue);
+        }
         Instant started = Instant.now();
         // How old what the gateway enforces is, per feed: the chart alerts on it (a stale revocations feed means
         // revoked credentials still pass). Until a feed's first answer, the time since start.
