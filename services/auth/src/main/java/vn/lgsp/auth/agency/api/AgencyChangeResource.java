@@ -3,8 +3,6 @@ package vn.lgsp.auth.agency.api;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -16,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -33,6 +30,7 @@ import vn.lgsp.common.id.Codes;
 import vn.lgsp.common.problem.Problem;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.problem.Validation;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
 
@@ -92,7 +90,8 @@ public class AgencyChangeResource {
         if (!systemCode.matches(Codes.SYSTEM_CODE)) {
             throw ProblemException.field("systemCode", "pattern", Codes.SYSTEM_CODE_MESSAGE);
         }
-        validate(body == null ? new SystemAgency(null) : body);
+        // checked here, after the caller (annotations would run first): a refused caller learns nothing from the rules
+        Validation.check(validator, body == null ? new SystemAgency(null) : body);
         String actor = caller.actor();
         return changes.moveSystem(systemCode, body.agencyCode()).map(moves -> {
             auditMoves(actor, moves, body.agencyCode());
@@ -116,7 +115,7 @@ public class AgencyChangeResource {
             throw ProblemException.field("oldCode", "pattern", AgencyCode.RULE_MESSAGE);
         }
         body = body == null ? new AgencyRecode(null) : body;
-        validate(body);
+        Validation.check(validator, body);
         String newCode = body.newCode();
         if (newCode.equals(oldCode)) {
             String message = "must differ from oldCode";
@@ -132,17 +131,6 @@ public class AgencyChangeResource {
             auditMoves(actor, r.credentials(), newCode);
             return new AgencyRecodeResult(oldCode, newCode, r.accounts().size(), r.credentials().size());
         });
-    }
-
-    /**
-     * The input is checked in the method, after the caller (not by annotations, which run first), so a caller that may
-     * not use these endpoints learns nothing from their validation errors.
-     */
-    private <T> void validate(T body) {
-        Set<ConstraintViolation<T>> violations = validator.validate(body);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
     }
 
     public record AgencyStatus(
@@ -167,7 +155,7 @@ public class AgencyChangeResource {
         if (!code.matches(AgencyCode.REGEX)) {
             throw ProblemException.field("code", "pattern", AgencyCode.RULE_MESSAGE);
         }
-        validate(body == null ? new AgencyStatus(null) : body);
+        Validation.check(validator, body == null ? new AgencyStatus(null) : body);
         String actor = caller.actor();
         return changes.endAgency(code).map(disabled -> {
             disabled.forEach(username -> audit.record(actor, "disable", "account", username, code,

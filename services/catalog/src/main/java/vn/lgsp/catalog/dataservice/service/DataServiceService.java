@@ -9,15 +9,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import vn.lgsp.catalog.client.RegistryClient;
 import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.domain.DataServiceRequest;
@@ -28,6 +25,7 @@ import vn.lgsp.common.web.Etags;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.problem.Validation;
 
 /** Creating and editing data services; the providing system is checked against registry first. */
 @ApplicationScoped
@@ -144,10 +142,7 @@ public class DataServiceService {
 
     private void validate(DataServiceRequest r) {
         // Wrapped so field paths read "contact.email", the same as for a request body.
-        Set<ConstraintViolation<Body>> violations = validator.validate(new Body(r));
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
+        Validation.check(validator, new Body(r));
     }
 
     record Body(@Valid DataServiceRequest body) {

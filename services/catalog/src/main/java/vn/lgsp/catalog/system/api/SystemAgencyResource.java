@@ -3,8 +3,6 @@ package vn.lgsp.catalog.system.api;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PUT;
@@ -12,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -27,6 +24,7 @@ import vn.lgsp.common.id.Codes;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.common.problem.Validation;
 
 @Path("/api/v1/systems")
 @Tag(name = "systems", description = "What registry tells catalog about the information systems it keeps")
@@ -67,10 +65,7 @@ public class SystemAgencyResource {
             throw ProblemException.field("systemCode", "pattern", Codes.SYSTEM_CODE_MESSAGE);
         }
         AgencyChange change = body == null ? new AgencyChange(null) : body;
-        Set<ConstraintViolation<AgencyChange>> violations = validator.validate(change);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
+        Validation.check(validator, change);
         return service.changeAgency(actor, systemCode, change.agencyCode());
     }
 }

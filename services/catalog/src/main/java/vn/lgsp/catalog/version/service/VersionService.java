@@ -12,8 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 import vn.lgsp.catalog.dataservice.service.DataServiceService.PatchUnreadable;
 import vn.lgsp.catalog.dataservice.domain.DataService;
@@ -54,6 +51,7 @@ import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.web.Etags;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.problem.Validation;
 
 /**
  * Versions and their lifecycle. Each change runs in one transaction with its history row, the subscribers'
@@ -424,10 +422,7 @@ public class VersionService {
 
     private void validateBean(VersionUpdate u) {
         // Wrapped so field paths read "rateLimit.burst", the same as for a request body.
-        Set<ConstraintViolation<Body>> violations = validator.validate(new Body(u));
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
+        Validation.check(validator, new Body(u));
     }
 
     record Body(@Valid VersionUpdate body) {
