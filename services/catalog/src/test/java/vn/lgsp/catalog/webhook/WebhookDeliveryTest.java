@@ -1,6 +1,13 @@
 package vn.lgsp.catalog.webhook;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.CONSUMER;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.subscribed;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.announceRetirement;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.await;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.deliveries;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.received;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.verify;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,25 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.catalog.Fixtures;
 import vn.lgsp.catalog.RegistryStub;
 import vn.lgsp.catalog.RegistryStub.Delivery;
 import vn.lgsp.common.audit.AuditPublisher;
-import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.httpsig.SignatureException;
-import vn.lgsp.common.httpsig.SignedMessage;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.StubUpstream;
 import vn.lgsp.testing.TestJwt;
@@ -39,57 +39,8 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTestResource(RegistryStub.class)
 class WebhookDeliveryTest {
 
-    private static final String PROVIDER = TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY);
-    private static final String CONSUMER = TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY);
-
     @Inject
     AuditPublisher auditPublisher;
-
-    /** A published service with one approved subscription whose webhook goes to {@code url}; returns the create answer. */
-    private static JsonPath subscribed(String code, String url) {
-        Fixtures.published(code, "v1");
-        JsonPath created = given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
-                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", url))
-                .post("/api/v1/subscriptions").then().statusCode(201).header("Cache-Control", "no-store")
-                .extract().jsonPath();
-        Fixtures.act(PROVIDER, created.getString("id"), "approve", "{}").statusCode(200);
-        return created;
-    }
-
-    private static long announceRetirement(String code) {
-        long started = System.nanoTime();
-        given().auth().oauth2(PROVIDER).contentType(ContentType.JSON)
-                .body("{\"retireAt\":\"" + Instant.now().plus(Duration.ofDays(61)) + "\",\"comment\":\"Ngừng v1\"}")
-                .post("/api/v1/services/" + code + "/versions/v1/retirement-notice").then().statusCode(200);
-        return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static <T> T await(Supplier<T> probe, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    private static List<Map<String, Object>> deliveries(String token, String subscriptionId) {
-        return given().auth().oauth2(token).queryParam("subscriptionId", subscriptionId).get("/api/v1/webhook-deliveries")
-                .then().statusCode(200).extract().jsonPath().getList("items");
-    }
-
-    /** Verifies a received webhook exactly as a subscriber would, with the platform's RFC 9421 verifier. */
-    private static HttpSignatures.Verified verify(Delivery d, String keyId, String secret) {
-        ContentDigest.verify(d.header("content-digest"), d.body());
-        SignedMessage message = SignedMessage.of(d.method(), "http", d.host(), d.path(), d.query(), d.headers());
-        Map<String, Boolean> nonces = new ConcurrentHashMap<>();
-        return HttpSignatures.verify(message, true,
-                id -> id.equals(keyId) ? List.of(HttpSignatures.keyBytes(secret)) : List.of(),
-                (id, nonce, until) -> nonces.putIfAbsent(id + nonce, true) == null, Clock.systemUTC());
-    }
 
     @Test
     void deliveriesAreSignedWithTheSubscribersSecretAndRecorded() throws Exception {
@@ -106,8 +57,7 @@ class WebhookDeliveryTest {
                 .body("webhookSecret", equalTo(null));
 
         announceRetirement(code);
-        Delivery d = await(() -> RegistryStub.DELIVERIES.stream().filter(x -> x.path().equals("/hooks/" + hookPath))
-                .findFirst().orElse(null), Duration.ofSeconds(10), "the webhook");
+        Delivery d = received("/hooks/" + hookPath);
         assertEquals("POST", d.method());
         assertEquals("version.retirement-notice", d.header("x-lgsp-event"));
         assertTrue(new String(d.body(), java.nio.charset.StandardCharsets.UTF_8).contains("\"subscriptionId\":\"" + id + "\""));

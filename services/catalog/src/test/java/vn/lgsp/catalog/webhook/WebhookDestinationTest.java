@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,8 +39,7 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTestResource(RegistryStub.class)
 class WebhookDestinationTest {
 
-    private static final String PROVIDER = TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY);
-    private static final String CONSUMER = TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY);
+    private static final String CONSUMER = WebhookFixtures.CONSUMER;
 
     @Inject
     Pool pool;
@@ -118,12 +116,8 @@ class WebhookDestinationTest {
     @Test
     void aDeliveryToAnInternalAddressIsRefusedRecordedAndNeverSent() throws Exception {
         String code = Fixtures.service("shared", false);
-        Fixtures.published(code, "v1");
         String hookPath = "refused-" + code;
-        String id = given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
-                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", RegistryStub.hookUrl(hookPath)))
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
-        Fixtures.act(PROVIDER, id, "approve", "{}").statusCode(200);
+        String id = WebhookFixtures.subscribed(code, RegistryStub.hookUrl(hookPath)).getString("id");
 
         // What the URL's name might resolve to after applying (DNS rebinding), written where applying cannot: the row.
         // 0.0.0.0 is refused even in tests, yet Linux connects it to the local host, where the receiver listens.
@@ -135,19 +129,11 @@ class WebhookDestinationTest {
         pool.preparedQuery("UPDATE subscription SET webhook_url = $1 WHERE id = $2").execute(Tuple.of(refused, UUID.fromString(id)))
                 .await().atMost(Duration.ofSeconds(10));
 
-        given().auth().oauth2(PROVIDER).contentType(ContentType.JSON)
-                .body("{\"retireAt\":\"" + Instant.now().plus(Duration.ofDays(61)) + "\",\"comment\":\"Ngừng v1\"}")
-                .post("/api/v1/services/" + code + "/versions/v1/retirement-notice").then().statusCode(200);
+        WebhookFixtures.announceRetirement(code);
 
-        Map<String, Object> failed = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (failed == null && System.nanoTime() < deadline) {
-            List<Map<String, Object>> items = given().auth().oauth2(CONSUMER).queryParam("subscriptionId", id)
-                    .get("/api/v1/webhook-deliveries").then().statusCode(200).extract().jsonPath().getList("items");
-            failed = items.stream().filter(x -> !"pending".equals(x.get("status"))).findFirst().orElse(null);
-            Thread.sleep(50);
-        }
-        assertTrue(failed != null, "the delivery was settled in time");
+        Map<String, Object> failed = WebhookFixtures.await(() -> WebhookFixtures.deliveries(CONSUMER, id).stream()
+                .filter(x -> !"pending".equals(x.get("status"))).findFirst().orElse(null), Duration.ofSeconds(15),
+                "the delivery settled");
         assertEquals("failed", failed.get("status"));
         assertEquals(refused, failed.get("url"));
         assertEquals(3, failed.get("attempts"), "refusals follow the usual retry rules (the test profile's 3 attempts)");

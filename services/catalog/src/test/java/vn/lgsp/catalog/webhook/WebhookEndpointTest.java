@@ -1,6 +1,14 @@
 package vn.lgsp.catalog.webhook;
 
 import static io.restassured.RestAssured.given;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.PROVIDER;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.CONSUMER;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.subscribed;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.announceRetirement;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.await;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.deliveries;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.received;
+import static vn.lgsp.catalog.webhook.WebhookFixtures.verify;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -14,21 +22,13 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.catalog.Fixtures;
 import vn.lgsp.catalog.RegistryStub;
 import vn.lgsp.catalog.RegistryStub.Delivery;
 import vn.lgsp.common.audit.AuditPublisher;
-import vn.lgsp.common.httpsig.ContentDigest;
-import vn.lgsp.common.httpsig.HttpSignatures;
-import vn.lgsp.common.httpsig.SignedMessage;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.StubUpstream;
 import vn.lgsp.testing.TestJwt;
@@ -39,60 +39,12 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTestResource(RegistryStub.class)
 class WebhookEndpointTest {
 
-    private static final String PROVIDER = TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY);
-    private static final String CONSUMER = TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY);
-
     @Inject
     AuditPublisher auditPublisher;
-
-    private static JsonPath subscribed(String code, String url) {
-        Fixtures.published(code, "v1");
-        JsonPath created = given().auth().oauth2(CONSUMER).contentType(ContentType.JSON)
-                .body(Fixtures.subscriptionJson(code, "v1", RegistryStub.CONSUMER_SYSTEM, "production", url))
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().jsonPath();
-        Fixtures.act(PROVIDER, created.getString("id"), "approve", "{}").statusCode(200);
-        return created;
-    }
 
     private static ValidatableResponse change(String token, String id, String body) {
         return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
                 .put("/api/v1/subscriptions/" + id + "/webhook").then();
-    }
-
-    private static void announceRetirement(String code) {
-        given().auth().oauth2(PROVIDER).contentType(ContentType.JSON)
-                .body("{\"retireAt\":\"" + Instant.now().plus(Duration.ofDays(61)) + "\",\"comment\":\"Ngừng v1\"}")
-                .post("/api/v1/services/" + code + "/versions/v1/retirement-notice").then().statusCode(200);
-    }
-
-    private static List<Map<String, Object>> deliveries(String subscriptionId) {
-        return given().auth().oauth2(CONSUMER).queryParam("subscriptionId", subscriptionId).get("/api/v1/webhook-deliveries")
-                .then().statusCode(200).extract().jsonPath().getList("items");
-    }
-
-    private static <T> T await(Supplier<T> probe, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    private static Delivery received(String path) throws InterruptedException {
-        return await(() -> RegistryStub.DELIVERIES.stream().filter(x -> x.path().equals(path)).findFirst().orElse(null),
-                Duration.ofSeconds(10), "a webhook at " + path);
-    }
-
-    private static String verifiedKeyId(Delivery d, String keyId, String secret) {
-        ContentDigest.verify(d.header("content-digest"), d.body());
-        SignedMessage message = SignedMessage.of(d.method(), "http", d.host(), d.path(), d.query(), d.headers());
-        Map<String, Boolean> nonces = new ConcurrentHashMap<>();
-        return HttpSignatures.verify(message, true, id -> id.equals(keyId) ? List.of(HttpSignatures.keyBytes(secret)) : List.of(),
-                (id, nonce, until) -> nonces.putIfAbsent(id + nonce, true) == null, Clock.systemUTC()).keyId();
     }
 
     /**
@@ -114,9 +66,9 @@ class WebhookEndpointTest {
                     .body("webhookSecret", nullValue());
 
             Delivery d = received(newPath);
-            assertEquals(sub.getString("webhookKeyId"), verifiedKeyId(d, sub.getString("webhookKeyId"), sub.getString("webhookSecret")),
+            assertEquals(sub.getString("webhookKeyId"), verify(d, sub.getString("webhookKeyId"), sub.getString("webhookSecret")).keyId(),
                     "moving keeps the secret");
-            Map<String, Object> record = await(() -> deliveries(id).stream().filter(x -> "delivered".equals(x.get("status")))
+            Map<String, Object> record = await(() -> deliveries(CONSUMER, id).stream().filter(x -> "delivered".equals(x.get("status")))
                     .findFirst().orElse(null), Duration.ofSeconds(10), "delivered");
             assertEquals(RegistryStub.hookUrl("moved-" + code), record.get("url"));
             assertEquals(2, record.get("attempts"), "one timed out at the old receiver, one delivered at the new");
@@ -143,7 +95,7 @@ class WebhookEndpointTest {
 
         announceRetirement(code);
         Delivery d = received("/hooks/added-" + code);
-        assertEquals(id + ".2", verifiedKeyId(d, id + ".2", added.getString("webhookSecret")));
+        assertEquals(id + ".2", verify(d, id + ".2", added.getString("webhookSecret")).keyId());
 
         change(CONSUMER, id, "{\"webhookUrl\":null}").statusCode(200).body("webhookUrl", nullValue());
         given().auth().oauth2(CONSUMER).post("/api/v1/subscriptions/" + id + "/webhook-secret").then().statusCode(409);
@@ -157,7 +109,7 @@ class WebhookEndpointTest {
             announceRetirement(code);
             await(() -> hanging.received().isEmpty() ? null : true, Duration.ofSeconds(10), "the first attempt");
             change(CONSUMER, id, "{\"webhookUrl\":null}").statusCode(200).body("pendingDeliveries", equalTo(1));
-            Map<String, Object> d = deliveries(id).get(0);
+            Map<String, Object> d = deliveries(CONSUMER, id).get(0);
             assertEquals("failed", d.get("status"));
             assertEquals("the subscriber removed its webhook", d.get("lastError"));
             Thread.sleep(1500);
