@@ -27,8 +27,9 @@ Names, labels and the facts every component template shares. A component templat
 
 {{/* The five services: port (Quarkus: admin API, health, metrics), routing's gatewayPort (its data plane, the
 one agency systems reach through the Ingress; adminPaths are the Quarkus-port paths the Ingress also exposes), whom each calls (docs/internal-apis.md), and whether it holds a client secret at
-auth (auth mints its own service token in process; audit calls no service with a token). Every service calls
-auth for its JWKS (mp.jwt.verify.publickey.location), auth included. */}}
+auth (auth mints its own service token in process). Every service calls auth for its JWKS
+(mp.jwt.verify.publickey.location), auth included, and all but auth and routing for its revocation feed, with their
+service token (routing's snapshot loader reads that feed too). */}}
 {{- define "lgsp.components" -}}
 routing:
   port: 8080
@@ -51,7 +52,7 @@ catalog:
 audit:
   port: 8084
   calls: [auth]
-  clientSecret: false
+  clientSecret: true
 {{- end -}}
 
 {{- define "lgsp.componentNames" -}}

@@ -40,7 +40,7 @@ the value to change, and rendering fails. Rendered first (templates/validate.yam
 {{- $errors = append $errors "secrets.auth.existingSecret: name the Secret with master-key and operator-password (see the chart README, Secrets)" -}}
 {{- end -}}
 {{- if not $v.secrets.serviceClients.existingSecret -}}
-{{- $errors = append $errors "secrets.serviceClients.existingSecret: name the Secret with the client secrets of routing, registry and catalog" -}}
+{{- $errors = append $errors "secrets.serviceClients.existingSecret: name the Secret with the client secrets of routing, registry, catalog and audit" -}}
 {{- end -}}
 {{- if not $v.secrets.routingAssertionKey.existingSecret -}}
 {{- $errors = append $errors "secrets.routingAssertionKey.existingSecret: name the Secret with private-key.pem (RSA PKCS#8); without it every routing replica would sign with its own key" -}}

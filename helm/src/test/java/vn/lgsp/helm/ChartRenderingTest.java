@@ -381,9 +381,12 @@ class ChartRenderingTest {
                 "routing", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_PLATFORM_CLIENT_SECRET", "LGSP_ROUTING_ASSERTION_KEY"),
                 "registry", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_PLATFORM_CLIENT_SECRET"),
                 "auth", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_AUTH_MASTER_KEY", "LGSP_AUTH_BOOTSTRAP_OPERATOR_PASSWORD",
-                        "LGSP_AUTH_SERVICE_CLIENTS_ROUTING", "LGSP_AUTH_SERVICE_CLIENTS_REGISTRY", "LGSP_AUTH_SERVICE_CLIENTS_CATALOG"),
+                        "LGSP_AUTH_SERVICE_CLIENTS_ROUTING", "LGSP_AUTH_SERVICE_CLIENTS_REGISTRY", "LGSP_AUTH_SERVICE_CLIENTS_CATALOG",
+                        "LGSP_AUTH_SERVICE_CLIENTS_AUDIT"),
                 "catalog", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_PLATFORM_CLIENT_SECRET"),
-                "audit", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_AUDIT_ANCHOR_PRIVATE_KEY", "LGSP_AUDIT_ANCHOR_PUBLIC_KEY"));
+                // audit's client secret: its token for auth's revocation feed
+                "audit", Set.of("LGSP_DB_USER", "LGSP_DB_PASSWORD", "LGSP_PLATFORM_CLIENT_SECRET", "LGSP_AUDIT_ANCHOR_PRIVATE_KEY",
+                        "LGSP_AUDIT_ANCHOR_PUBLIC_KEY"));
         for (String svc : SERVICES) {
             Container c = m.named(Deployment.class, name(svc)).orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0);
             Set<String> fromSecrets = c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
@@ -523,7 +526,7 @@ class ChartRenderingTest {
                 }
             }
         }
-        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspProviderConnectionsShort", "LgspGatewaySnapshotStale", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
+        assertEquals(List.of("LgspServiceDown", "LgspGatewayServerErrors", "LgspGatewaySlow", "LgspProviderConnectionsShort", "LgspGatewaySnapshotStale", "LgspRevocationsStale", "LgspAuditSpoolFilling", "LgspAuditRecordsRefused",
                 "LgspAuditRecordsSetAside", "LgspAuditAlertOpen", "LgspAuditWebhookFailing", "LgspAgencySyncStuck"), alerts);
         String yaml = ChartUnderTest.YAML.writeValueAsString(rule);
         assertTrue(yaml.contains("{{ $labels.pod }}"), "Prometheus' own templates reach Prometheus, not Helm");
@@ -534,6 +537,8 @@ class ChartRenderingTest {
         assertTrue(exprs.get("LgspProviderConnectionsShort").endsWith("> 1"), exprs.get("LgspProviderConnectionsShort"));
         assertTrue(exprs.get("LgspGatewaySnapshotStale").endsWith("> 300")
                 && exprs.get("LgspGatewaySnapshotStale").contains("job=\"" + name("routing") + "\""), exprs.get("LgspGatewaySnapshotStale"));
+        assertTrue(exprs.get("LgspRevocationsStale").endsWith("> 300")
+                && exprs.get("LgspRevocationsStale").contains(name("audit")), exprs.get("LgspRevocationsStale"));
         assertTrue(exprs.get("LgspAgencySyncStuck").contains("job=\"" + name("registry") + "\""), exprs.get("LgspAgencySyncStuck"));
     }
 

@@ -37,6 +37,22 @@ public interface PlatformConfig {
 
     Audit audit();
 
+    Revocations revocations();
+
+    interface Revocations {
+        /**
+         * Whether this service polls auth's revocation feed, so its own APIs refuse a token revoked since it was
+         * issued (security.RevocationPoller). Off in routing, whose snapshot loader reads the same feed, and in
+         * the services' own tests, which run without auth.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the feed is asked ({@code If-None-Match}: an unchanged feed costs a 304). */
+        @WithDefault("2s")
+        Duration interval();
+    }
+
     interface Audit {
         /** Whether events are sent; when off they stay queued (tests inspect them). */
         @WithDefault("true")

@@ -75,6 +75,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
+        if (vn.lgsp.common.security.TokenRevokedException.isCauseOf(e)) {
+            return respond(new ProblemException(ProblemType.UNAUTHENTICATED, "The bearer token has been revoked (logout, "
+                    + "a disabled account, a changed password or a revoked credential); obtain a new one").toProblem(),
+                    request, Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"revoked\""));
+        }
         return respond(new ProblemException(ProblemType.UNAUTHENTICATED, "The bearer token is invalid or expired").toProblem(),
                 request, Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }

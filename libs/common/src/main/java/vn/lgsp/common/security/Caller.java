@@ -39,6 +39,16 @@ public class Caller {
         return claim == null ? null : claim.toString().replace("\"", "");
     }
 
+    /** The presented token's id ({@code jti}): what a logout revokes. */
+    public String tokenId() {
+        return jwt.getTokenID();
+    }
+
+    /** When the presented token expires (epoch seconds). */
+    public long expiresAt() {
+        return jwt.getExpirationTime();
+    }
+
     /** A short, loggable description of the actor for audit records: never the token itself. */
     public String actor() {
         String subject = subject();

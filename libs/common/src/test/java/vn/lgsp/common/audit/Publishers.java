@@ -57,6 +57,21 @@ final class Publishers {
         public Duration callTimeout() {
             return Duration.ofSeconds(2);
         }
+
+        @Override
+        public Revocations revocations() {
+            return new Revocations() {
+                @Override
+                public boolean enabled() {
+                    return false;
+                }
+
+                @Override
+                public Duration interval() {
+                    return Duration.ofSeconds(2);
+                }
+            };
+        }
     }
 
     /** Settings of one publisher; the defaults are small and quick, for tests. */

@@ -90,6 +90,70 @@ public class AdminResource {
                         .header("Cache-Control", "no-store").build());
     }
 
+    public record ChangePassword(
+            @NotNull(message = "is required") @Size(max = 256, message = "must be at most 256 characters") String currentPassword,
+            @NotNull(message = "is required") @Size(min = AccountService.MIN_PASSWORD, max = 256,
+                    message = "must be 12 to 256 characters") String newPassword) {
+    }
+
+    public record ResetPassword(
+            @NotNull(message = "is required") @Size(min = AccountService.MIN_PASSWORD, max = 256,
+                    message = "must be 12 to 256 characters") String newPassword) {
+    }
+
+    @POST
+    @Path("/logout")
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN, Roles.AUDITOR })
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Log out: revoke the token presented", description = "Every service refuses it within seconds "
+            + "(auth at once): they read auth's revocation feed. 204; audited.")
+    public Uni<Response> logout() {
+        String actor = caller.actor();
+        String agency = caller.agency();
+        return service.logout(caller.tokenId(), caller.subject(), caller.expiresAt()).map(v -> {
+            audit.record(actor, "logout", "account", actor, agency, null, Map.of());
+            return Response.noContent().build();
+        });
+    }
+
+    @POST
+    @Path("/password")
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN, Roles.AUDITOR })
+    @SecurityRequirement(name = "bearer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change your own password", description = "Needs the current password (wrong guesses count as "
+            + "failed logins: 429 when throttled). Every token of the account is revoked, this one included: log in "
+            + "again. 204; audited (never the passwords).")
+    public Uni<Response> changeOwnPassword(@Valid @NotNull(message = "a JSON body is required") ChangePassword body,
+            @Context HttpServerRequest request) {
+        String actor = caller.actor();
+        String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return service.changeOwnPassword(actor, body.currentPassword(), body.newPassword(), address, request.path()).map(a -> {
+            audit.record(actor, "change-password", "account", a.username(), a.agencyCode(), null, Map.of());
+            return Response.noContent().header("Cache-Control", "no-store").build();
+        });
+    }
+
+    @POST
+    @Path("/accounts/{username}/password")
+    @RolesAllowed(Roles.OPERATOR)
+    @SecurityRequirement(name = "bearer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set a new password for an account (a forgotten one)", description = "Every token the account holds "
+            + "is revoked. Not for your own account: change it with POST /api/v1/admin/password, which asks for the "
+            + "current one. 204; audited (never the password).")
+    public Uni<Response> resetPassword(@PathParam("username") String username,
+            @Valid @NotNull(message = "a JSON body is required") ResetPassword body) {
+        if (username.equals(caller.subject())) {
+            throw ProblemException.conflict("Change your own password with POST /api/v1/admin/password");
+        }
+        String actor = caller.actor();
+        return service.setPassword(username, body.newPassword()).map(a -> {
+            audit.record(actor, "reset-password", "account", a.username(), a.agencyCode(), null, Map.of());
+            return Response.noContent().header("Cache-Control", "no-store").build();
+        });
+    }
+
     @POST
     @Path("/accounts")
     @RolesAllowed(Roles.OPERATOR)
@@ -117,7 +181,8 @@ public class AdminResource {
     @Path("/accounts/{username}/disable")
     @RolesAllowed(Roles.OPERATOR)
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Disable an account", description = "It can no longer log in; tokens already issued expire on their own. "
+    @Operation(summary = "Disable an account", description = "It can no longer log in, and every token it holds is revoked: "
+            + "every service refuses them within seconds (auth at once). Enabling it again does not bring those back. "
             + "An operator cannot disable itself, so the platform is never left without one by accident.")
     public Uni<Account> disable(@PathParam("username") String username) {
         if (username.equals(caller.subject())) {

@@ -13,8 +13,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import vn.lgsp.auth.account.domain.Account;
+import vn.lgsp.auth.revocation.repository.RevocationRepository;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
+import vn.lgsp.common.security.RevocationFeed;
 
 @ApplicationScoped
 public class AccountRepository {
@@ -35,9 +37,40 @@ public class AccountRepository {
                 .map(AccountRepository::first);
     }
 
+    /**
+     * Sets the status; disabling also revokes every token the account holds (tokens_valid_after, announced in the
+     * revocation feed by bumping its revision in the same transaction).
+     */
     public Uni<Account> setStatus(String username, String status) {
-        return pool.preparedQuery("UPDATE account SET status = $2, updated_at = now() WHERE username = $1 RETURNING *")
-                .execute(Tuple.of(username, status)).map(AccountRepository::first);
+        if (!Account.DISABLED.equals(status)) {
+            return pool.preparedQuery("UPDATE account SET status = $2, updated_at = now() WHERE username = $1 RETURNING *")
+                    .execute(Tuple.of(username, status)).map(AccountRepository::first);
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE account SET status = $2, updated_at = now(), tokens_valid_after = now() WHERE username = $1 RETURNING *""")
+                .execute(Tuple.of(username, status)).map(AccountRepository::first)
+                .call(a -> a == null ? Uni.createFrom().voidItem() : RevocationRepository.bump(conn)));
+    }
+
+    /** A new password hash; every token the account holds is revoked with it. Null when there is no such account. */
+    public Uni<Account> setPassword(String username, String hash) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE account SET password_hash = $2, updated_at = now(), tokens_valid_after = now()
+                WHERE username = $1 RETURNING *""")
+                .execute(Tuple.of(username, hash)).map(AccountRepository::first)
+                .call(a -> a == null ? Uni.createFrom().voidItem() : RevocationRepository.bump(conn)));
+    }
+
+    /** Accounts whose tokens up to a moment were revoked after {@code since}: the feed's revokedSubjects. Caller's transaction. */
+    public static Uni<List<RevocationFeed.RevokedSubject>> revokedSince(SqlConnection conn, Instant since) {
+        return conn.preparedQuery("""
+                SELECT username, floor(extract(epoch FROM tokens_valid_after))::bigint FROM account
+                WHERE tokens_valid_after > $1 ORDER BY username""")
+                .execute(Tuple.of(since.atOffset(java.time.ZoneOffset.UTC))).map(rows -> {
+                    List<RevocationFeed.RevokedSubject> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new RevocationFeed.RevokedSubject(r.getString(0), r.getLong(1))));
+                    return out;
+                });
     }
 
     public Uni<Void> touchLogin(String username) {
@@ -47,15 +80,15 @@ public class AccountRepository {
 
     /** Disables the active agency-admin accounts of an agency that no longer exists; their usernames. */
     public Uni<List<String>> disableAgency(String agencyCode) {
-        return pool.preparedQuery("""
-                UPDATE account SET status = 'disabled', updated_at = now()
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE account SET status = 'disabled', updated_at = now(), tokens_valid_after = now()
                 WHERE role = 'agency-admin' AND agency_code = $1 AND status = 'active' RETURNING username""")
                 .execute(Tuple.of(agencyCode)).map(rows -> {
                     List<String> out = new ArrayList<>();
                     rows.forEach(r -> out.add(r.getString(0)));
                     out.sort(null);
                     return out;
-                });
+                }).call(names -> names.isEmpty() ? Uni.createFrom().voidItem() : RevocationRepository.bump(conn)));
     }
 
     /** Moves the accounts of an agency whose code was re-issued to the new code; their usernames. Caller's transaction. */
@@ -86,7 +119,8 @@ public class AccountRepository {
 
     private static Account map(Row r) {
         return new Account(r.getString("username"), r.getString("password_hash"), r.getString("role"), r.getString("agency_code"),
-                r.getString("status"), instant(r, "created_at"), instant(r, "updated_at"), instant(r, "last_login_at"));
+                r.getString("status"), instant(r, "created_at"), instant(r, "updated_at"), instant(r, "last_login_at"),
+                instant(r, "tokens_valid_after"));
     }
 
     private static Instant instant(Row r, String column) {

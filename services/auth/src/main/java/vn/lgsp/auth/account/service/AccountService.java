@@ -15,11 +15,13 @@ import vn.lgsp.auth.account.repository.AccountRepository;
 import vn.lgsp.auth.config.AuthConfig;
 import vn.lgsp.auth.crypto.Passwords;
 import vn.lgsp.auth.oauth.service.TokenSigner;
+import vn.lgsp.auth.revocation.repository.RevocationRepository;
 import vn.lgsp.auth.oauth.service.TokenSigner.IssuedToken;
 import vn.lgsp.auth.security.AuthGuard;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.security.RevocationPoller;
 import vn.lgsp.common.security.Roles;
 
 /**
@@ -49,6 +51,12 @@ public class AccountService {
 
     @Inject
     AdminAudit audit;
+
+    @Inject
+    RevocationPoller revocations;
+
+    @Inject
+    RevocationRepository revocationRepository;
 
     /**
      * The first operator, from configuration (a Kubernetes Secret in production); never overwrites an existing account.
@@ -104,8 +112,64 @@ public class AccountService {
                         new ProblemException(ProblemType.UNAUTHENTICATED, "Wrong username or password, or the account is disabled")));
             }
             return guard.loginSucceeded(username).chain(() -> repository.touchLogin(username))
+                    .chain(() -> afterRevocationSecond(account))
                     .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()));
         });
+    }
+
+    /**
+     * Waits, if need be, until the second of the account's last token revocation has passed: the feed revokes its
+     * tokens by {@code iat} (whole seconds) at or before that second, so a token issued within it would be refused
+     * too. At most a second, and only right after a disable/enable or a password change.
+     */
+    private static Uni<Void> afterRevocationSecond(Account account) {
+        if (account.tokensValidAfter() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        long wait = (account.tokensValidAfter().getEpochSecond() + 1) * 1000 - System.currentTimeMillis();
+        return wait <= 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.min(wait, 2000)));
+    }
+
+    /**
+     * An admin changes its own password, proving the current one: a stolen token alone cannot take the account
+     * over. Wrong guesses count as failed logins (same throttle, 429 when exceeded). Every token the account holds
+     * is revoked, the one used for this call included.
+     */
+    public Uni<Account> changeOwnPassword(String username, String current, String next, String address, String path) {
+        return guard.loginRetryAfter(username, address).chain(wait -> {
+            if (wait > 0) {
+                return Uni.createFrom().failure(new ProblemException(ProblemType.RATE_LIMITED, "Too many failed password checks; "
+                        + "retry after " + wait + " s", java.util.List.of(), Map.of("Retry-After", Long.toString(wait))));
+            }
+            return repository.find(username).emitOn(Infrastructure.getDefaultWorkerPool()).chain(account -> {
+                if (account == null || !Account.ACTIVE.equals(account.status())) {
+                    // the token verified, so the account existed; it was disabled or removed since
+                    return Uni.createFrom().failure(new ProblemException(ProblemType.UNAUTHENTICATED, "The account is disabled"));
+                }
+                if (!passwords.verify(current, account.passwordHash())) {
+                    guard.audit(username, null, null, path, 400, "validation-failed", "password change: wrong current password", address);
+                    return guard.loginFailed(username, address).chain(() -> Uni.createFrom().<Account>failure(
+                            ProblemException.field("currentPassword", "matches", "is not this account's current password")));
+                }
+                if (passwords.verify(next, account.passwordHash())) {
+                    return Uni.createFrom().failure(ProblemException.field("newPassword", "different",
+                            "must differ from the current password"));
+                }
+                return guard.loginSucceeded(username).chain(() -> setPassword(username, next));
+            });
+        });
+    }
+
+    /** A new password for an account, set by an operator (a forgotten password); its tokens are revoked. */
+    public Uni<Account> setPassword(String username, String password) {
+        return Uni.createFrom().item(() -> passwords.hash(password)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(hash -> repository.setPassword(username, hash)).map(a -> {
+                    if (a == null) {
+                        throw ProblemException.notFound("Account " + username);
+                    }
+                    return a;
+                }).call(a -> Uni.createFrom().completionStage(revocations.refresh()));
     }
 
     public Uni<Account> create(String username, String password, String role, String agencyCode) {
@@ -124,12 +188,23 @@ public class AccountService {
                 });
     }
 
+    /** Disabling revokes the account's tokens; this replica enforces that before answering, the others within a poll. */
     public Uni<Account> setStatus(String username, String status) {
         return repository.setStatus(username, status).map(a -> {
             if (a == null) {
                 throw ProblemException.notFound("Account " + username);
             }
             return a;
-        });
+        }).call(a -> Account.DISABLED.equals(status) ? Uni.createFrom().completionStage(revocations.refresh())
+                : Uni.createFrom().voidItem());
+    }
+
+    /** Logout: the token presented is revoked (RFC 7009 semantics) until it would have expired. */
+    public Uni<Void> logout(String jti, String username, long expiresAt) {
+        if (jti == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return revocationRepository.revokeToken(jti, null, username, java.time.Instant.ofEpochSecond(expiresAt))
+                .chain(() -> Uni.createFrom().completionStage(revocations.refresh()));
     }
 }

@@ -25,6 +25,10 @@ public class AgencyChanges {
     @Inject
     vn.lgsp.auth.account.repository.AccountRepository accounts;
 
+    /** Disabled accounts' tokens are revoked: enforced on this replica before answering. */
+    @Inject
+    vn.lgsp.common.security.RevocationPoller revocations;
+
     /** Signature verification answers with the agency of a cached key; that answer must not stay stale. */
     @Inject
     HmacKeys hmacKeys;
@@ -39,12 +43,13 @@ public class AgencyChanges {
 
     /**
      * The agency was merged, split or dissolved: its agency-admin accounts are disabled (their usernames), so nobody
-     * keeps acting for a body that no longer exists. Their people may go on at a successor, under an account an
+     * keeps acting for a body that no longer exists, and the tokens they hold are revoked. Their people may go on at a successor, under an account an
      * operator grants there. Its systems' credentials are not touched: registry moves those systems first (and
      * refuses to dissolve an agency that still has systems in use).
      */
     public Uni<List<String>> endAgency(String agencyCode) {
-        return accounts.disableAgency(agencyCode);
+        return accounts.disableAgency(agencyCode)
+                .call(names -> names.isEmpty() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(revocations.refresh()));
     }
 
     private void forget(List<AgencyMove> moves) {

@@ -19,7 +19,7 @@ import vn.lgsp.auth.revocation.repository.RevocationRepository;
 import vn.lgsp.common.security.Roles;
 
 @Path("/api/v1/feed/revocations")
-@Tag(name = "feeds", description = "What routing polls to enforce revocations without calling auth per request")
+@Tag(name = "feeds", description = "What routing and the other services poll, so none calls auth per request")
 @SecurityRequirement(name = "bearer")
 public class RevocationFeedResource {
 
@@ -32,8 +32,10 @@ public class RevocationFeedResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.SERVICE)
-    @Operation(summary = "Revoked client ids and token ids that could still be presented",
-            description = "ETag is the revision; send it back in If-None-Match to get 304 when nothing was revoked since.")
+    @Operation(summary = "Revoked credentials, tokens and admin accounts whose tokens could still be presented",
+            description = "revokedClientIds: every token of these credentials; revokedTokenIds: these jti; revokedSubjects: "
+                    + "tokens without client_id whose sub is subject and iat ≤ issuedAtOrBefore. ETag is the revision; "
+                    + "send it back in If-None-Match to get 304 when nothing was revoked since.")
     public Uni<Response> feed(@HeaderParam("If-None-Match") String ifNoneMatch) {
         return repository.revision().chain(revision -> {
             EntityTag tag = new EntityTag(Long.toString(revision));

@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import vn.lgsp.auth.account.repository.AccountRepository;
 import vn.lgsp.auth.credential.repository.CredentialRepository;
+import vn.lgsp.common.security.RevocationFeed;
 
 /** Revoked tokens (RFC 7009) and the revision of the revocation feed routing polls. */
 @ApplicationScoped
@@ -18,9 +20,6 @@ public class RevocationRepository {
 
     @Inject
     Pool pool;
-
-    public record Feed(long revision, List<String> revokedClientIds, List<String> revokedTokenIds) {
-    }
 
     /** Bumps the feed revision inside the caller's transaction (row lock: revocations serialise, briefly). */
     public static Uni<Long> bump(SqlConnection conn) {
@@ -47,20 +46,22 @@ public class RevocationRepository {
     }
 
     /**
-     * The feed, read in one repeatable-read snapshot so the lists match the revision. Credentials revoked longer ago
-     * than the longest token lifetime are left out: no token issued to them can still be presented.
+     * The feed, read in one repeatable-read snapshot so the lists match the revision. Credentials and accounts whose
+     * revocation is older than the longest token lifetime are left out: no token they revoke can still be presented.
      */
-    public Uni<Feed> feed(Instant credentialsRevokedSince) {
+    public Uni<RevocationFeed> feed(Instant revokedSince) {
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
                 .chain(() -> conn.query("SELECT revision FROM revocation_state WHERE id = 1").execute())
                 .map(rows -> rows.iterator().next().getLong(0))
-                .chain(revision -> CredentialRepository.revokedSince(conn, credentialsRevokedSince)
+                .chain(revision -> CredentialRepository.revokedSince(conn, revokedSince)
                         .chain(clients -> conn.query("SELECT jti FROM revoked_token WHERE expires_at > now() ORDER BY jti").execute()
                                 .map(rows -> {
                                     List<String> jtis = new ArrayList<>();
                                     rows.forEach(r -> jtis.add(r.getString(0)));
-                                    return new Feed(revision, clients, jtis);
-                                }))));
+                                    return jtis;
+                                })
+                                .chain(jtis -> AccountRepository.revokedSince(conn, revokedSince)
+                                        .map(subjects -> new RevocationFeed(revision, clients, jtis, subjects))))));
     }
 
     /** Drops revoked tokens that have expired anyway (they no longer need to be listed). */

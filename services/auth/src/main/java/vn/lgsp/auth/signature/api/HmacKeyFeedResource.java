@@ -22,7 +22,7 @@ import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
 
 @Path("/api/v1/feed/hmac-keys")
-@Tag(name = "feeds", description = "What routing polls to enforce revocations without calling auth per request")
+@Tag(name = "feeds", description = "What routing and the other services poll, so none calls auth per request")
 @SecurityRequirement(name = "bearer")
 public class HmacKeyFeedResource {
 

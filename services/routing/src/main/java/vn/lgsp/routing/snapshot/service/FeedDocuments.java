@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The feed shapes of docs/internal-apis.md. Unknown members are ignored: catalog and auth may add fields
+ * The feed shapes of docs/internal-apis.md (auth's revocation feed: libs' RevocationFeed). Unknown members are ignored: catalog and auth may add fields
  * without breaking a gateway that is one release behind.
  */
 public final class FeedDocuments {
@@ -46,10 +46,6 @@ public final class FeedDocuments {
     public record SubscriptionDoc(String id, String serviceCode, String version, String consumerSystem,
             String consumerAgency, String environment, String status, Integer requestsPerSecond, Integer burst,
             Long dailyQuota) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Revocations(long revision, List<String> revokedClientIds, List<String> revokedTokenIds) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

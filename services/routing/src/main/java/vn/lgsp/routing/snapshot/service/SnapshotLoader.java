@@ -28,13 +28,14 @@ import vn.lgsp.common.client.ServiceTokens;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.id.Environment;
+import vn.lgsp.common.security.RevocationFeed;
+import vn.lgsp.common.security.RevokedTokens;
 import vn.lgsp.routing.snapshot.domain.HmacKey;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogChanges;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogSnapshot;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.ChangeDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeyDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeys;
-import vn.lgsp.routing.snapshot.service.FeedDocuments.Revocations;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
 
@@ -67,6 +68,10 @@ public class SnapshotLoader {
 
     @Inject
     SnapshotHolder holder;
+
+    /** What the admin API refuses (libs): fed from the same revocation feed, so libs' own poller is off here. */
+    @Inject
+    RevokedTokens adminRevocations;
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;
@@ -171,8 +176,10 @@ public class SnapshotLoader {
         } else {
             pollCatalogChanges();
         }
-        poll(revocationFeed, platform.authUrl() + "/api/v1/feed/revocations", this::applyRevocations,
-                () -> holder.update(s -> s.withRevocationsChecked(Instant.now())));
+        poll(revocationFeed, platform.authUrl() + "/api/v1/feed/revocations", this::applyRevocations, () -> {
+            holder.update(s -> s.withRevocationsChecked(Instant.now()));
+            adminRevocations.checked();
+        });
         // Access keys for RFC 9421 signed requests. Not part of readiness: a platform may have no signing clients.
         poll(hmacKeyFeed, platform.authUrl() + "/api/v1/feed/hmac-keys", this::applyHmacKeys, () -> { });
     }
@@ -359,12 +366,14 @@ public class SnapshotLoader {
     }
 
     private void applyRevocations(long ticket, Buffer body) throws Exception {
-        Revocations doc = mapper.readValue(body.getBytes(), Revocations.class);
+        RevocationFeed doc = mapper.readValue(body.getBytes(), RevocationFeed.class);
         Set<String> clients = doc.revokedClientIds() == null ? Set.of() : Set.copyOf(doc.revokedClientIds());
         Set<String> jtis = doc.revokedTokenIds() == null ? Set.of() : Set.copyOf(doc.revokedTokenIds());
         Instant now = Instant.now();
         if (revocationFeed.current(ticket)) {
             holder.update(s -> s.withRevocations(doc.revision(), now, clients, jtis));
+            // routing's own admin API (libs' RevocationAugmentor) enforces the same feed, admin logouts included
+            adminRevocations.apply(doc);
         }
     }
 
