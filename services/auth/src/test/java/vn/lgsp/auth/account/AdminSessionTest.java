@@ -94,6 +94,19 @@ class AdminSessionTest {
     }
 
     @Test
+    void introspectionCallsADisabledAccountsTokenInactive() {
+        String username = newAccount("auditor", null);
+        String issued = login(username, PASSWORD).then().statusCode(200).extract().path("access_token");
+        String routing = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "routing:routing-test-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        given().header("Authorization", routing).contentType("application/x-www-form-urlencoded").formParam("token", issued)
+                .post("/oauth2/introspect").then().statusCode(200).body("active", equalTo(true)).body("sub", equalTo(username));
+        given().auth().oauth2(TestJwt.operator()).post("/api/v1/admin/accounts/" + username + "/disable").then().statusCode(200);
+        given().header("Authorization", routing).contentType("application/x-www-form-urlencoded").formParam("token", issued)
+                .post("/oauth2/introspect").then().statusCode(200).body("active", equalTo(false));
+    }
+
+    @Test
     void logoutRevokesTheTokenPresentedAndNoOther() {
         String username = newAccount("auditor", null);
         String first = tokenOf(username, "auditor", now());

@@ -61,6 +61,12 @@ public class AccountRepository {
                 .call(a -> a == null ? Uni.createFrom().voidItem() : RevocationRepository.bump(conn)));
     }
 
+    /** The second up to which the account's tokens are revoked (epoch seconds); null if never, or no such account. */
+    public Uni<Long> tokensValidAfterSecond(String username) {
+        return pool.preparedQuery("SELECT floor(extract(epoch FROM tokens_valid_after))::bigint FROM account WHERE username = $1")
+                .execute(Tuple.of(username)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+    }
+
     /** Accounts whose tokens up to a moment were revoked after {@code since}: the feed's revokedSubjects. Caller's transaction. */
     public static Uni<List<RevocationFeed.RevokedSubject>> revokedSince(SqlConnection conn, Instant since) {
         return conn.preparedQuery("""

@@ -43,6 +43,9 @@ public class OAuthService {
     @Inject
     CredentialRepository credentials;
 
+    @Inject
+    vn.lgsp.auth.account.repository.AccountRepository accounts;
+
     public Uni<Map<String, Object>> token(FormRequest form, String address, String path) {
         String grantType = form.required("grant_type");
         if (!CLIENT_CREDENTIALS.equals(grantType)) {
@@ -137,12 +140,29 @@ public class OAuthService {
                 }
                 Object clientId = claims.getClaimValue(Roles.CLIENT_ID_CLAIM);
                 if (clientId == null) {
-                    return Uni.createFrom().item(claims);
+                    return adminStillValid(claims).map(valid -> valid ? claims : null);
                 }
                 return credentials.findByClientId(clientId.toString())
                         .map(c -> c != null && !Credential.REVOKED.equals(c.status()) ? claims : null);
             });
         });
+    }
+
+    /**
+     * A token without a credential is an admin's or a platform service's: an admin's is revoked with every other
+     * token of the account when it was disabled or its password changed (the feed's revokedSubjects).
+     */
+    private Uni<Boolean> adminStillValid(JwtClaims claims) {
+        try {
+            String subject = claims.getSubject();
+            if (subject == null || subject.startsWith(Roles.SERVICE_SUBJECT_PREFIX) || claims.getIssuedAt() == null) {
+                return Uni.createFrom().item(true);
+            }
+            long issuedAt = claims.getIssuedAt().getValue();
+            return accounts.tokensValidAfterSecond(subject).map(upTo -> upTo == null || issuedAt > upTo);
+        } catch (MalformedClaimException e) {
+            return Uni.createFrom().item(false);
+        }
     }
 
     private static Map<String, Object> describe(JwtClaims claims) {
