@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import vn.lgsp.catalog.Fixtures;
 import vn.lgsp.catalog.RegistryStub;
+import vn.lgsp.catalog.RegistryStub.Delivery;
+import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.TestJwt;
 
@@ -43,6 +47,9 @@ class WebhookDestinationTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    WebhookDestinationGuard guard;
 
     private static List<String> subscriptionsOf(String code) {
         return given().auth().oauth2(TestJwt.operator()).queryParam("serviceCode", code).queryParam("size", 200)
@@ -111,6 +118,65 @@ class WebhookDestinationTest {
                         "https://receiver.invalid/hook"))
                 .post("/api/v1/subscriptions").then().statusCode(201).body("webhookUrl", equalTo("https://receiver.invalid/hook"))
                 .body("webhookSecret", not(equalTo(null)));
+    }
+
+    /**
+     * The delivery goes to the address the guard checked, not to whatever the name resolves to when connecting: here
+     * the name resolves only through the guard (.invalid never resolves in DNS, RFC 6761), so a client resolving it
+     * again could not connect at all. Host header, TLS name and signature still name the URL's host.
+     */
+    @Test
+    void aDeliveryConnectsToTheCheckedAddressUnderTheURLsName() throws Exception {
+        URI receiver = URI.create(RegistryStub.hookUrl("x"));
+        String name = "receiver-" + UUID.randomUUID().toString().substring(0, 6) + ".lgsp-test.invalid";
+        guard.resolveWith(host -> host.equals(name) ? new InetAddress[] { InetAddress.getByName("127.0.0.1") }
+                : InetAddress.getAllByName(host));
+        try {
+            String code = Fixtures.service("shared", false);
+            String hookPath = "pinned-" + code;
+            String url = "http://" + name + ":" + receiver.getPort() + "/hooks/" + hookPath;
+            JsonPath sub = WebhookFixtures.subscribed(code, url);
+            WebhookFixtures.announceRetirement(code);
+            Delivery d = WebhookFixtures.received("/hooks/" + hookPath);
+            assertEquals(name + ":" + receiver.getPort(), d.host(), "Host names the URL's host, not the address");
+            assertEquals(sub.getString("webhookKeyId"),
+                    WebhookFixtures.verify(d, sub.getString("webhookKeyId"), sub.getString("webhookSecret")).keyId(),
+                    "signed over the URL's authority");
+            Map<String, Object> delivered = WebhookFixtures.await(() -> WebhookFixtures.deliveries(CONSUMER, sub.getString("id"))
+                    .stream().filter(x -> "delivered".equals(x.get("status"))).findFirst().orElse(null),
+                    Duration.ofSeconds(10), "the delivery recorded");
+            assertEquals(200, delivered.get("lastStatus"));
+        } finally {
+            guard.resolveWith(null);
+        }
+    }
+
+    /** A name with one public and one internal address is refused: the delivery could be steered to either. */
+    @Test
+    void aNameWithAnyInternalAddressIsRefusedAtDelivery() throws Exception {
+        URI receiver = URI.create(RegistryStub.hookUrl("x"));
+        String name = "mixed-" + UUID.randomUUID().toString().substring(0, 6) + ".lgsp-test.invalid";
+        java.util.concurrent.atomic.AtomicBoolean rebound = new java.util.concurrent.atomic.AtomicBoolean();
+        guard.resolveWith(host -> !host.equals(name) ? InetAddress.getAllByName(host) : rebound.get()
+                ? new InetAddress[] { InetAddress.getByName("127.0.0.1"), InetAddress.getByName("10.1.2.3") }
+                : new InetAddress[] { InetAddress.getByName("127.0.0.1") });
+        try {
+            String code = Fixtures.service("shared", false);
+            String hookPath = "mixed-" + code;
+            String id = WebhookFixtures.subscribed(code, "http://" + name + ":" + receiver.getPort() + "/hooks/" + hookPath)
+                    .getString("id");
+            rebound.set(true); // the subscriber's DNS changes after it applied
+            WebhookFixtures.announceRetirement(code);
+            Map<String, Object> failed = WebhookFixtures.await(() -> WebhookFixtures.deliveries(CONSUMER, id).stream()
+                    .filter(x -> !"pending".equals(x.get("status"))).findFirst().orElse(null), Duration.ofSeconds(15),
+                    "the delivery settled");
+            assertEquals("failed", failed.get("status"));
+            assertEquals("destination " + name + " resolves to 10.1.2.3, which is not allowed for webhooks (private address)",
+                    failed.get("lastError"));
+            assertTrue(RegistryStub.DELIVERIES.stream().noneMatch(d -> d.path().equals("/hooks/" + hookPath)));
+        } finally {
+            guard.resolveWith(null);
+        }
     }
 
     @Test

@@ -39,7 +39,12 @@ public class WebhookDestinationGuard {
      * What one look-up of a URL's host found: the first refused address if any, or, when it did not resolve,
      * {@code unresolved} saying how.
      */
-    public record Check(String host, boolean literal, Optional<Refusal> refusal, String unresolved) {
+    public record Check(String host, boolean literal, Optional<Refusal> refusal, String unresolved, List<InetAddress> addresses) {
+
+        /** The address a delivery connects to: the first the look-up gave, all of which were checked. */
+        public InetAddress connectTo() {
+            return addresses.get(0);
+        }
 
         public boolean refused() {
             return refusal.isPresent();
@@ -76,20 +81,36 @@ public class WebhookDestinationGuard {
     }
 
     /**
-     * Blocking. Through InetAddress on purpose: the JDK HttpClient resolves with it too, so both see the same answer
-     * (and the same cache, {@code networkaddress.cache.ttl}, 30 s by default).
+     * Blocking. Every address of the name is checked, and a delivery then connects to one of these very addresses
+     * ({@link Check#connectTo()}), never resolving the name again: what was checked is what is reached.
      */
     Check lookup(String host) {
         try {
-            List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
-            return new Check(host, isLiteral(host), rules.firstRefused(addresses), null);
+            List<InetAddress> addresses = List.of(resolver.resolve(host));
+            if (addresses.isEmpty()) {
+                return unresolved(host, "does not resolve");
+            }
+            return new Check(host, isLiteral(host), rules.firstRefused(addresses), null, addresses);
         } catch (UnknownHostException | IllegalArgumentException | SecurityException e) {
             return unresolved(host, "does not resolve");
         }
     }
 
+    /** How names are resolved; InetAddress (the system resolver and the JVM's cache) unless a test says otherwise. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private volatile Resolver resolver = InetAddress::getAllByName;
+
+    /** Tests: resolve through {@code r} (null: the system resolver again). */
+    public void resolveWith(Resolver r) {
+        resolver = r == null ? InetAddress::getAllByName : r;
+    }
+
     private static Check unresolved(String host, String how) {
-        return new Check(host, isLiteral(host), Optional.empty(), how);
+        return new Check(host, isLiteral(host), Optional.empty(), how, List.of());
     }
 
     /** The host as InetAddress wants it (an IPv6 literal without brackets), or null. */

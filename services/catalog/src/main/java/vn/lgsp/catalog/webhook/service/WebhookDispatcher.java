@@ -7,10 +7,15 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,10 +73,22 @@ public class WebhookDispatcher {
     @Inject
     Clock clock;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Rounds rounds = new Rounds(this::round);
     private long timer = -1;
+    private HttpClient http;
+
+    /**
+     * Vert.x' client rather than the JDK's: it connects to an address given apart from the URL's host
+     * ({@link RequestOptions#setServer}) while the Host header, the TLS server name (SNI) and certificate check follow
+     * the host, which is what lets a delivery go to the very address the guard checked. No keep-alive: a connection
+     * is never reused past the check that allowed it. No redirects (the default): a receiver cannot bounce the
+     * request to an address never checked. TLS trusts the JVM's CAs.
+     */
+    @jakarta.annotation.PostConstruct
+    void init() {
+        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(false)
+                .setVerifyHost(true).setForceSni(true).setMaxPoolSize(BATCH).setName("lgsp-webhooks"));
+    }
 
     void start(@Observes StartupEvent ev) {
         long every = Math.max(50, config.webhookPollInterval().toMillis());
@@ -103,7 +120,7 @@ public class WebhookDispatcher {
     }
 
     private void send(WebhookDelivery d) {
-        HttpRequest request;
+        Signed request;
         try {
             request = signed(d);
         } catch (RuntimeException e) {
@@ -117,31 +134,47 @@ public class WebhookDispatcher {
             if (check.refused() || check.unresolved() != null) {
                 record(d, null, check.deliveryError());
             } else {
-                post(d, request);
+                post(d, request, check.connectTo());
             }
         }, error -> record(d, null, "destination not checked: " + error.getClass().getSimpleName()));
     }
 
-    /**
-     * Only after {@link WebhookDestinationGuard} accepted every address the host has now, since a subscriber's DNS can
-     * change after it applied (rebinding). The client connects to an address it resolves itself, through the same
-     * JDK cache the check just filled; pinning the checked address would need the Host header and TLS server name
-     * set apart from the URL, which the JDK client does not allow, hence refusing when any address is refused.
-     * Redirects are never followed: a receiver cannot bounce the request to an address the check never saw.
-     */
-    private void post(WebhookDelivery d, HttpRequest request) {
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                record(d, null, cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-            } else {
-                record(d, response.statusCode(), null);
-            }
-        });
+    /** A delivery's request, signed: its URL, headers and body. */
+    record Signed(URI uri, Map<String, String> headers, byte[] body) {
     }
 
-    HttpRequest signed(WebhookDelivery d) {
+    /**
+     * Only after {@link WebhookDestinationGuard} accepted every address the host has now (a subscriber's DNS can
+     * change after it applied: rebinding), and to one of those addresses: the name is not resolved again. The
+     * status is recorded when the answer's head arrives; the body is read and dropped.
+     */
+    private void post(WebhookDelivery d, Signed signed, InetAddress address) {
+        URI uri = signed.uri();
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setSsl(tls)
+                .setHost(uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost())
+                .setPort(port).setURI(target)
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setFollowRedirects(false).setTimeout(config.webhookTimeout().toMillis());
+        signed.headers().forEach(options::putHeader);
+        http.request(options)
+                .compose(request -> request.send(Buffer.buffer(signed.body())))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        Throwable cause = ar.cause();
+                        record(d, null, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                    } else {
+                        HttpClientResponse response = ar.result();
+                        response.handler(chunk -> { }); // drained, never kept
+                        record(d, response.statusCode(), null);
+                    }
+                });
+    }
+
+    Signed signed(WebhookDelivery d) {
         byte[] body = d.payload().toString().getBytes(StandardCharsets.UTF_8);
         URI uri = URI.create(d.url());
         String digest = ContentDigest.sha256Header(body);
@@ -153,14 +186,14 @@ public class WebhookDispatcher {
                 WebhookSecrets.keyId(d.subscriptionId(), d.secretGeneration()),
                 HttpSignatures.keyBytes(secrets.secret(d.subscriptionId(), d.secretGeneration())),
                 clock.instant().getEpochSecond(), UUID.randomUUID().toString());
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.webhookTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "lgsp-catalog")
-                .header("Content-Digest", digest)
-                .header("X-LGSP-Delivery", String.valueOf(d.id()))
-                .header("X-LGSP-Event", d.event());
-        signature.forEach(b::header);
-        return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "lgsp-catalog");
+        headers.put("Content-Digest", digest);
+        headers.put("X-LGSP-Delivery", String.valueOf(d.id()));
+        headers.put("X-LGSP-Event", d.event());
+        headers.putAll(signature);
+        return new Signed(uri, headers, body);
     }
 
     private void record(WebhookDelivery d, Integer status, String error) {
