@@ -207,6 +207,51 @@ class SystemAgencyChangeTest {
         Fixtures.act(newAdmin, theirs, "suspend", "{}").statusCode(200).body("status", equalTo("suspended"));
     }
 
+    /** Notifications and webhook deliveries of a moved subscription are the new agency's to read and redeliver. */
+    @Test
+    void whatWasSentToAMovedSubscriptionGoesAlong() throws Exception {
+        String oldAgency = uniqueAgency();
+        String newAgency = uniqueAgency();
+        String system = Fixtures.uniqueCode("HTTT-NOTI");
+        RegistryStub.register(system, oldAgency);
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        String id = given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Fixtures.subscriptionJson(code, "v1", system, "production", RegistryStub.hookUrl("moved-" + code)))
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        Fixtures.act(TestJwt.operator(), id, "approve", "{}").statusCode(200);
+        given().auth().oauth2(TestJwt.agencyAdmin(RegistryStub.PROVIDER_AGENCY)).contentType(ContentType.JSON)
+                .body("{\"retireAt\":\"" + java.time.Instant.now().plus(java.time.Duration.ofDays(61)) + "\",\"comment\":\"x\"}")
+                .post("/api/v1/services/" + code + "/versions/v1/retirement-notice").then().statusCode(200);
+        String oldAdmin = TestJwt.agencyAdmin(oldAgency);
+        String newAdmin = TestJwt.agencyAdmin(newAgency);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        List<Map<String, Object>> sent;
+        do {
+            Thread.sleep(100);
+            sent = given().auth().oauth2(oldAdmin).queryParam("subscriptionId", id).get("/api/v1/webhook-deliveries")
+                    .then().statusCode(200).extract().jsonPath().getList("items");
+        } while ((sent.isEmpty() || "pending".equals(sent.get(0).get("status"))) && System.nanoTime() < deadline);
+        assertEquals("delivered", sent.get(0).get("status"));
+        Object deliveryId = sent.get(0).get("id");
+        given().auth().oauth2(oldAdmin).queryParam("consumerSystem", system).get("/api/v1/notifications").then()
+                .statusCode(200).body("items.subscriptionId", hasItem(id));
+
+        RegistryStub.register(system, newAgency);
+        move(REGISTRY, system, "{\"agencyCode\":\"" + newAgency + "\"}").statusCode(200).body("subscriptionsUpdated", equalTo(1));
+
+        given().auth().oauth2(newAdmin).queryParam("consumerSystem", system).get("/api/v1/notifications").then()
+                .statusCode(200).body("items.subscriptionId", hasItem(id)).body("items.consumerAgency", hasItem(newAgency));
+        given().auth().oauth2(oldAdmin).queryParam("consumerSystem", system).get("/api/v1/notifications").then()
+                .statusCode(200).body("items.subscriptionId", not(hasItem(id)));
+        given().auth().oauth2(newAdmin).queryParam("subscriptionId", id).get("/api/v1/webhook-deliveries").then()
+                .statusCode(200).body("items.id", hasItem(deliveryId)).body("items[0].consumerAgency", equalTo(newAgency));
+        given().auth().oauth2(oldAdmin).get("/api/v1/webhook-deliveries/" + deliveryId).then().statusCode(404);
+        given().auth().oauth2(oldAdmin).post("/api/v1/webhook-deliveries/" + deliveryId + "/redeliver").then().statusCode(404);
+        given().auth().oauth2(newAdmin).post("/api/v1/webhook-deliveries/" + deliveryId + "/redeliver").then().statusCode(202)
+                .body("consumerAgency", equalTo(newAgency));
+    }
+
     @Test
     void aSystemCatalogNeverHeardOfIsNotAnError() {
         String system = Fixtures.uniqueCode("HTTT-NEVER");

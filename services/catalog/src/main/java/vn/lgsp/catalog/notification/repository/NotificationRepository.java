@@ -33,6 +33,12 @@ public class NotificationRepository {
                 .map(rs -> rs.iterator().next().getLong("id"));
     }
 
+    /** The subscriptions' consumer moved agency: their notifications are now its new agency's to read. */
+    public Uni<Void> moveToAgency(SqlClient client, List<UUID> subscriptionIds, String agencyCode) {
+        return client.preparedQuery("UPDATE notification SET consumer_agency = $2 WHERE subscription_id = ANY($1)")
+                .execute(Tuple.of(subscriptionIds.toArray(new UUID[0]), agencyCode)).replaceWithVoid();
+    }
+
     public Uni<Page<Notification>> list(String consumerSystem, String visibleToAgency, int page, int size) {
         StringBuilder where = new StringBuilder(" WHERE 1=1");
         List<Object> args = new ArrayList<>();

@@ -26,7 +26,8 @@ import vn.lgsp.common.audit.AdminAudit;
 /**
  * Follows registry when an information system moves to another agency. catalog keeps the agency next to the
  * system (a service's owner is its provider's agency, a subscription's consumer agency is its consumer's), and
- * both drive routing's snapshot and agency admins' rights, so they must move with the system.
+ * both drive routing's snapshot and agency admins' rights, so they must move with the system (and so must the
+ * notifications and webhook deliveries of the subscriptions that move: the new agency's admin reads and redelivers them).
  */
 @ApplicationScoped
 public class SystemAgencyService {
@@ -48,6 +49,12 @@ public class SystemAgencyService {
 
     @Inject
     ChangeLog changeLog;
+
+    @Inject
+    vn.lgsp.catalog.notification.repository.NotificationRepository notifications;
+
+    @Inject
+    vn.lgsp.catalog.webhook.repository.DeliveryRepository deliveries;
 
     @Inject
     AdminAudit audit;
@@ -72,8 +79,10 @@ public class SystemAgencyService {
                 .chain(() -> moved.services.isEmpty() ? Uni.createFrom().voidItem()
                         : services.moveToAgency(conn, moved.services.stream().map(DataService::code).toList(), agencyCode, now))
                 .chain(() -> moved.subscriptions.isEmpty() ? Uni.createFrom().voidItem()
-                        : subscriptions.moveToAgency(conn, moved.subscriptions.stream().map(Subscription::id).toList(),
-                                agencyCode, now))
+                        : subscriptions.moveToAgency(conn, moved.subscriptionIds(), agencyCode, now)
+                                // what was sent to them goes along: the new agency's admin reads and redelivers it
+                                .chain(() -> notifications.moveToAgency(conn, moved.subscriptionIds(), agencyCode))
+                                .chain(() -> deliveries.moveToAgency(conn, moved.subscriptionIds(), agencyCode)))
                 .chain(() -> announce(conn, moved, agencyCode, now)))
                 .map(v -> new AgencyChangeResult(systemCode, agencyCode, moved.services.size(), moved.subscriptions.size()))
                 .invoke(result -> {
@@ -106,6 +115,10 @@ public class SystemAgencyService {
     private static final class Moved {
         List<DataService> services = List.of();
         List<Subscription> subscriptions = List.of();
+
+        List<java.util.UUID> subscriptionIds() {
+            return subscriptions.stream().map(Subscription::id).toList();
+        }
 
         boolean changed() {
             return !services.isEmpty() || !subscriptions.isEmpty();

@@ -73,6 +73,15 @@ public class DeliveryRepository {
      * The subscriber moved its receiver: deliveries still to be attempted go to {@code url} (their history and the
      * ones already delivered or given up keep the address they were sent to); null gives them up, naming why.
      */
+    /**
+     * The subscriptions' consumer moved agency: their deliveries (history and pending) are now its new agency's to
+     * read and redeliver.
+     */
+    public Uni<Void> moveToAgency(SqlClient client, List<UUID> subscriptionIds, String agencyCode) {
+        return client.preparedQuery("UPDATE webhook_delivery SET consumer_agency = $2 WHERE subscription_id = ANY($1)")
+                .execute(Tuple.of(subscriptionIds.toArray(new UUID[0]), agencyCode)).replaceWithVoid();
+    }
+
     public Uni<Integer> retarget(SqlClient client, UUID subscriptionId, String url, Instant at) {
         if (url != null) {
             return client.preparedQuery("UPDATE webhook_delivery SET url = $2 WHERE subscription_id = $1 AND status = 'pending'")

@@ -75,8 +75,9 @@ public class DeliveryService {
                     throw FieldErrors.of(ProblemType.CONFLICT, "webhookUrl", "required",
                             "The subscription no longer has a webhook");
                 }
+                // the subscription's agency, not the old delivery's: the consumer may have moved agency since
                 return deliveries.insert(conn, d.notificationId(), d.subscriptionId(), d.consumerSystem(),
-                        d.consumerAgency(), s.webhookUrl(), d.event(), d.payload(), config.webhookMaxAttempts(), now, d.id(),
+                        s.consumerAgency(), s.webhookUrl(), d.event(), d.payload(), config.webhookMaxAttempts(), now, d.id(),
                         actor.name());
             }).chain(newId -> deliveries.find(conn, newId));
         })).invoke(created -> {

@@ -161,11 +161,11 @@ class WebhookDestinationsTest {
         InetAddress internal = InetAddress.getByAddress("hooks.example.vn", new byte[] { 10, 0, 0, 5 });
         Refusal refusal = new Refusal(internal, Reason.PRIVATE);
         assertEquals("destination 10.0.0.5 is not allowed for webhooks (private address)",
-                new Check("10.0.0.5", true, Optional.of(refusal), null).deliveryError());
+                new Check("10.0.0.5", true, Optional.of(refusal), null, List.of(internal)).deliveryError());
         assertEquals("destination hooks.example.vn resolves to 10.0.0.5, which is not allowed for webhooks (private address)",
-                new Check("hooks.example.vn", false, Optional.of(refusal), null).deliveryError());
+                new Check("hooks.example.vn", false, Optional.of(refusal), null, List.of(internal)).deliveryError());
         assertEquals("destination nowhere.invalid does not resolve",
-                new Check("nowhere.invalid", false, Optional.empty(), "does not resolve").deliveryError());
+                new Check("nowhere.invalid", false, Optional.empty(), "does not resolve", List.of()).deliveryError());
     }
 
     @Test
