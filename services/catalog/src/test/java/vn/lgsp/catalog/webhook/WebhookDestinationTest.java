@@ -151,6 +151,48 @@ class WebhookDestinationTest {
         }
     }
 
+    /**
+     * https deliveries check the receiver's certificate against the JVM's CAs and the URL's host, even though they
+     * connect to an address: a receiver with a certificate nobody vouches for gets nothing, and the attempt says why.
+     */
+    @Test
+    void anHttpsReceiverWhoseCertificateIsNotTrustedGetsNothing() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "webhook-tls").toAbsolutePath();
+        java.nio.file.Files.createDirectories(dir);
+        String name = "tls-" + UUID.randomUUID().toString().substring(0, 6) + ".lgsp-test.invalid";
+        var files = (io.smallrye.certs.PemCertificateFiles) new io.smallrye.certs.CertificateGenerator(dir, true)
+                .generate(new io.smallrye.certs.CertificateRequest().withName("receiver").withFormat(io.smallrye.certs.Format.PEM)
+                        .withCN(name).withSubjectAlternativeName("DNS:" + name).withDuration(Duration.ofDays(2))).get(0);
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // its own Vert.x: the application's is instrumented (Micrometer), which a test server should stay out of
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        io.vertx.core.http.HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(files.certFile().toString())
+                        .setKeyPath(files.keyFile().toString())))
+                .requestHandler(req -> {
+                    received.add(req.path());
+                    req.response().setStatusCode(204).end();
+                });
+        int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                .actualPort();
+        guard.resolveWith(host -> host.equals(name) ? new InetAddress[] { InetAddress.getByName("127.0.0.1") }
+                : InetAddress.getAllByName(host));
+        try {
+            String code = Fixtures.service("shared", false);
+            String id = WebhookFixtures.subscribed(code, "https://" + name + ":" + port + "/hooks/tls").getString("id");
+            WebhookFixtures.announceRetirement(code);
+            Map<String, Object> tried = WebhookFixtures.await(() -> WebhookFixtures.deliveries(CONSUMER, id).stream()
+                    .filter(x -> x.get("lastError") != null).findFirst().orElse(null), Duration.ofSeconds(15), "an attempt");
+            assertNull(tried.get("lastStatus"), "no HTTP answer: the TLS handshake failed");
+            String error = String.valueOf(tried.get("lastError"));
+            assertTrue(error.startsWith("SSLHandshakeException: ") && error.contains("certification path"), error);
+            assertEquals(List.of(), received, "the receiver got no request");
+        } finally {
+            guard.resolveWith(null);
+            vertx.close();
+        }
+    }
+
     /** A name with one public and one internal address is refused: the delivery could be steered to either. */
     @Test
     void aNameWithAnyInternalAddressIsRefusedAtDelivery() throws Exception {

@@ -164,14 +164,27 @@ public class WebhookDispatcher {
                 .compose(request -> request.send(Buffer.buffer(signed.body())))
                 .onComplete(ar -> {
                     if (ar.failed()) {
-                        Throwable cause = ar.cause();
-                        record(d, null, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                        record(d, null, describe(ar.cause()));
                     } else {
                         HttpClientResponse response = ar.result();
                         response.handler(chunk -> { }); // drained, never kept
                         record(d, response.statusCode(), null);
                     }
                 });
+    }
+
+    /**
+     * What went wrong, for the subscriber's delivery record: the exception's kind and its innermost message (a TLS
+     * failure's "Failed to create SSL connection" only means something with its cause, e.g. an untrusted certificate).
+     */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
+        }
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     Signed signed(WebhookDelivery d) {
