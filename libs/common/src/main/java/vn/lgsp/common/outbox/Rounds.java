@@ -1,5 +1,6 @@
 package vn.lgsp.common.outbox;
 
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +17,8 @@ public final class Rounds {
     private final Supplier<CompletionStage<Boolean>> round;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private Vertx vertx;
+    private long timer = -1;
 
     /** {@code round} delivers what is due and completes with whether more may be waiting. */
     public Rounds(Supplier<CompletionStage<Boolean>> round) {
@@ -41,6 +44,28 @@ public final class Rounds {
                 kick();
             }
         });
+    }
+
+    /**
+     * Kicks every {@code interval} (at least 50 ms) until {@link #stop()}, running {@code alsoEachTick} after each kick:
+     * the timer that picks up retries and rows a stopped replica left behind.
+     */
+    public synchronized void kickEvery(Vertx vertx, Duration interval, Runnable alsoEachTick) {
+        stop();
+        long every = Math.max(50, interval.toMillis());
+        this.vertx = vertx;
+        timer = vertx.setPeriodic(every, every, id -> {
+            kick();
+            alsoEachTick.run();
+        });
+    }
+
+    /** Stops the timer of {@link #kickEvery}; kicks still work. */
+    public synchronized void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
     }
 
     /** The wait after the n-th failed attempt: {@code initial × 2^(n-1)}, at most {@code max}. */

@@ -37,6 +37,34 @@ class RoundsTest {
     }
 
     @Test
+    void aTimerKicksUntilStoppedAndRunsItsTickAfterEachKick() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            AtomicInteger roundsRun = new AtomicInteger();
+            AtomicInteger ticks = new AtomicInteger();
+            Rounds rounds = new Rounds(() -> {
+                roundsRun.incrementAndGet();
+                return CompletableFuture.completedFuture(false);
+            });
+            rounds.kickEvery(vertx, Duration.ofMillis(50), ticks::incrementAndGet);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ticks.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            rounds.stop();
+            Thread.sleep(100); // a tick already on its way may still land
+            int after = roundsRun.get();
+            Thread.sleep(300);
+            assertEquals(after, roundsRun.get(), "no kicks once stopped");
+            assertEquals(true, after >= 3 && ticks.get() >= 3, "kicked " + after + ", ticked " + ticks.get());
+            rounds.kick();
+            assertEquals(after + 1, roundsRun.get(), "kicks by hand still work");
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
     void aRoundThatThrowsDoesNotWedgeTheRounds() {
         AtomicInteger calls = new AtomicInteger();
         Rounds rounds = new Rounds(() -> {

@@ -74,7 +74,6 @@ public class WebhookDispatcher {
     Clock clock;
 
     private final Rounds rounds = new Rounds(this::round);
-    private long timer = -1;
     private HttpClient http;
 
     /**
@@ -91,14 +90,11 @@ public class WebhookDispatcher {
     }
 
     void start(@Observes StartupEvent ev) {
-        long every = Math.max(50, config.webhookPollInterval().toMillis());
-        timer = vertx.setPeriodic(every, every, id -> kick());
+        rounds.kickEvery(vertx, config.webhookPollInterval(), () -> { });
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        rounds.stop();
     }
 
     /** Looks for due deliveries now; calls while a round is running make it run once more. */

@@ -56,27 +56,20 @@ public class AgencySync {
     private final Rounds rounds = new Rounds(this::round);
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
-    private long timer = -1;
 
     void start(@Observes StartupEvent ev) {
         Gauge.builder("lgsp.registry.agency.sync.pending", pending, AtomicLong::get)
                 .description("Agency changes auth or catalog have not accepted yet").register(meters);
         Gauge.builder("lgsp.registry.agency.sync.oldest", oldestSeconds, AtomicLong::get).baseUnit("seconds")
                 .description("Age of the oldest agency change not yet accepted by auth or catalog").register(meters);
-        long every = Math.max(50, config.agencySync().pollInterval().toMillis());
-        timer = vertx.setPeriodic(every, every, id -> {
-            kick();
-            outbox.backlog().subscribe().with(b -> {
-                pending.set(b[0]);
-                oldestSeconds.set(b[1]);
-            }, e -> LOG.debugf("agency sync backlog not read: %s", e.getMessage()));
-        });
+        rounds.kickEvery(vertx, config.agencySync().pollInterval(), () -> outbox.backlog().subscribe().with(b -> {
+            pending.set(b[0]);
+            oldestSeconds.set(b[1]);
+        }, e -> LOG.debugf("agency sync backlog not read: %s", e.getMessage())));
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        rounds.stop();
     }
 
     /** Delivers what is due now; a call while a round runs makes it run once more. */
