@@ -116,8 +116,10 @@ public final class DemoData {
         m.put("environment", ENVIRONMENT);
         m.put("purpose", "Giải quyết thủ tục hành chính liên thông");
         m.put("expectedFrequency", "1000 lượt/ngày");
-        m.put("periodStart", java.time.LocalDate.now().toString());
-        m.put("periodEnd", java.time.LocalDate.now().plusYears(1).toString());
+        // Periods of use are dated in the province's calendar, whatever this machine's time zone.
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"));
+        m.put("periodStart", today.toString());
+        m.put("periodEnd", today.plusYears(1).toString());
         return m;
     }
 

@@ -119,6 +119,21 @@ class FirstJourneyTest {
         Reply notSubscribed = client.get("gateway", path, otherToken);
         assertProblem(notSubscribed, 403);
 
+        // subscribed and approved, but for a period of use that starts tomorrow (the province's calendar): refused,
+        // and the problem says why
+        java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh")).plusDays(1);
+        Map<String, Object> later = DemoData.subscription("HTTT-KHAC");
+        later.put("periodStart", tomorrow.toString());
+        later.put("periodEnd", tomorrow.plusDays(30).toString());
+        String laterId = client.post("catalog", "/api/v1/subscriptions", world.operatorToken(), later).expect(201)
+                .json().path("id").asText();
+        client.post("catalog", "/api/v1/subscriptions/" + laterId + "/approve", world.operatorToken(),
+                Map.of("reason", "từ ngày mai")).expect(200);
+        Reply early = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, otherToken),
+                r -> r.status() == 403 && r.json().path("detail").asText().contains("has not started"));
+        assertProblem(early, 403);
+        assertTrue(early.json().path("detail").asText().contains("from " + tomorrow), early.raw());
+
         Reply unknown = client.get("gateway", "/khong-ton-tai/v1/x", consumerToken);
         assertProblem(unknown, 404);
     }

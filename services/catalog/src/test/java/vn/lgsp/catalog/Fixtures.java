@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.testing.TestJwt;
 
 /** Builders for the catalog's objects through its own API, each with a unique code. */
@@ -66,11 +68,16 @@ public final class Fixtures {
         return """
                 {"serviceCode":"%s","version":"%s","consumerSystemCode":"%s","environment":"%s",
                  "purpose":"Xác minh nhân thân","expectedFrequency":"2000/ngày","periodStart":"%s","periodEnd":"%s"%s}"""
-                .formatted(code, version, system, environment, LocalDate.now(), LocalDate.now().plusYears(1),
+                .formatted(code, version, system, environment, today(), today().plusYears(1),
                         webhook == null ? "" : ",\"webhookUrl\":\"" + webhook + "\"");
     }
 
     /** A pending subscription applied for by the consumer agency's admin; returns its id. */
+    /** Today in the province's calendar, the one periods of use are dated in. */
+    public static LocalDate today() {
+        return ProvinceCalendar.dateOf(Instant.now());
+    }
+
     public static String subscribe(String code, String version, String environment, String webhook) {
         return given().auth().oauth2(TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY)).contentType(ContentType.JSON)
                 .body(subscriptionJson(code, version, RegistryStub.CONSUMER_SYSTEM, environment, webhook))

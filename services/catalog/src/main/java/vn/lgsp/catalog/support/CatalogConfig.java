@@ -53,6 +53,17 @@ public interface CatalogConfig {
     @WithDefault("1h")
     Duration feedPruneInterval();
 
+    /**
+     * How often subscriptions whose period of use is over are ended and subscribers whose period ends soon are told.
+     * routing refuses calls after the last day on its own; this moves the status and tells the subscriber.
+     */
+    @WithDefault("5m")
+    Duration subscriptionExpiryInterval();
+
+    /** How long before its period of use ends a subscriber is told (once), so it can ask for an extension. */
+    @WithDefault("30d")
+    Duration subscriptionExpiryNotice();
+
     /** How often a long-polling feed reader re-checks the change log. */
     @WithDefault("200ms")
     Duration feedPollInterval();

@@ -1,10 +1,9 @@
 package vn.lgsp.routing.limit;
 
 import jakarta.inject.Singleton;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 
 /**
@@ -15,14 +14,10 @@ import vn.lgsp.routing.snapshot.domain.Subscription;
 @Singleton
 public class LocalRateLimiter implements RateLimiter {
 
-    /** Daily quotas reset at midnight in Vietnam (no daylight saving: a fixed offset is exact). */
-    public static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
-    private static final long DAY_MS = 86_400_000L;
 
     private final ConcurrentHashMap<Subscription.Key, Bucket> buckets = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
     private final LongSupplier millis;
-    private final long offsetMs;
     private volatile int replicas = 1;
 
     public LocalRateLimiter() {
@@ -33,7 +28,6 @@ public class LocalRateLimiter implements RateLimiter {
     public LocalRateLimiter(LongSupplier nanos, LongSupplier millis) {
         this.nanos = nanos;
         this.millis = millis;
-        this.offsetMs = ZONE.getRules().getOffset(Instant.now()).getTotalSeconds() * 1000L;
     }
 
     @Override
@@ -63,7 +57,7 @@ public class LocalRateLimiter implements RateLimiter {
 
     /** The day quotas are counted in (days since the epoch, Asia/Ho_Chi_Minh). */
     public long today() {
-        return Math.floorDiv(millis.getAsLong() + offsetMs, DAY_MS);
+        return ProvinceCalendar.epochDay(millis.getAsLong());
     }
 
     /** Calls this replica let through today, per subscription id with a daily quota (for {@link ClusterBudget}). */
@@ -92,7 +86,7 @@ public class LocalRateLimiter implements RateLimiter {
         private Long policyQuota;
 
         synchronized Decision take(Subscription s, boolean rateLimited, boolean quotaLimited, long nowNanos, long nowMs) {
-            long today = Math.floorDiv(nowMs + offsetMs, DAY_MS);
+            long today = ProvinceCalendar.epochDay(nowMs);
             subscriptionId = s.id();
             if (today != day) {
                 day = today;
@@ -100,7 +94,7 @@ public class LocalRateLimiter implements RateLimiter {
             }
             long others = othersDay == today ? othersToday : 0;
             if (quotaLimited && usedToday + others >= s.dailyQuota()) {
-                long untilMidnight = Math.max(1, ((today + 1) * DAY_MS - offsetMs - nowMs + 999) / 1000);
+                long untilMidnight = (ProvinceCalendar.millisUntilMidnight(nowMs) + 999) / 1000;
                 return new Decision(false, policy(s), "\"daily\";r=0;t=" + untilMidnight, untilMidnight,
                         "The daily quota of " + s.dailyQuota() + " calls is used up; it resets at midnight (Asia/Ho_Chi_Minh)");
             }

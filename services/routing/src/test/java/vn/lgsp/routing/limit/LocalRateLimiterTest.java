@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.ZonedDateTime;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.routing.limit.RateLimiter.Decision;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 
@@ -15,7 +16,7 @@ class LocalRateLimiterTest {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     // 23:59:58 in Hanoi
     private final AtomicLong millis = new AtomicLong(
-            ZonedDateTime.of(2026, 11, 23, 23, 59, 58, 0, LocalRateLimiter.ZONE).toInstant().toEpochMilli());
+            ZonedDateTime.of(2026, 11, 23, 23, 59, 58, 0, ProvinceCalendar.ZONE).toInstant().toEpochMilli());
     private final LocalRateLimiter limiter = new LocalRateLimiter(nanos::get, millis::get);
 
     private static Subscription sub(Integer rps, Integer burst, Long quota) {

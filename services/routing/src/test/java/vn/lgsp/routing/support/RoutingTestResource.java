@@ -5,8 +5,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.StubUpstream;
 import vn.lgsp.testing.TestJwt;
@@ -25,6 +28,10 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     /** Own subscriptions, so their budgets and revocations never disturb other tests. */
     public static final String LIMITED = "HTTT-LIMITED";
     public static final String REVOKED = "HTTT-REVOKED";
+    /** Subscribed to ho-tich v1 in production for a period that ended yesterday, starts tomorrow, ends today. */
+    public static final String PERIOD_OVER = "HTTT-HETHAN";
+    public static final String PERIOD_AHEAD = "HTTT-CHUABATDAU";
+    public static final String PERIOD_LAST_DAY = "HTTT-NGAYCUOI";
     /** Sunset of dan-cu v1 in the fixture. */
     public static final String SUNSET = "2027-06-30T00:00:00Z";
     public static final String DEPRECATED_AT = "2026-01-01T00:00:00Z";
@@ -171,6 +178,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     }
 
     static JsonObject catalog(String stub, String closed, String platformUrl) {
+        LocalDate today = ProvinceCalendar.dateOf(Instant.now());
         JsonArray routes = new JsonArray()
                 .add(route("ho-tich", "v1", "published", stub).put("timeoutMs", 500).put("maxRequestBytes", 1024))
                 .add(route("ho-tich", "v2", "published", stub))
@@ -205,7 +213,13 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .add(sub(CONSUMER, "ndxp", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "ndxp-sai", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "xml-ws", "v1", "production", null, null, null))
-                .add(sub(CONSUMER, "json-ws", "v1", "production", null, null, null));
+                .add(sub(CONSUMER, "json-ws", "v1", "production", null, null, null))
+                .add(sub(PERIOD_OVER, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.minusDays(1).toString()))
+                .add(sub(PERIOD_AHEAD, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.plusDays(1).toString()).put("periodEnd", today.plusDays(30).toString()))
+                .add(sub(PERIOD_LAST_DAY, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.toString()));
         return new JsonObject().put("revision", 1).put("generatedAt", "2026-11-23T08:00:00Z")
                 .put("routes", routes).put("subscriptions", subs);
     }

@@ -1,9 +1,13 @@
 package vn.lgsp.catalog.feed.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.LocalDate;
 import java.util.UUID;
 
-/** One subscription as routing sees it; in the change feed a non-active status tells routing to drop it. */
+/**
+ * One subscription as routing sees it; in the change feed a non-active status tells routing to drop it. routing
+ * serves it only on the days of its period of use (dates in the province's calendar, both ends included).
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SubscriptionEntry(
         UUID id,
@@ -15,5 +19,7 @@ public record SubscriptionEntry(
         String status,
         Integer requestsPerSecond,
         Integer burst,
-        Long dailyQuota) {
+        Long dailyQuota,
+        LocalDate periodStart,
+        LocalDate periodEnd) {
 }

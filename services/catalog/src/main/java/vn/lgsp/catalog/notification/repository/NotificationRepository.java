@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,11 +26,11 @@ public class NotificationRepository {
     public Uni<Long> insert(SqlClient client, Notification n) {
         return client.preparedQuery("""
                 INSERT INTO notification (subscription_id, consumer_system, consumer_agency, service_code, version, event,
-                  from_status, to_status, sunset_at, retire_at, comment, created_at)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id""")
+                  from_status, to_status, sunset_at, retire_at, period_end, comment, created_at)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id""")
                 .execute(Tuple.from(new Object[] { n.subscriptionId(), n.consumerSystem(), n.consumerAgency(),
                         n.serviceCode(), n.version(), n.event(), n.fromStatus(), n.toStatus(), Sql.utc(n.sunsetAt()),
-                        Sql.utc(n.retireAt()), n.comment(), Sql.utc(n.createdAt()) }))
+                        Sql.utc(n.retireAt()), n.periodEnd(), n.comment(), Sql.utc(n.createdAt()) }))
                 .map(rs -> rs.iterator().next().getLong("id"));
     }
 
@@ -63,16 +64,25 @@ public class NotificationRepository {
                         out.add(new Notification(r.getLong("id"), r.getUUID("subscription_id"), r.getString("consumer_system"),
                                 r.getString("consumer_agency"), r.getString("service_code"), r.getString("version"),
                                 r.getString("event"), r.getString("from_status"), r.getString("to_status"),
-                                Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"), r.getString("comment"),
+                                Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"), r.getLocalDate("period_end"),
+                                r.getString("comment"),
                                 Sql.instant(r, "created_at")));
                     }
                     return new Page<>(out, page, size, total);
                 }));
     }
 
-    /** One message to one subscriber; {@code event} is e.g. {@code version.deprecated}. */
+    /**
+     * One message to one subscriber; {@code event} is e.g. {@code version.deprecated} (statuses are the version's) or
+     * {@code subscription.expiring} (statuses are the subscription's; {@code periodEnd} its last day of use).
+     */
     public record Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
             String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,
-            Instant retireAt, String comment, Instant createdAt) {
+            Instant retireAt, LocalDate periodEnd, String comment, Instant createdAt) {
+
+        public Notification withId(long newId) {
+            return new Notification(newId, subscriptionId, consumerSystem, consumerAgency, serviceCode, version, event,
+                    fromStatus, toStatus, sunsetAt, retireAt, periodEnd, comment, createdAt);
+        }
     }
 }

@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.catalog.subscription.domain.CarryOver;
 import vn.lgsp.catalog.subscription.domain.Decision;
+import vn.lgsp.catalog.subscription.domain.PeriodChange;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionRequest;
 import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
@@ -165,6 +166,24 @@ public class SubscriptionResource {
     @Operation(summary = "End an active or suspended subscription (either side)")
     public Uni<Subscription> end(@PathParam("id") UUID id, @Valid Decision body) {
         return service.decide(Actor.of(caller), id, Action.END, body);
+    }
+
+    @PUT
+    @Path("/{id}/period")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Change the last day of the period of use (provider side)",
+            description = "Operator or the admin of the service's owner agency; pending, active or suspended subscriptions "
+                    + "(else 409). periodEnd is a date in the province's calendar (Asia/Ho_Chi_Minh), on or after the "
+                    + "period's start and not in the past. routing serves the subscription only from periodStart to "
+                    + "periodEnd; catalog ends it after its last day (subscription.expired) and tells the subscriber "
+                    + "30 days before (subscription.expiring). The subscriber is told of the change "
+                    + "(subscription.period-changed). Audited.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "extend",
+            value = "{\"periodEnd\":\"2027-12-31\",\"reason\":\"Gia hạn theo đề nghị của UBND huyện\"}")))
+    public Uni<Subscription> changePeriod(@PathParam("id") UUID id,
+            @Valid @NotNull(message = "a JSON body is required") PeriodChange body) {
+        return service.changePeriod(Actor.of(caller), id, body);
     }
 
     @POST

@@ -31,7 +31,7 @@ public record Subscription(
 
     public SubscriptionEntry toEntry() {
         return new SubscriptionEntry(id, serviceCode, version, consumerSystem, consumerAgency, environment, status.wire(),
-                requestsPerSecond, burst, dailyQuota);
+                requestsPerSecond, burst, dailyQuota, periodStart, periodEnd);
     }
 
     public Subscription withState(SubscriptionStatus next, Integer rps, Integer burstLimit, Long quota, String why,
@@ -39,6 +39,13 @@ public record Subscription(
         return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
                 expectedFrequency, periodStart, periodEnd, webhookUrl, next, rps, burstLimit, quota, why, carriedOverFrom,
                 requestedBy, decider, createdAt, now);
+    }
+
+    /** The same subscription with another last day of its period of use. */
+    public Subscription withPeriodEnd(LocalDate end, String why, Instant now) {
+        return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
+                expectedFrequency, periodStart, end, webhookUrl, status, requestsPerSecond, burst, dailyQuota, why,
+                carriedOverFrom, requestedBy, decidedBy, createdAt, now);
     }
 
     /** The same subscription after its consumer system moved to another agency. */

@@ -7,6 +7,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -53,6 +55,38 @@ public class SubscriptionRepository {
                 .replaceWithVoid();
     }
 
+    /** Changes the last day of the period of use; a notice that it ends is due again before the new end. */
+    public Uni<Void> savePeriodEnd(SqlClient client, Subscription s) {
+        return client.preparedQuery("""
+                UPDATE subscription SET period_end=$2, reason=$3, updated_at=$4, expiry_notice_at=NULL WHERE id=$1""")
+                .execute(Tuple.of(s.id(), s.periodEnd(), s.reason(), Sql.utc(s.updatedAt()))).replaceWithVoid();
+    }
+
+    /**
+     * Active or suspended subscriptions whose period of use ended before {@code today}, locked; rows another replica
+     * holds are skipped (it is ending them), so replicas sweeping at once never end one twice.
+     */
+    public Uni<List<Subscription>> lockPastPeriod(SqlClient client, LocalDate today, int limit) {
+        return client.preparedQuery("""
+                SELECT * FROM subscription WHERE status IN ('active', 'suspended') AND period_end < $1
+                ORDER BY period_end, id LIMIT $2 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(today, limit)).map(this::all);
+    }
+
+    /** Active or suspended subscriptions whose period ends on or before {@code lastDay} and were not yet told, locked. */
+    public Uni<List<Subscription>> lockEndingUntold(SqlClient client, LocalDate lastDay, int limit) {
+        return client.preparedQuery("""
+                SELECT * FROM subscription WHERE status IN ('active', 'suspended') AND period_end <= $1
+                  AND expiry_notice_at IS NULL
+                ORDER BY period_end, id LIMIT $2 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(lastDay, limit)).map(this::all);
+    }
+
+    public Uni<Void> markExpiryNoticed(SqlClient client, List<UUID> ids, Instant now) {
+        return client.preparedQuery("UPDATE subscription SET expiry_notice_at = $2 WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(new UUID[0]), Sql.utc(now))).replaceWithVoid();
+    }
+
     /** Subscribers of a version who still hear about it: pending, active or suspended. */
     public Uni<List<Subscription>> openFor(SqlClient client, String code, String version) {
         return client.preparedQuery("SELECT * FROM subscription WHERE service_code = $1 AND version = $2"
@@ -67,7 +101,7 @@ public class SubscriptionRepository {
                 .execute(Tuple.of(systemCode)).map(this::all);
     }
 
-    public Uni<Void> moveToAgency(SqlClient client, List<UUID> ids, String agencyCode, java.time.Instant now) {
+    public Uni<Void> moveToAgency(SqlClient client, List<UUID> ids, String agencyCode, Instant now) {
         return client.preparedQuery("UPDATE subscription SET consumer_agency = $2, updated_at = $3 WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(new UUID[0]), agencyCode, Sql.utc(now))).replaceWithVoid();
     }

@@ -9,13 +9,15 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import vn.lgsp.catalog.client.RegistryClient;
 import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
 import vn.lgsp.catalog.feed.repository.ChangeLog;
+import vn.lgsp.catalog.notification.repository.NotificationRepository.Notification;
+import vn.lgsp.catalog.notification.service.Notices;
 import vn.lgsp.catalog.subscription.domain.Decision;
+import vn.lgsp.catalog.subscription.domain.PeriodChange;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionRequest;
 import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
@@ -26,9 +28,11 @@ import vn.lgsp.catalog.version.domain.ServiceVersion;
 import vn.lgsp.catalog.version.domain.VersionStatus;
 import vn.lgsp.catalog.version.repository.VersionRepository;
 import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard;
+import vn.lgsp.catalog.webhook.service.WebhookDispatcher;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.time.ProvinceCalendar;
 
 /**
  * Applications and their decisions. The consumer side (operator or the consumer system's agency admin) applies,
@@ -69,10 +73,18 @@ public class SubscriptionService {
     @Inject
     Clock clock;
 
+    @Inject
+    Notices notices;
+
+    @Inject
+    WebhookDispatcher dispatcher;
+
+    public static final String PERIOD_CHANGED = "subscription.period-changed";
+
     @WithSpan("catalog.subscription.create")
     public Uni<Subscription> create(Actor actor, SubscriptionRequest r) {
         FieldErrors errors = new FieldErrors();
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate today = ProvinceCalendar.dateOf(clock.instant());
         if (r.periodEnd().isBefore(r.periodStart())) {
             errors.add("periodEnd", "notBeforeStart", "must be on or after periodStart");
         } else if (r.periodEnd().isBefore(today)) {
@@ -189,6 +201,10 @@ public class SubscriptionService {
                         throw FieldErrors.of(ProblemType.CONFLICT, "environment", "testingOnlyInTest",
                                 "Version " + v.version() + " is in testing: only the test environment may use it");
                     }
+                    if (s.periodEnd().isBefore(ProvinceCalendar.dateOf(now))) {
+                        throw FieldErrors.of(ProblemType.CONFLICT, "periodEnd", "notPast", "The period of use applied for "
+                                + "ended on " + s.periodEnd() + ": change it (PUT .../period) or reject the application");
+                    }
                     return s.withState(to, orElse(body.requestsPerSecond(), v.rateLimit().requestsPerSecond()),
                             orElse(body.burst(), v.rateLimit().burst()), orElse(body.dailyQuota(), v.rateLimit().dailyQuota()),
                             body.reason(), actor.name(), now);
@@ -200,6 +216,55 @@ public class SubscriptionService {
             return next.call(n -> subscriptions.saveState(conn, n)).call(n -> changeLog.subscription(conn, n.toEntry()));
         })).invoke(n -> audit.record(actor.name(), "subscription." + action.name().toLowerCase(), "subscription",
                 n.id().toString(), n.consumerAgency(), before[0], n));
+    }
+
+    /**
+     * Moves the last day of the period of use (provider side: operator or the service's owner agency), for a pending,
+     * active or suspended subscription: extends it before it runs out, or shortens it. routing applies it within
+     * seconds; the subscriber is told ({@code subscription.period-changed}) and will be warned again before the new end.
+     */
+    @WithSpan("catalog.subscription.period")
+    public Uni<Subscription> changePeriod(Actor actor, UUID id, PeriodChange change) {
+        Instant now = clock.instant();
+        LocalDate today = ProvinceCalendar.dateOf(now);
+        Subscription[] before = new Subscription[1];
+        boolean[] webhook = new boolean[1];
+        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+            before[0] = s;
+            return services.find(conn, s.serviceCode(), false).map(svc -> {
+                actor.requireOperatorOr("change the period of subscriptions to this service", svc.ownerAgencyCode());
+                return s;
+            });
+        }).chain(s -> {
+            if (s.status() != SubscriptionStatus.PENDING && s.status() != SubscriptionStatus.ACTIVE
+                    && s.status() != SubscriptionStatus.SUSPENDED) {
+                throw FieldErrors.of(ProblemType.CONFLICT, "id", "open",
+                        "Only a pending, active or suspended subscription has a period to change; this one is " + s.status().wire());
+            }
+            FieldErrors errors = new FieldErrors();
+            if (change.periodEnd().isBefore(s.periodStart())) {
+                errors.add("periodEnd", "notBeforeStart", "must be on or after the period's start, " + s.periodStart());
+            } else if (change.periodEnd().isBefore(today)) {
+                errors.add("periodEnd", "notPast", "must not be in the past (today is " + today + " in Asia/Ho_Chi_Minh)");
+            }
+            errors.throwIfAny();
+            String why = change.reason() == null || change.reason().isBlank() ? s.reason() : change.reason();
+            Subscription next = s.withPeriodEnd(change.periodEnd(), why, now);
+            Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(), s.serviceCode(),
+                    s.version(), PERIOD_CHANGED, s.status().wire(), s.status().wire(), null, null, next.periodEnd(),
+                    "The period of use now ends on " + next.periodEnd() + " (was " + s.periodEnd() + ")"
+                            + (change.reason() == null || change.reason().isBlank() ? "" : ": " + change.reason()), now);
+            return subscriptions.savePeriodEnd(conn, next)
+                    .chain(() -> changeLog.subscription(conn, next.toEntry()))
+                    .chain(() -> notices.send(conn, next, n)).invoke(queued -> webhook[0] = queued)
+                    .replaceWith(next);
+        })).invoke(n -> {
+            audit.record(actor.name(), "subscription.period", "subscription", n.id().toString(), n.consumerAgency(),
+                    before[0], n);
+            if (webhook[0]) {
+                dispatcher.kick();
+            }
+        });
     }
 
     private static SubscriptionStatus target(Action action, SubscriptionStatus from) {

@@ -24,10 +24,8 @@ import vn.lgsp.catalog.dataservice.service.DataServiceService.PatchUnreadable;
 import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
 import vn.lgsp.catalog.feed.repository.ChangeLog;
-import vn.lgsp.catalog.notification.repository.NotificationRepository;
 import vn.lgsp.catalog.notification.repository.NotificationRepository.Notification;
-import vn.lgsp.catalog.support.CatalogConfig;
-import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
+import vn.lgsp.catalog.notification.service.Notices;
 import vn.lgsp.catalog.webhook.service.WebhookDispatcher;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
@@ -74,19 +72,13 @@ public class VersionService {
     SubscriptionRepository subscriptions;
 
     @Inject
-    NotificationRepository notifications;
+    Notices notices;
 
     @Inject
     ChangeLog changeLog;
 
     @Inject
-    DeliveryRepository deliveries;
-
-    @Inject
     WebhookDispatcher dispatcher;
-
-    @Inject
-    CatalogConfig config;
 
     @Inject
     AdminAudit audit;
@@ -455,13 +447,10 @@ public class VersionService {
                     for (Subscription s : subs) {
                         Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(),
                                 s.serviceCode(), s.version(), event, before.status().wire(), next.status().wire(),
-                                next.sunsetAt(), next.retireAt(), comment, now);
+                                next.sunsetAt(), next.retireAt(), null, comment, now);
                         // The delivery row commits with the notification; sending happens after the commit.
-                        chain = chain.chain(() -> notifications.insert(conn, n)).chain(id -> s.webhookUrl() == null
-                                ? Uni.createFrom().voidItem()
-                                : deliveries.insert(conn, id, s.id(), s.consumerSystem(), s.consumerAgency(), s.webhookUrl(),
-                                        event, withId(n, id), config.webhookMaxAttempts(), now, null, null)
-                                        .invoke(() -> out.webhooks = true).replaceWithVoid());
+                        chain = chain.chain(() -> notices.send(conn, s, n)).invoke(queued -> out.webhooks |= queued)
+                                .replaceWithVoid();
                         if (next.status() == VersionStatus.RETIRED) {
                             // A retired version serves nobody: its subscriptions end with it, and routing is told.
                             Subscription ended = s.withState(SubscriptionStatus.ENDED, s.requestsPerSecond(), s.burst(),
@@ -520,8 +509,4 @@ public class VersionService {
         boolean webhooks;
     }
 
-    private static Notification withId(Notification n, long id) {
-        return new Notification(id, n.subscriptionId(), n.consumerSystem(), n.consumerAgency(), n.serviceCode(), n.version(),
-                n.event(), n.fromStatus(), n.toStatus(), n.sunsetAt(), n.retireAt(), n.comment(), n.createdAt());
-    }
 }

@@ -1,6 +1,10 @@
 package vn.lgsp.routing.snapshot.domain;
 
-/** An active subscription of a consumer system to a service version in one environment, with its limits. */
+/**
+ * An active subscription of a consumer system to a service version in one environment, with its limits and its
+ * period of use: the first and last day it may be used, as days since 1970-01-01 in the province's calendar
+ * (ProvinceCalendar), both included — compared on the request path with one division, never a date object.
+ */
 public record Subscription(
         String id,
         String serviceCode,
@@ -12,7 +16,18 @@ public record Subscription(
         Integer requestsPerSecond,
         Integer burst,
         /** null or ≤ 0: no daily quota */
-        Long dailyQuota) {
+        Long dailyQuota,
+        /** Long.MIN_VALUE: no first day */
+        long firstDay,
+        /** Long.MAX_VALUE: no last day */
+        long lastDay) {
+
+    /** A subscription usable every day (tests, and feeds from a catalog that sends no period). */
+    public Subscription(String id, String serviceCode, String version, String consumerSystem, String consumerAgency,
+            String environment, Integer requestsPerSecond, Integer burst, Long dailyQuota) {
+        this(id, serviceCode, version, consumerSystem, consumerAgency, environment, requestsPerSecond, burst, dailyQuota,
+                Long.MIN_VALUE, Long.MAX_VALUE);
+    }
 
     public record Key(String consumerSystem, String serviceCode, String version, String environment) {
     }

@@ -3,6 +3,7 @@ package vn.lgsp.routing.snapshot.service;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -42,10 +43,11 @@ public final class FeedDocuments {
             String clientSecretRef, String scope) {
     }
 
+    /** periodStart / periodEnd: the first and last day of use (the province's calendar); absent = unbounded. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SubscriptionDoc(String id, String serviceCode, String version, String consumerSystem,
             String consumerAgency, String environment, String status, Integer requestsPerSecond, Integer burst,
-            Long dailyQuota) {
+            Long dailyQuota, LocalDate periodStart, LocalDate periodEnd) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -99,7 +99,8 @@ public final class RouteTable {
             }
             Subscription s = new Subscription(d.id(), d.serviceCode(), d.version(), d.consumerSystem(),
                     d.consumerAgency(), d.environment().toLowerCase(Locale.ROOT), d.requestsPerSecond(), d.burst(),
-                    d.dailyQuota());
+                    d.dailyQuota(), d.periodStart() == null ? Long.MIN_VALUE : d.periodStart().toEpochDay(),
+                    d.periodEnd() == null ? Long.MAX_VALUE : d.periodEnd().toEpochDay());
             subs.put(s.key(), s);
         }
         return Map.copyOf(subs);

@@ -34,6 +34,21 @@ class EntitleStepTest {
     }
 
     @Test
+    void onlyTheDaysOfThePeriodOfUseAreServed() {
+        gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_LAST_DAY,
+                RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").then().statusCode(200);
+        gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_OVER,
+                RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:lgsp:problem:not-subscribed"))
+                .body("detail", containsString("period of use is over"));
+        gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_AHEAD,
+                RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").then().statusCode(403)
+                .body("type", equalTo("urn:lgsp:problem:not-subscribed"))
+                .body("detail", containsString("has not started"));
+    }
+
+    @Test
     void aSubscriptionInTheOtherEnvironmentIs403() {
         // Subscribed in production only: a test-environment token is not entitled.
         gateway().header("Authorization", Tokens.bearer(Tokens.consumerInTest())).get("/ho-tich/v1/x").then().statusCode(403);

@@ -7,14 +7,17 @@ import static vn.lgsp.routing.support.Gateway.gateway;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.StubPlatform;
 import vn.lgsp.routing.support.Tokens;
 
 /**
- * After the first snapshot the gateway follows catalog's change feed: a new route, a new subscription and a
- * suspension reach it without the snapshot being loaded again; a change log that cannot continue (410) makes it
+ * After the first snapshot the gateway follows catalog's change feed: a new route, a new subscription, a change of
+ * its period of use and a suspension reach it without the snapshot being loaded again; a change log that cannot continue (410) makes it
  * load the snapshot again.
  */
 @QuarkusTest
@@ -52,6 +55,12 @@ class CatalogChangeFeedTest {
             JsonObject sub = RoutingTestResource.sub(RoutingTestResource.CONSUMER, CODE, "v1", "production", null, null,
                     null);
             platform.change("subscription", sub);
+            awaitStatus(path, 200);
+            // its period of use moved into the past (still active): refused; moved again to end today: served
+            LocalDate today = ProvinceCalendar.dateOf(Instant.now());
+            platform.change("subscription", sub.copy().put("periodEnd", today.minusDays(1).toString()));
+            awaitStatus(path, 403);
+            platform.change("subscription", sub.copy().put("periodEnd", today.toString()));
             awaitStatus(path, 200);
             platform.change("subscription", sub.copy().put("status", "suspended"));
             awaitStatus(path, 403);
