@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.audit.stats.service.LatencyHistogram;
 import vn.lgsp.audit.support.Fixtures;
+import vn.lgsp.common.time.ProvinceCalendar;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.TestJwt;
 
@@ -65,7 +66,7 @@ class StatisticsTest {
         assertEquals(100, again.get("duplicates"));
         Fixtures.ingest(all.subList(150, 160));
 
-        LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate today = ProvinceCalendar.dateOf(now);
         JsonPath stats = given().auth().oauth2(TestJwt.auditor()).queryParam("service", service)
                 .queryParam("from", today.minusDays(1).toString()).queryParam("to", today.toString())
                 .queryParam("groupBy", "day,consumerAgency,mode").get("/api/v1/statistics")
@@ -73,7 +74,7 @@ class StatisticsTest {
 
         // The recount, straight from the raw rows.
         List<Map<String, Object>> raw = Fixtures.query("""
-                SELECT (occurred_at AT TIME ZONE 'UTC')::date::text AS day, consumer_agency, coalesce(mode, 'sync') AS mode,
+                SELECT (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, consumer_agency, coalesce(mode, 'sync') AS mode,
                   status, latency_ms, request_bytes, response_bytes, error_type
                 FROM audit_event WHERE service_code = ?""", service);
         assertEquals(300, raw.size());
@@ -117,6 +118,73 @@ class StatisticsTest {
                 assertTrue(reported >= truth);
             }
         }
+    }
+
+    @Test
+    void daysAreTheProvincesDaysAsReconciliationAgencies() {
+        // 16:59:59 and 17:00:00 UTC of one UTC day are 23:59:59 and 00:00:00 in Hanoi: two days of the province.
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        LocalDate utcDay = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+        Instant lastSecond = utcDay.atTime(16, 59, 59).toInstant(ZoneOffset.UTC);
+        Instant midnight = utcDay.atTime(17, 0).toInstant(ZoneOffset.UTC);
+        Fixtures.ingest(List.of(
+                Fixtures.transaction(lastSecond, "000.00.33.H01", "S1", "000.00.33.H09", "SP", service, 200, 5),
+                Fixtures.transaction(midnight, "000.00.33.H01", "S1", "000.00.33.H09", "SP", service, 200, 5),
+                Fixtures.transaction(midnight.plusSeconds(1), "000.00.33.H01", "S1", "000.00.33.H09", "SP", service, 500, 5)));
+        given().auth().oauth2(TestJwt.auditor()).queryParam("service", service).queryParam("groupBy", "day")
+                .queryParam("from", utcDay.minusDays(1).toString()).queryParam("to", utcDay.plusDays(1).toString())
+                .get("/api/v1/statistics").then().statusCode(200)
+                .body("groups.size()", equalTo(2))
+                .body("groups.find { it.key.day == '" + utcDay + "' }.calls", equalTo(1))
+                .body("groups.find { it.key.day == '" + utcDay.plusDays(1) + "' }.calls", equalTo(2));
+        // Reconciliation counts the same days.
+        given().auth().oauth2(TestJwt.auditor()).queryParam("agency", "000.00.33.H01")
+                .queryParam("from", utcDay.plusDays(1).toString()).queryParam("to", utcDay.plusDays(1).toString())
+                .get("/api/v1/reconciliation").then().statusCode(200)
+                .body("rows.find { it.service == '" + service + "' }.calls", equalTo(2));
+    }
+
+    @Test
+    void theUpgradesRebuildOfTheDailyRollupsEqualsWhatIngestCounted() {
+        // V4 recounts the daily rollups from the raw log in SQL; over what the statistics tests ingested so far it
+        // must give exactly the rows RollupWriter wrote at ingest: keys, counts, sums, maxima and histograms. (The
+        // integrity tests alter and delete raw rows of their own services on purpose: a recount of those differs.)
+        String daily = "SELECT day::text, consumer_agency, consumer_system, provider_agency, provider_system, service_code,"
+                + " service_version, mode, calls, errors_4xx, errors_5xx, request_bytes, response_bytes, latency_sum,"
+                + " latency_max, latency_hist::text FROM audit_stat_daily WHERE service_code LIKE 'svc-%'"
+                + " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
+        String errors = "SELECT * FROM audit_stat_error_daily WHERE service_code LIKE 'svc-%' ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        Random rnd = new Random(7);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Map<String, Object> e = Fixtures.transaction(now.minusSeconds(rnd.nextInt(3 * 86_400)), "000.00.34.H01",
+                    "S1", "000.00.34.H09", "SP", service, i % 7 == 0 ? 503 : i % 5 == 0 ? 404 : 200,
+                    i % 11 == 0 ? 61_000 + rnd.nextInt(9000) : rnd.nextInt(3000));
+            if (i % 3 == 0) {
+                e.put("errorType", "upstream-timeout");
+            }
+            events.add(e);
+        }
+        Fixtures.ingest(events);
+        List<Map<String, Object>> dailyBefore = Fixtures.query(daily);
+        List<Map<String, Object>> errorsBefore = Fixtures.query(errors);
+        assertTrue(dailyBefore.stream().anyMatch(r -> service.equals(r.get("service_code"))));
+
+        Fixtures.query("SELECT audit_rebuild_daily_rollups() AS n");
+        assertSameRows(dailyBefore, Fixtures.query(daily));
+        assertSameRows(errorsBefore, Fixtures.query(errors));
+    }
+
+    /** Equal lists, or a message naming only the rows that differ. */
+    private static void assertSameRows(List<Map<String, Object>> expected, List<Map<String, Object>> actual) {
+        List<Map<String, Object>> missing = new ArrayList<>(expected);
+        missing.removeAll(actual);
+        List<Map<String, Object>> extra = new ArrayList<>(actual);
+        extra.removeAll(expected);
+        assertTrue(missing.isEmpty() && extra.isEmpty() && expected.size() == actual.size(),
+                "rows only before the rebuild: " + missing + "; rows only after it: " + extra);
     }
 
     @Test

@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -23,6 +22,7 @@ import vn.lgsp.audit.support.Params;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.common.time.ProvinceCalendar;
 
 @Path("/api/v1/reconciliation")
 @Tag(name = "reconciliation", description = "Đối soát: what a party exchanged with each counterpart, with a checksum")
@@ -45,7 +45,7 @@ public class ReconciliationResource {
     @GET
     @Produces({ MediaType.APPLICATION_JSON, "text/csv", XLSX })
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN })
-    @Operation(summary = "Reconciliation of one party (agency, optionally one of its systems) over UTC days [from, to]",
+    @Operation(summary = "Reconciliation of one party (agency, optionally one of its systems) over days [from, to] of the province's calendar (Asia/Ho_Chi_Minh)",
             description = "Rows per role (consumer/provider), counterpart, service, version and mode (sync/async) with "
                     + "calls, 4xx and 5xx errors and bytes. format=json|csv|xlsx. The SHA-256 checksum (header "
                     + "X-LGSP-Checksum and inside the file) is over a role-neutral canonical text: A's export with "
@@ -65,7 +65,7 @@ public class ReconciliationResource {
         if (!caller.isOperator() && !caller.is(Roles.AUDITOR) && !agency.equals(caller.agency())) {
             throw ProblemException.forbidden("An agency admin may reconcile only its own agency");
         }
-        LocalDate today = clock.now().atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate today = ProvinceCalendar.dateOf(clock.now());
         LocalDate end = Params.date("to", to, today);
         LocalDate start = Params.date("from", from, end.withDayOfMonth(1));
         Params.dayRange(start, end, MAX_DAYS);

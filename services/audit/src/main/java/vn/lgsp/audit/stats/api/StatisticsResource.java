@@ -8,7 +8,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import vn.lgsp.audit.support.Params;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.common.time.ProvinceCalendar;
 
 @Path("/api/v1/statistics")
 @Tag(name = "statistics", description = "Daily rollups of transactions: calls, errors, bytes, latency percentiles")
@@ -45,7 +45,7 @@ public class StatisticsResource {
 
     @GET
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN })
-    @Operation(summary = "Transaction statistics per group (UTC days, at most 366)",
+    @Operation(summary = "Transaction statistics per group (days of the province's calendar, Asia/Ho_Chi_Minh; at most 366)",
             description = "groupBy: comma-separated from day, consumerAgency, consumerSystem, providerAgency, providerSystem, "
                     + "service, version, mode (default day,service,version). Percentiles are the upper bound of the "
                     + "histogram bucket holding the true value (capped at the maximum): within +50% above 10 ms. "
@@ -55,7 +55,7 @@ public class StatisticsResource {
             @QueryParam("providerAgency") String providerAgency, @QueryParam("providerSystem") String providerSystem,
             @QueryParam("service") String service, @QueryParam("version") String version,
             @QueryParam("mode") String mode, @QueryParam("groupBy") String groupBy) {
-        LocalDate today = clock.now().atOffset(ZoneOffset.UTC).toLocalDate();
+        LocalDate today = ProvinceCalendar.dateOf(clock.now());
         LocalDate end = Params.date("to", to, today);
         LocalDate start = Params.date("from", from, end.minusDays(6));
         Params.dayRange(start, end, MAX_DAYS);

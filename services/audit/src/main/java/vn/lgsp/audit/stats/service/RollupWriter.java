@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.IntFunction;
 import vn.lgsp.audit.support.Db;
 import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.time.ProvinceCalendar;
 
 /**
  * Incremental statistics, applied in the ingest transaction to the events that were actually new (duplicates never
@@ -167,9 +167,9 @@ public class RollupWriter {
         }
     }
 
-    /** day, consumer agency/system, provider agency/system, service, version, mode ("" when absent, mode sync). */
+    /** day (the province's calendar, as quotas and reports count), consumer agency/system, provider agency/system, service, version, mode ("" when absent, mode sync). */
     static List<String> dims(AuditEvent e) {
-        return List.of(e.occurredAt().atOffset(ZoneOffset.UTC).toLocalDate().toString(), nz(e.consumerAgency()),
+        return List.of(ProvinceCalendar.dateOf(e.occurredAt()).toString(), nz(e.consumerAgency()),
                 nz(e.consumerSystem()), nz(e.providerAgency()), nz(e.providerSystem()), nz(e.serviceCode()),
                 nz(e.serviceVersion()), e.mode() == null ? AuditEvent.MODE_SYNC : e.mode());
     }
