@@ -24,6 +24,7 @@ import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.webhook.service.WebhookDispatcher;
 import vn.lgsp.common.audit.AdminAudit;
+import vn.lgsp.common.outbox.Rounds;
 import vn.lgsp.common.time.ProvinceCalendar;
 
 /**
@@ -71,39 +72,35 @@ public class SubscriptionExpiry {
     @Inject
     Clock clock;
 
-    private long timer = -1;
+    /** One round: a batch of each; another follows at once while a batch came back full. Never two at a time. */
+    private final Rounds rounds = new Rounds(() -> sweepBatch().invoke(r -> {
+        if (r.ended() + r.told() > 0) {
+            LOG.infof("Subscriptions: %d ended at the end of their period of use, %d subscribers told it ends soon",
+                    r.ended(), r.told());
+        }
+    }).onFailure().invoke(e -> LOG.warnf("Subscription periods not swept: %s", e.getMessage()))
+            .map(r -> r.ended() == BATCH || r.told() == BATCH).subscribeAsCompletionStage());
 
     void start(@Observes StartupEvent ev) {
-        long every = Math.max(1000, config.subscriptionExpiryInterval().toMillis());
-        timer = vertx.setPeriodic(every, every, id -> sweep().subscribe().with(r -> {
-            if (r.ended() + r.told() > 0) {
-                LOG.infof("Subscriptions: %d ended at the end of their period of use, %d subscribers told it ends soon",
-                        r.ended(), r.told());
-            }
-        }, e -> LOG.warnf("Subscription periods not swept: %s", e.getMessage())));
+        rounds.kickEvery(vertx, config.subscriptionExpiryInterval(), () -> { });
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        rounds.stop();
     }
 
     /** What one sweep did. */
     public record Result(int ended, int told) {
     }
 
-    /** One sweep, in batches until nothing is left. */
+    /** A whole sweep now, batch after batch until nothing is left (tests; the timer's rounds do the same). */
     public Uni<Result> sweep() {
-        return endBatches(0).chain(ended -> tellBatches(0).map(told -> new Result(ended, told)));
+        return sweepBatch().chain(r -> r.ended() < BATCH && r.told() < BATCH ? Uni.createFrom().item(r)
+                : sweep().map(rest -> new Result(r.ended() + rest.ended(), r.told() + rest.told())));
     }
 
-    private Uni<Integer> endBatches(int sofar) {
-        return endPastPeriod().chain(n -> n < BATCH ? Uni.createFrom().item(sofar + n) : endBatches(sofar + n));
-    }
-
-    private Uni<Integer> tellBatches(int sofar) {
-        return tellEndingSoon().chain(n -> n < BATCH ? Uni.createFrom().item(sofar + n) : tellBatches(sofar + n));
+    private Uni<Result> sweepBatch() {
+        return endPastPeriod().chain(ended -> tellEndingSoon().map(told -> new Result(ended, told)));
     }
 
     private Uni<Integer> endPastPeriod() {
