@@ -333,6 +333,44 @@ class GatewayJourneyTest {
         return client.request("gateway", method, path, headers, body);
     }
 
+    @Test
+    @Order(7)
+    void duringAnAnnouncedMaintenanceWindowTheGatewayAnswers503WithRetryAfterUntilItIsCancelled() {
+        String path = "/" + SERVICE + "/v1/doanh-nghiep?mst=0101234567";
+        eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token), r -> r.status() == 200).expect(200);
+
+        // Unplanned work (no 24 h notice): an emergency window, with its reason, from now for an hour.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JsonNode window = client.post("catalog", "/api/v1/maintenance-windows", op, Map.of(
+                "title", "Khắc phục sự cố máy chủ đăng ký kinh doanh", "services", java.util.List.of(SERVICE),
+                "environment", DemoData.ENVIRONMENT, "impact", "unavailable", "startsAt", now.toString(),
+                "endsAt", now.plus(Duration.ofHours(1)).toString(), "emergency", true, "reason", "Hỏng ổ đĩa"))
+                .expect(201).json();
+        assertEquals("in-progress", window.path("state").asText(), window.toString());
+        assertTrue(window.path("subscribersNotified").asInt() >= 1, "the subscriber is told: " + window);
+
+        Reply refused = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token), r -> r.status() == 503);
+        assertProblem(refused, 503, "maintenance");
+        long retryAfter = Long.parseLong(refused.header("retry-after"));
+        assertTrue(retryAfter > 3000 && retryAfter <= 3600, "Retry-After counts down to the window's end: " + retryAfter);
+        assertTrue(refused.json().path("detail").asText().contains("Khắc phục sự cố"), refused.raw());
+        assertEquals("maintenance", recorded(refused.header("x-request-id")).path("errorType").asText(),
+                "the refused call is recorded, with why");
+        // Another service is not concerned: its provider is down since test 3, and that is what its callers hear.
+        Reply other = client.get("gateway", "/" + DOWN_SERVICE + "/v1/thua-dat/42", token);
+        assertTrue(other.status() == 502 || other.status() == 503, other.raw());
+        assertTrue(!other.json().path("type").asText().endsWith(":maintenance"), other.raw());
+
+        Reply told = client.get("catalog", "/api/v1/notifications?consumerSystem=" + CONSUMER_SYSTEM, op).expect(200);
+        assertTrue(told.raw().contains("maintenance.scheduled") && told.raw().contains(window.path("id").asText()),
+                "catalog notified the consumer system: " + told.raw());
+
+        client.post("catalog", "/api/v1/maintenance-windows/" + window.path("id").asText() + "/cancel", op,
+                Map.of("reason", "Đã thay ổ đĩa")).expect(200);
+        Reply back = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token), r -> r.status() == 200);
+        assertEquals(200, back.status(), "served again once the window is cancelled: " + back.raw());
+    }
+
     private static Reply replayOf(String path) {
         signed("GET", path, null).expect(200);
         return client.request("gateway", "GET", path, lastSigned, null);

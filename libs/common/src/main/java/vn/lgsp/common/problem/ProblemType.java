@@ -31,6 +31,8 @@ public enum ProblemType {
     UNAVAILABLE(503, "unavailable", "Service unavailable"),
     /** The gateway refuses rather than serve a call it could not log (REQUIREMENTS M2). */
     AUDIT_UNAVAILABLE(503, "audit-unavailable", "The call cannot be recorded in the audit log"),
+    /** An announced maintenance window (REQUIREMENTS M8) makes the service, or the platform, unavailable until it ends. */
+    MAINTENANCE(503, "maintenance", "Under announced maintenance"),
     /** The provider failed repeatedly; its circuit is open and calls are paused for a short while. */
     PROVIDER_CIRCUIT_OPEN(503, "provider-circuit-open", "The provider is failing; calls are paused"),
     GATEWAY_TIMEOUT(504, "gateway-timeout", "The provider did not answer in time");

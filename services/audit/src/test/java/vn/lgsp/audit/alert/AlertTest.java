@@ -173,6 +173,33 @@ class AlertTest {
         assertEquals("resolved", alerts(name).get(0).get("state"));
     }
 
+    @Test
+    void callsRefusedForAnnouncedMaintenanceAreNotProviderErrors() {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "errors-" + service;
+        createRule(Map.of("name", name, "kind", "error-rate", "serviceCode", service, "threshold", 0.5,
+                "windowMinutes", 5, "minCalls", 4));
+        Instant now = Instant.now();
+        List<Map<String, Object>> planned = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Map<String, Object> e = Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 503, 1);
+            e.put("errorType", "maintenance");
+            planned.add(e);
+        }
+        Fixtures.ingest(planned);
+        assertEquals(0, evaluator.evaluate(Instant.now()).get(name), "a planned window is not an incident");
+
+        Fixtures.ingest(List.of(
+                Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 502, 5),
+                Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 500, 5),
+                Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 503, 5),
+                Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 504, 5),
+                Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "PROV", service, 500, 5)));
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name), "real failures still alert");
+        assertEquals(5.0 / 9, ((Number) alerts(name).get(0).get("value")).doubleValue(), 1e-6,
+                "the refused calls count as calls, not as errors");
+    }
+
     private static String actorOf(String jwt) {
         String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
         return new JsonPath(payload).getString("sub");

@@ -64,6 +64,17 @@ public interface CatalogConfig {
     @WithDefault("30d")
     Duration subscriptionExpiryNotice();
 
+    /**
+     * How far ahead maintenance must be announced (REQUIREMENTS M8: connected parties are told before); an
+     * emergency announcement with a reason may start at once.
+     */
+    @WithDefault("24h")
+    Duration maintenanceMinNotice();
+
+    /** The longest one maintenance window may last; longer work is announced as several windows. */
+    @WithDefault("7d")
+    Duration maintenanceMaxDuration();
+
     /** How often a long-polling feed reader re-checks the change log. */
     @WithDefault("200ms")
     Duration feedPollInterval();

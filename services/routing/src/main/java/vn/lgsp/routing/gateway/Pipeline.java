@@ -18,6 +18,7 @@ import vn.lgsp.common.web.RequestIds;
 import vn.lgsp.routing.gateway.step.EntitleStep;
 import vn.lgsp.routing.gateway.step.IdentifyStep;
 import vn.lgsp.routing.gateway.step.LimitStep;
+import vn.lgsp.routing.gateway.step.MaintenanceStep;
 import vn.lgsp.routing.gateway.step.ProxyStep;
 import vn.lgsp.routing.gateway.step.RecordStep;
 import vn.lgsp.routing.gateway.step.RouteStep;
@@ -43,17 +44,18 @@ public class Pipeline {
     private final AuditGate auditGate;
 
     @Inject
-    public Pipeline(IdentifyStep identify, RouteStep route, EntitleStep entitle, LimitStep limit,
-            TransformStep transform, ProxyStep proxy, RecordStep record,
+    public Pipeline(IdentifyStep identify, RouteStep route, EntitleStep entitle, MaintenanceStep maintenance,
+            LimitStep limit, TransformStep transform, ProxyStep proxy, RecordStep record,
             SnapshotHolder snapshots, ProblemWriter problems, AuditGate auditGate) {
         this.steps = List.of(
-                identify,   // 1. who calls: bearer JWT or RFC 9421 signature → 401 (/ 413 for a signed body over the limit)
-                route,      // 2. which service version, in the caller's environment → 404 / 410
-                entitle,    // 3. an active subscription of the caller to it → 403
-                limit,      // 4. the subscription's rate and daily quota → 429
-                transform,  // 5. header hygiene, request id, traceparent, gateway assertion
-                proxy,      // 6. stream to the provider and back → 413 / 502 / 503 / 504
-                record);    // 7. the audit record, for answered and refused calls alike
+                identify,    // 1. who calls: bearer JWT or RFC 9421 signature → 401 (/ 413 for a signed body over the limit)
+                route,       // 2. which service version, in the caller's environment → 404 / 410
+                entitle,     // 3. an active subscription of the caller to it → 403
+                maintenance, // 4. an announced maintenance window making it unavailable now → 503 (no quota used)
+                limit,       // 5. the subscription's rate and daily quota → 429
+                transform,   // 6. header hygiene, request id, traceparent, gateway assertion
+                proxy,       // 7. stream to the provider and back → 413 / 502 / 503 / 504
+                record);     // 8. the audit record, for answered and refused calls alike
         this.snapshots = snapshots;
         this.problems = problems;
         this.auditGate = auditGate;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -26,12 +27,16 @@ import vn.lgsp.routing.audit.AuditRecords;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.RouteStatus;
+import vn.lgsp.routing.snapshot.domain.Snapshot;
 import vn.lgsp.routing.snapshot.domain.Upstream;
 import vn.lgsp.routing.snapshot.service.SnapshotHolder;
 
 /**
  * Probes every provider base URL in the snapshot (HEAD; any HTTP answer means reachable). When a provider becomes
- * unreachable an alert event goes to audit, once per transition (REQUIREMENTS M3: alert when data cannot pass).
+ * unreachable an alert event goes to audit, once per transition (REQUIREMENTS M3: alert when data cannot pass) —
+ * unless every route using it is inside an announced {@code unavailable} maintenance window (M8): planned downtime
+ * is not an incident. Its state is still tracked, and if it is still down once the window ends, the next probe
+ * raises the alert. "Recovered" follows only an alert actually raised.
  */
 @ApplicationScoped
 public class UpstreamHealthChecker {
@@ -61,6 +66,8 @@ public class UpstreamHealthChecker {
     private long timer = -1;
     /** upstream URL → last known reachability */
     private final ConcurrentHashMap<String, Boolean> reachable = new ConcurrentHashMap<>();
+    /** upstream URLs whose unreachable alert went out and whose recovery has not yet been reported */
+    private final Set<String> alerted = ConcurrentHashMap.newKeySet();
 
     void start(@Observes StartupEvent ev) {
         http = tls.track(vertx.createHttpClient(tls.configure(new HttpClientOptions()
@@ -93,19 +100,49 @@ public class UpstreamHealthChecker {
                     .add(new Target(route, env, upstream)));
         }
         reachable.keySet().retainAll(byUrl.keySet());
+        alerted.retainAll(byUrl.keySet());
         byUrl.forEach((url, targets) -> probe(targets.get(0).upstream()).onComplete(ar -> {
             boolean up = ar.succeeded();
             Boolean before = reachable.put(url, up);
-            if (!up && !Boolean.FALSE.equals(before)) {
+            if (!up) {
                 String why = ar.cause() == null ? "no answer" : ar.cause().getMessage();
-                LOG.warnf("Provider upstream %s is unreachable (%s)", url, why);
-                targets.forEach(t -> alert(t, UNREACHABLE, "is unreachable: " + why));
-            } else if (up && Boolean.FALSE.equals(before)) {
+                if (alerted.contains(url)) {
+                    return; // already reported, still down
+                }
+                if (inMaintenance(targets)) {
+                    if (!Boolean.FALSE.equals(before)) {
+                        LOG.infof("Provider upstream %s is unreachable (%s) during announced maintenance; no alert",
+                                url, why);
+                    }
+                } else if (alerted.add(url)) {
+                    // Down while in service: newly, or still down when its maintenance window ended. add() is the
+                    // gate, so two probes of the same upstream overlapping cannot both alert.
+                    LOG.warnf("Provider upstream %s is unreachable (%s)", url, why);
+                    targets.forEach(t -> alert(t, UNREACHABLE, "is unreachable: " + why));
+                }
+            } else if (alerted.remove(url)) {
                 LOG.infof("Provider upstream %s is reachable again", url);
                 // audit resolves the open provider-unreachable alert on this event
                 targets.forEach(t -> alert(t, RECOVERED, "is reachable again"));
+            } else if (Boolean.FALSE.equals(before)) {
+                LOG.infof("Provider upstream %s is reachable again (no alert had been raised)", url);
             }
         }));
+    }
+
+    /** Every route (and environment) using the upstream is inside an unavailable window now. */
+    private boolean inMaintenance(List<Target> targets) {
+        Snapshot snapshot = snapshots.get();
+        if (snapshot.maintenance().isEmpty()) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        for (Target t : targets) {
+            if (snapshot.unavailable(t.route().serviceCode(), t.environment(), now) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private io.vertx.core.Future<Void> probe(Upstream upstream) {

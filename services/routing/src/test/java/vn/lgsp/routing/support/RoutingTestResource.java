@@ -245,7 +245,18 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("dailyQuota", quota);
     }
 
-    private static int freePort() {
+    /**
+     * A maintenance window as catalog's feed carries it (docs/internal-apis.md): {@code serviceCodes} empty = every
+     * service, {@code environment} null = both, {@code impact} unavailable or degraded.
+     */
+    public static JsonObject maintenance(String id, String title, java.util.List<String> serviceCodes,
+            String environment, String impact, Instant startsAt, Instant endsAt) {
+        return new JsonObject().put("id", id).put("title", title).put("serviceCodes", new JsonArray(serviceCodes))
+                .put("environment", environment).put("impact", impact).put("startsAt", startsAt.toString())
+                .put("endsAt", endsAt.toString()).put("cancelled", false);
+    }
+
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -66,15 +66,20 @@ public final class StubPlatform implements AutoCloseable {
     }
 
     /**
-     * One change as catalog records it: the route or subscription as it is now, under the next revision; the
-     * snapshot served afterwards holds it too.
+     * One change as catalog records it: the route, subscription or maintenance window as it is now, under the next
+     * revision; the snapshot served afterwards holds it too (a cancelled window leaves the snapshot's list, as
+     * catalog lists only windows in force).
      */
     public synchronized void change(String kind, JsonObject data) {
         long revision = catalog.getLong("revision") + 1;
         JsonObject next = catalog.copy().put("revision", revision);
         boolean route = "route".equals(kind);
         String key = route ? data.getString("serviceCode") + ":" + data.getString("version") : data.getString("id");
-        JsonArray list = next.getJsonArray(route ? "routes" : "subscriptions");
+        String listName = route ? "routes" : "maintenance".equals(kind) ? "maintenance" : "subscriptions";
+        if (next.getJsonArray(listName) == null) {
+            next.put(listName, new JsonArray());
+        }
+        JsonArray list = next.getJsonArray(listName);
         for (int i = list.size() - 1; i >= 0; i--) {
             JsonObject o = list.getJsonObject(i);
             String k = route ? o.getString("serviceCode") + ":" + o.getString("version") : o.getString("id");
@@ -82,7 +87,9 @@ public final class StubPlatform implements AutoCloseable {
                 list.remove(i);
             }
         }
-        list.add(data);
+        if (!data.getBoolean("cancelled", false)) {
+            list.add(data);
+        }
         catalog = next;
         changes.add(new JsonObject().put("seq", revision).put("kind", kind).put("key", key).put("data", data));
     }

@@ -61,6 +61,9 @@ public class RollupWriter {
               calls = s.calls + EXCLUDED.calls, errors_5xx = s.errors_5xx + EXCLUDED.errors_5xx,
               async_failed = s.async_failed + EXCLUDED.async_failed""";
 
+    /** routing's errorType for calls refused during an announced maintenance window. */
+    static final String MAINTENANCE = "maintenance";
+
     private static final String HEALTH = """
             INSERT INTO audit_provider_health AS h (provider_system, provider_agency, service_code, service_version,
               environment, unreachable, since, detail)
@@ -100,7 +103,10 @@ public class RollupWriter {
                         + "\u0001" + dims.get(6);
                 long[] m = minutes.computeIfAbsent(mKey, k -> new long[3]);
                 m[0]++;
-                if (status >= 500) {
+                // The per-minute counts feed the error-rate alerts: a call the gateway refused because of an announced
+                // maintenance window (M8) is planned, not a provider failing. The daily statistics still count it as
+                // the 5xx answer the caller got.
+                if (status >= 500 && !MAINTENANCE.equals(e.errorType())) {
                     m[1]++;
                 }
                 if (AuditEvent.MODE_ASYNC.equals(e.mode()) && (status >= 500 || e.errorType() != null)) {

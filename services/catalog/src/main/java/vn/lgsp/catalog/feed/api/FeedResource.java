@@ -19,10 +19,12 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import vn.lgsp.catalog.feed.domain.MaintenanceEntry;
 import vn.lgsp.catalog.feed.domain.Route;
 import vn.lgsp.catalog.feed.domain.SubscriptionEntry;
 import vn.lgsp.catalog.feed.repository.ChangeLog;
 import vn.lgsp.catalog.feed.repository.ChangeLog.Change;
+import vn.lgsp.catalog.maintenance.repository.MaintenanceRepository;
 import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.version.repository.VersionRepository;
@@ -59,10 +61,13 @@ public class FeedResource {
     @Inject
     Clock clock;
 
+    @Inject
+    MaintenanceRepository maintenance;
+
     @GET
     @Path("/snapshot")
     @RolesAllowed({ Roles.SERVICE, Roles.OPERATOR })
-    @Operation(summary = "All routes (non-draft versions) and active subscriptions at one revision",
+    @Operation(summary = "All routes (non-draft versions), active subscriptions and maintenance windows not yet over, at one revision",
             description = "ETag is the revision; If-None-Match with it answers 304. Read in one repeatable-read transaction, "
                     + "so routes, subscriptions and revision are consistent.")
     public Uni<Response> snapshot(@HeaderParam("If-None-Match") String ifNoneMatch) {
@@ -74,7 +79,8 @@ public class FeedResource {
                     .chain(() -> changeLog.revision(conn))
                     .chain(revision -> versions.routes(conn)
                             .chain(routes -> subscriptions.activeEntries(conn)
-                                    .map(subs -> new Snapshot(revision, clock.instant(), routes, subs)))))
+                                    .chain(subs -> maintenance.currentEntries(conn)
+                                            .map(windows -> new Snapshot(revision, clock.instant(), routes, subs, windows))))))
                     .map(s -> Response.ok(s).tag(new EntityTag(String.valueOf(s.revision()))).build());
         });
     }
@@ -147,7 +153,8 @@ public class FeedResource {
         return false;
     }
 
-    public record Snapshot(long revision, Instant generatedAt, List<Route> routes, List<SubscriptionEntry> subscriptions) {
+    public record Snapshot(long revision, Instant generatedAt, List<Route> routes, List<SubscriptionEntry> subscriptions,
+            List<MaintenanceEntry> maintenance) {
     }
 
     /** {@code revision} is the next {@code since}; {@code hasMore} says to ask again at once. */

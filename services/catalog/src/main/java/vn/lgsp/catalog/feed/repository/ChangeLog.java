@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import vn.lgsp.catalog.feed.domain.MaintenanceEntry;
 import vn.lgsp.catalog.feed.domain.Route;
 import vn.lgsp.catalog.feed.domain.SubscriptionEntry;
 import vn.lgsp.catalog.support.Sql;
@@ -39,6 +40,10 @@ public class ChangeLog {
 
     public Uni<Void> subscription(SqlConnection conn, SubscriptionEntry s) {
         return append(conn, "subscription", s.id().toString(), s);
+    }
+
+    public Uni<Void> maintenance(SqlConnection conn, MaintenanceEntry m) {
+        return append(conn, "maintenance", m.id().toString(), m);
     }
 
     private Uni<Void> append(SqlConnection conn, String kind, String key, Object data) {
@@ -78,7 +83,7 @@ public class ChangeLog {
                 });
     }
 
-    /** One change: the routing object after it, keyed by {@code serviceCode:version} or subscription id. */
+    /** One change: the routing object after it, keyed by {@code serviceCode:version}, subscription or window id. */
     public record Change(long seq, String kind, String key, JsonNode data) {
     }
 }

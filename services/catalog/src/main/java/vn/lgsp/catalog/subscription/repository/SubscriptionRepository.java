@@ -94,6 +94,17 @@ public class SubscriptionRepository {
                 .execute(Tuple.of(code, version)).map(this::all);
     }
 
+    /**
+     * Subscriptions a maintenance window concerns: active or suspended ones (connected systems) to the given services
+     * (all when empty) in the given environment (both when null).
+     */
+    public Uni<List<Subscription>> connectedTo(SqlClient client, List<String> serviceCodes, String environment) {
+        return client.preparedQuery("SELECT * FROM subscription WHERE status IN ('active', 'suspended')"
+                + " AND (cardinality($1::varchar[]) = 0 OR service_code = ANY($1)) AND ($2::varchar IS NULL OR environment = $2)"
+                + " ORDER BY created_at, id")
+                .execute(Tuple.of(serviceCodes.toArray(new String[0]), environment)).map(this::all);
+    }
+
     /** A consumer system's pending, active and suspended subscriptions, locked; ended and rejected ones are history. */
     public Uni<List<Subscription>> lockOpenOfConsumer(SqlClient client, String systemCode) {
         return client.preparedQuery("SELECT * FROM subscription WHERE consumer_system = $1"

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -57,11 +58,12 @@ public class StatusResource {
     @GET
     @NonBlocking
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
-    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog and spool")
+    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog and spool, maintenance windows")
     public RoutingStatus status() {
         Snapshot s = snapshots.get();
+        Instant now = Instant.now();
         Instant confirmed = s.confirmedAt();
-        Long age = confirmed == null ? null : Duration.between(confirmed, Instant.now()).toSeconds();
+        Long age = confirmed == null ? null : Duration.between(confirmed, now).toSeconds();
         return new RoutingStatus(
                 new SnapshotStatus(s.complete(), s.catalogRevision(), s.revocationRevision(), confirmed, age,
                         age != null && age > config.snapshotMaxAge().toSeconds(), s.routes().size(),
@@ -72,7 +74,12 @@ public class StatusResource {
                         publisher.refusedCount(), publisher.rejectedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
                                 dir.toString(), publisher.spoolBytes(), publisher.spoolMaxBytes(),
                                 publisher.spoolSegments())).orElse(null)),
-                gate.inFlight(), tokens.cachedTokens(), pools(s));
+                gate.inFlight(), tokens.cachedTokens(), pools(s), maintenance(s, now.toEpochMilli()));
+    }
+
+    private static List<MaintenanceStatus> maintenance(Snapshot s, long now) {
+        return s.maintenance().stream().map(w -> new MaintenanceStatus(w.id(), w.title(), w.impact(), w.startsAt(),
+                w.endsAt(), w.serviceCodes().stream().sorted().toList(), w.environment(), w.inEffectAt(now))).toList();
     }
 
     private PoolStatus pools(Snapshot s) {
@@ -83,7 +90,18 @@ public class StatusResource {
     }
 
     public record RoutingStatus(SnapshotStatus snapshot, Map<String, String> circuits, Map<String, Boolean> upstreams,
-            AuditStatus audit, int inFlight, long cachedTokens, PoolStatus upstreamPools) {
+            AuditStatus audit, int inFlight, long cachedTokens, PoolStatus upstreamPools,
+            List<MaintenanceStatus> maintenance) {
+    }
+
+    /**
+     * An announced maintenance window the gateway holds (catalog's, REQUIREMENTS M8): {@code serviceCodes} empty =
+     * every service, {@code environment} null = both; {@code inEffect}: now within [startsAt, endsAt) — an
+     * {@code unavailable} one in effect is answered with 503 {@code maintenance}. Ended windows leave at the next
+     * catalog poll.
+     */
+    public record MaintenanceStatus(String id, String title, String impact, Instant startsAt, Instant endsAt,
+            List<String> serviceCodes, String environment, boolean inEffect) {
     }
 
     /**

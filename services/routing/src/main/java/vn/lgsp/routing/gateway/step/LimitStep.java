@@ -13,7 +13,7 @@ import vn.lgsp.routing.limit.RateLimiter;
 import vn.lgsp.routing.limit.RateLimiter.Decision;
 
 /**
- * 4. Limit: the subscription's rate and daily quota; else 429 with Retry-After and the RateLimit-Policy /
+ * 5. Limit: the subscription's rate and daily quota; else 429 with Retry-After and the RateLimit-Policy /
  * RateLimit headers of draft-ietf-httpapi-ratelimit-headers.
  */
 @Singleton

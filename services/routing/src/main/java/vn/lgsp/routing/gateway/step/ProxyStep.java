@@ -38,7 +38,7 @@ import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.transform.BodyConverter;
 
 /**
- * 6. Proxy: streams the request to the provider and its answer back, hashing and counting both bodies on the fly
+ * 7. Proxy: streams the request to the provider and its answer back, hashing and counting both bodies on the fly
  * (nothing is buffered whole; REQUIREMENTS X3). The provider's answer, whatever its status, passes through
  * untouched but for hop-by-hop headers. The gateway answers itself only when the provider could not: 413 (body
  * over the version's limit), 502 (refused or reset), 503 (circuit open), 504 (no answer within the version's

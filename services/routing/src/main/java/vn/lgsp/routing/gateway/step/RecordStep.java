@@ -20,7 +20,7 @@ import vn.lgsp.routing.identity.SystemIdentity;
 import vn.lgsp.routing.snapshot.domain.Route;
 
 /**
- * 7. Record: once the answer is complete, one transaction event for the audit log — who called what, how it
+ * 8. Record: once the answer is complete, one transaction event for the audit log — who called what, how it
  * went, timings, sizes and body hashes, never the payload — handed to the non-blocking batching publisher.
  * Refused calls are recorded too (with the problem slug as errorType).
  */

@@ -30,7 +30,7 @@ import vn.lgsp.routing.transform.BodyConverter;
 import vn.lgsp.routing.upstreamauth.UpstreamCredentials;
 
 /**
- * 5. Transform: the headers the provider receives. The caller's credentials and hop-by-hop headers never
+ * 6. Transform: the headers the provider receives. The caller's credentials and hop-by-hop headers never
  * leave the gateway; the provider gets the request id, W3C trace context, forwarding information and the signed
  * gateway assertion instead — plus, when the version says so, the credentials the provider itself requires.
  */

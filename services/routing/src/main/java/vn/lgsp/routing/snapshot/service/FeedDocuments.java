@@ -16,12 +16,16 @@ public final class FeedDocuments {
     private FeedDocuments() {
     }
 
+    /** {@code maintenance} absent (a catalog older than M8): no windows. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record CatalogSnapshot(long revision, Instant generatedAt, List<RouteDoc> routes,
-            List<SubscriptionDoc> subscriptions) {
+            List<SubscriptionDoc> subscriptions, List<MaintenanceDoc> maintenance) {
     }
 
-    /** catalog's change feed: the changes after a revision, each with the route or subscription as it is now. */
+    /**
+     * catalog's change feed: the changes after a revision, each with the route, subscription or maintenance window
+     * as it is now.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record CatalogChanges(long revision, boolean hasMore, List<ChangeDoc> changes) {
     }
@@ -48,6 +52,15 @@ public final class FeedDocuments {
     public record SubscriptionDoc(String id, String serviceCode, String version, String consumerSystem,
             String consumerAgency, String environment, String status, Integer requestsPerSecond, Integer burst,
             Long dailyQuota, LocalDate periodStart, LocalDate periodEnd) {
+    }
+
+    /**
+     * An announced maintenance window (REQUIREMENTS M8). serviceCodes empty: every service; environment null: both;
+     * impact {@code unavailable} or {@code degraded}; startsAt inclusive, endsAt exclusive; cancelled: withdrawn.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MaintenanceDoc(String id, String title, List<String> serviceCodes, String environment, String impact,
+            Instant startsAt, Instant endsAt, Boolean cancelled) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -3,16 +3,23 @@ package vn.lgsp.routing.snapshot.service;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import vn.lgsp.common.id.Environment;
+import vn.lgsp.routing.snapshot.domain.MaintenanceWindow;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.RouteStatus;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 import vn.lgsp.routing.snapshot.domain.Upstream;
 import vn.lgsp.routing.snapshot.domain.UpstreamAuth;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.MaintenanceDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
 
@@ -104,6 +111,67 @@ public final class RouteTable {
             subs.put(s.key(), s);
         }
         return Map.copyOf(subs);
+    }
+
+    /**
+     * The windows that are neither cancelled nor over at {@code now}, sorted by start. One the gateway cannot
+     * honour as announced (no id or times, an end not after its start, an environment or impact it does not know)
+     * is skipped with a warning: refusing calls on a guess would be worse than not refusing them.
+     */
+    public static List<MaintenanceWindow> maintenance(Collection<MaintenanceDoc> docs, Instant now) {
+        if (docs == null || docs.isEmpty()) {
+            return List.of();
+        }
+        List<MaintenanceWindow> windows = new ArrayList<>();
+        for (MaintenanceDoc d : docs) {
+            if (d == null || Boolean.TRUE.equals(d.cancelled())) {
+                continue;
+            }
+            MaintenanceWindow w = maintenanceWindow(d);
+            if (w == null) {
+                LOG.warnf("Skipping maintenance window %s from the catalog feed: incomplete or of an unknown kind",
+                        d.id());
+            } else if (!w.endedAt(now.toEpochMilli())) {
+                windows.add(w);
+            }
+        }
+        windows.sort(Comparator.comparing(MaintenanceWindow::startsAt).thenComparing(MaintenanceWindow::id));
+        return List.copyOf(windows);
+    }
+
+    private static MaintenanceWindow maintenanceWindow(MaintenanceDoc d) {
+        if (d.id() == null || d.startsAt() == null || d.endsAt() == null || !d.endsAt().isAfter(d.startsAt())) {
+            return null;
+        }
+        boolean unavailable;
+        if (MaintenanceWindow.UNAVAILABLE.equalsIgnoreCase(d.impact())) {
+            unavailable = true;
+        } else if (MaintenanceWindow.DEGRADED.equalsIgnoreCase(d.impact())) {
+            unavailable = false;
+        } else {
+            return null;
+        }
+        String environment;
+        try {
+            Environment env = Environment.parse(d.environment());
+            environment = env == null ? null : env.wire();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        java.util.Set<String> codes = new HashSet<>();
+        if (d.serviceCodes() != null) {
+            for (String code : d.serviceCodes()) {
+                if (code != null && !code.isBlank()) {
+                    codes.add(code);
+                }
+            }
+        }
+        // serviceCodes [null] or [""] is not "every service": that reading would close the whole platform.
+        if (codes.isEmpty() && d.serviceCodes() != null && !d.serviceCodes().isEmpty()) {
+            return null;
+        }
+        return new MaintenanceWindow(d.id(), d.title(), java.util.Set.copyOf(codes), environment, unavailable,
+                d.startsAt(), d.endsAt());
     }
 
     /** RFC 8594 / RFC 9110 IMF-fixdate. */

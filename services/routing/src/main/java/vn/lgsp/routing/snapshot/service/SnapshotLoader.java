@@ -36,14 +36,15 @@ import vn.lgsp.routing.snapshot.service.FeedDocuments.CatalogSnapshot;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.ChangeDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeyDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.HmacKeys;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.MaintenanceDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
 
 /**
  * Keeps the snapshot current from catalog's snapshot and change feeds, auth's revocation and hmac-keys feeds and auth's
  * JWKS. Catalog: the whole snapshot once (and again whenever the change log cannot continue: 410), then only the
- * changes after its revision, applied to the routes and subscriptions as received, so a change costs its own size
- * rather than the whole catalog's. Auth's feeds are polled with {@code If-None-Match}, so an unchanged feed costs a
+ * changes after its revision, applied to the routes, subscriptions and maintenance windows as received, so a change
+ * costs its own size rather than the whole catalog's. Auth's feeds are polled with {@code If-None-Match}, so an unchanged feed costs a
  * 304. Runs on timers, never on the request path; on any failure the last good snapshot stays in force.
  */
 @ApplicationScoped
@@ -93,13 +94,15 @@ public class SnapshotLoader {
     private final Feed hmacKeyFeed = new Feed("auth hmac-keys", java.time.Duration.ofSeconds(20));
     private final Feed keysFeed = new Feed("auth JWKS", java.time.Duration.ofSeconds(20));
     /**
-     * catalog's routes (by serviceCode:version) and subscriptions (by id) as last received: the snapshot, then the
-     * changes since. Touched by the catalog feed's current poll only, under this lock (an abandoned poll that
-     * wakes up late finds itself no longer current and leaves them alone).
+     * catalog's routes (by serviceCode:version), subscriptions and maintenance windows (by id) as last received: the
+     * snapshot, then the changes since (windows cancelled or over are dropped). Touched by the catalog feed's current
+     * poll only, under this lock (an abandoned poll that wakes up late finds itself no longer current and leaves them
+     * alone).
      */
     private final Object catalogLock = new Object();
     private final Map<String, RouteDoc> routeDocs = new HashMap<>();
     private final Map<String, SubscriptionDoc> subscriptionDocs = new HashMap<>();
+    private final Map<String, MaintenanceDoc> maintenanceDocs = new HashMap<>();
     /** The revision those hold; -1 until a snapshot is loaded, and again when the change log cannot continue. */
     private volatile long catalogRevision = -1;
     private volatile Future<Void> keysInFlight = Future.succeededFuture();
@@ -247,6 +250,7 @@ public class SnapshotLoader {
     private void replaceCatalog(CatalogSnapshot doc) {
         routeDocs.clear();
         subscriptionDocs.clear();
+        maintenanceDocs.clear();
         for (RouteDoc r : doc.routes() == null ? List.<RouteDoc>of() : doc.routes()) {
             if (r != null) {
                 routeDocs.put(routeKey(r), r);
@@ -257,18 +261,36 @@ public class SnapshotLoader {
                 subscriptionDocs.put(String.valueOf(sub.id()), sub);
             }
         }
+        // A catalog older than M8 sends no "maintenance": no windows.
+        for (MaintenanceDoc m : doc.maintenance() == null ? List.<MaintenanceDoc>of() : doc.maintenance()) {
+            if (m != null && m.id() != null && !Boolean.TRUE.equals(m.cancelled())) {
+                maintenanceDocs.put(m.id(), m);
+            }
+        }
         rebuildCatalog(doc.revision());
         catalogRevision = doc.revision();
     }
 
-    /** The routes and subscriptions received so far, as the snapshot's lookup maps at {@code revision}. */
+    /** What was received so far, as the snapshot's lookup maps (and windows) at {@code revision}. */
     private void rebuildCatalog(long revision) {
         var routes = RouteTable.routes(List.copyOf(routeDocs.values()), config.upstream().defaultTimeout().toMillis(),
                 config.upstream().defaultMaxRequestBytes(), config.upstream().defaultMaxConnections());
         var subs = RouteTable.activeSubscriptions(List.copyOf(subscriptionDocs.values()));
         Instant now = Instant.now();
-        holder.update(s -> s.withCatalog(revision, now, routes, subs));
-        LOG.debugf("Catalog revision %d: %d routes, %d active subscriptions", revision, routes.size(), subs.size());
+        dropEndedWindows(now);
+        var windows = RouteTable.maintenance(maintenanceDocs.values(), now);
+        holder.update(s -> s.withCatalog(revision, now, routes, subs, windows));
+        LOG.debugf("Catalog revision %d: %d routes, %d active subscriptions, %d maintenance windows", revision,
+                routes.size(), subs.size(), windows.size());
+    }
+
+    /**
+     * catalog lists only windows not yet over and sends no change when one ends: the reader drops them by its own
+     * clock (docs/internal-apis.md), here at each poll, so they do not pile up. Until then an ended window refuses
+     * nothing (MaintenanceWindow.inEffectAt). True when one was dropped.
+     */
+    private boolean dropEndedWindows(Instant now) {
+        return maintenanceDocs.values().removeIf(m -> m.endsAt() != null && !m.endsAt().isAfter(now));
     }
 
     private static String routeKey(RouteDoc r) {
@@ -333,6 +355,20 @@ public class SnapshotLoader {
                 if ("route".equals(c.kind())) {
                     RouteDoc r = mapper.treeToValue(c.data(), RouteDoc.class);
                     routeDocs.put(routeKey(r), r);
+                } else if ("maintenance".equals(c.kind())) {
+                    // The whole window as it is now, under its id; cancelled: withdrawn.
+                    MaintenanceDoc m = mapper.treeToValue(c.data(), MaintenanceDoc.class);
+                    if (m.id() == null && c.key() != null) {
+                        m = new MaintenanceDoc(c.key(), m.title(), m.serviceCodes(), m.environment(), m.impact(),
+                                m.startsAt(), m.endsAt(), m.cancelled());
+                    }
+                    if (m.id() == null) {
+                        LOG.warnf("Ignoring catalog change %d: a maintenance window without an id", c.seq());
+                    } else if (Boolean.TRUE.equals(m.cancelled())) {
+                        maintenanceDocs.remove(m.id());
+                    } else {
+                        maintenanceDocs.put(m.id(), m);
+                    }
                 } else if ("subscription".equals(c.kind())) {
                     SubscriptionDoc sub = mapper.treeToValue(c.data(), SubscriptionDoc.class);
                     // One that is no longer active is dropped (the snapshot holds active ones only).
@@ -357,7 +393,13 @@ public class SnapshotLoader {
         }
         long revision = Math.max(since, doc.revision());
         if (changes.isEmpty()) {
-            holder.update(s -> s.withCatalogChecked(Instant.now()));
+            Instant now = Instant.now();
+            if (dropEndedWindows(now)) {
+                var windows = RouteTable.maintenance(maintenanceDocs.values(), now);
+                holder.update(s -> s.withCatalogChecked(now).withMaintenance(windows));
+            } else {
+                holder.update(s -> s.withCatalogChecked(now));
+            }
         } else {
             rebuildCatalog(revision);
         }

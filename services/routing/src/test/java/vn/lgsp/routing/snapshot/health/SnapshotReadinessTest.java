@@ -32,7 +32,7 @@ class SnapshotReadinessTest {
     void downUntilTheFirstCompleteSnapshot() {
         assertEquals(HealthCheckResponse.Status.DOWN, check.call().getStatus());
         Instant now = Instant.now();
-        check.holder.update(s -> s.withCatalog(3, now, Map.of(), Map.of()));
+        check.holder.update(s -> s.withCatalog(3, now, Map.of(), Map.of(), java.util.List.of()));
         assertEquals(HealthCheckResponse.Status.DOWN, check.call().getStatus(), "revocations and keys still missing");
         check.holder.update(s -> s.withRevocations(1, now, Set.of(), Set.of()).withKeys(Map.of("k", key()), now));
         HealthCheckResponse up = check.call();
@@ -44,7 +44,7 @@ class SnapshotReadinessTest {
     @Test
     void staysUpButStaleWhenTheFeedsAreSilent() {
         Instant old = Instant.now().minusSeconds(300);
-        check.holder.update(s -> s.withCatalog(1, old, Map.of(), Map.of()).withRevocations(1, old, Set.of(), Set.of())
+        check.holder.update(s -> s.withCatalog(1, old, Map.of(), Map.of(), java.util.List.of()).withRevocations(1, old, Set.of(), Set.of())
                 .withKeys(Map.of("k", key()), old));
         HealthCheckResponse r = check.call();
         assertEquals(HealthCheckResponse.Status.UP, r.getStatus());

@@ -17,8 +17,8 @@ import vn.lgsp.routing.support.Tokens;
 
 /**
  * After the first snapshot the gateway follows catalog's change feed: a new route, a new subscription, a change of
- * its period of use and a suspension reach it without the snapshot being loaded again; a change log that cannot continue (410) makes it
- * load the snapshot again.
+ * its period of use, a suspension and maintenance windows reach it without the snapshot being loaded again; a change
+ * log that cannot continue (410) makes it load the snapshot again.
  */
 @QuarkusTest
 @QuarkusTestResource(RoutingTestResource.class)
@@ -89,6 +89,67 @@ class CatalogChangeFeedTest {
         } finally {
             platform.changesPageSize(100);
         }
+    }
+
+    /**
+     * Maintenance windows (REQUIREMENTS M8) arrive as changes of kind {@code maintenance}, each the whole window as it
+     * is now (a later one replaces it; {@code cancelled: true} withdraws it), and with the snapshot's
+     * {@code maintenance} array, which a full snapshot replaces — absent (an older catalog): no windows.
+     */
+    @Test
+    void maintenanceWindowsFollowTheFeedAndAFullSnapshotReplacesThem() throws Exception {
+        StubPlatform platform = RoutingTestResource.platform();
+        String code = "moi-bao-tri";
+        String path = "/" + code + "/v1/echo";
+        platform.change("route", RoutingTestResource.route(code, "v1", "published",
+                RoutingTestResource.upstream().baseUrl()));
+        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, code, "v1", "production",
+                null, null, null));
+        awaitStatus(path, 200);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JsonObject window = RoutingTestResource.maintenance("mw-feed", "Nâng cấp máy chủ", java.util.List.of(code), null,
+                "unavailable", now.minusSeconds(60), now.plusSeconds(600));
+        int loads = platform.snapshotLoads();
+        try {
+            platform.change("maintenance", window);
+            awaitStatus(path, 503);
+            long retryAfter = retryAfter(path);
+            assertTrue(retryAfter > 0 && retryAfter <= 600, "until the announced end: " + retryAfter);
+            // moved: the change carries the whole window, which replaces what the gateway held
+            platform.change("maintenance", window.copy().put("endsAt", now.plusSeconds(7200).toString()));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (retryAfter(path) <= 600 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(retryAfter(path) > 3600, "Retry-After follows the moved end");
+            platform.change("maintenance", window.copy().put("cancelled", true));
+            awaitStatus(path, 200);
+            assertEquals(loads, platform.snapshotLoads(), "applied from the change feed, not a new snapshot");
+
+            // a full snapshot carrying a window (here after a 410) puts it in force…
+            JsonObject second = window.copy().put("id", "mw-snapshot");
+            platform.catalog(platform.catalog().put("revision", platform.catalog().getLong("revision") + 10)
+                    .put("maintenance", new io.vertx.core.json.JsonArray().add(second)));
+            awaitStatus(path, 503);
+            assertTrue(platform.snapshotLoads() > loads, "read from the snapshot");
+            // …and the next full snapshot replaces the windows: one without the array has none
+            JsonObject older = platform.catalog().put("revision", platform.catalog().getLong("revision") + 10);
+            older.remove("maintenance");
+            platform.catalog(older);
+            awaitStatus(path, 200);
+        } finally {
+            JsonObject current = platform.catalog();
+            if (current.containsKey("maintenance")) {
+                current.remove("maintenance");
+                platform.catalog(current.put("revision", current.getLong("revision") + 10));
+            }
+        }
+    }
+
+    private static long retryAfter(String path) {
+        io.restassured.response.Response r = gateway().header("Authorization", Tokens.bearer(Tokens.consumer()))
+                .get(path);
+        return r.statusCode() == 503 && r.header("Retry-After") != null ? Long.parseLong(r.header("Retry-After")) : -1;
     }
 
     /**
