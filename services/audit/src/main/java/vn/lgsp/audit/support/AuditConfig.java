@@ -64,5 +64,11 @@ public interface AuditConfig {
 
         @WithDefault("PT5S")
         Duration webhookTimeout();
+
+        /**
+         * Key from which each rule's webhook secret is derived (secret). Unset: one derived from audit's client
+         * secret, else a random one per process with a warning (secrets then change on restart).
+         */
+        Optional<String> webhookSigningKey();
     }
 }

@@ -41,6 +41,19 @@ class AlertTest {
     static HttpServer hooks;
     static final List<String> received = new CopyOnWriteArrayList<>();
     static final AtomicInteger failing = new AtomicInteger();
+    /** Requests to /signed as received: enough to verify their signatures as a receiver would. */
+    static final List<Received> signed = new CopyOnWriteArrayList<>();
+
+    record Received(String method, String host, String path, String query, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
 
     @Inject
     AlertEvaluator evaluator;
@@ -53,6 +66,14 @@ class AlertTest {
         hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hooks.createContext("/ok", ex -> {
             received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hooks.createContext("/signed", ex -> {
+            Map<String, List<String>> headers = new HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            signed.add(new Received(ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Host"),
+                    ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(), headers, ex.getRequestBody().readAllBytes()));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
@@ -198,6 +219,88 @@ class AlertTest {
         assertEquals(1, evaluator.evaluate(Instant.now()).get(name), "real failures still alert");
         assertEquals(5.0 / 9, ((Number) alerts(name).get(0).get("value")).doubleValue(), 1e-6,
                 "the refused calls count as calls, not as errors");
+    }
+
+    @Test
+    void alertWebhooksAreSignedWithASecretShownOnceAndRotatable() throws Exception {
+        String system = "HTTT-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "signed-" + system;
+        var created = given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "kind", "provider-unreachable", "providerSystem", system, "webhookUrl", hook("/signed")))
+                .post("/api/v1/alert-rules").then().statusCode(201).header("Cache-Control", "no-store").extract().jsonPath();
+        String id = created.getString("id");
+        String keyId = created.getString("webhookKeyId");
+        String secret = created.getString("webhookSecret");
+        assertEquals(id + ".1", keyId);
+        assertTrue(secret.startsWith("whsec_") && secret.length() > 40, "a strong secret: " + secret.length());
+        // Shown once: reading the rule gives its key id, never the secret.
+        given().auth().oauth2(TestJwt.operator()).get("/api/v1/alert-rules/" + id).then().statusCode(200)
+                .body("webhookKeyId", equalTo(keyId)).body("$", not(org.hamcrest.Matchers.hasKey("webhookSecret")))
+                .body("$", not(org.hamcrest.Matchers.hasKey("webhookSecretGeneration")));
+
+        Instant t0 = Instant.now().minusSeconds(30);
+        Fixtures.ingest(List.of(unreachable(system, "upstream-unreachable", t0)));
+        assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+        Received opened = awaitSigned(system, "\"state\":\"open\"");
+        assertEquals(keyId, verify(opened, keyId, secret).keyId(), "verifies with the platform's RFC 9421 verifier");
+        Received forged = new Received(opened.method(), opened.host(), opened.path(), opened.query(), opened.headers(),
+                opened.text().replace("open", "shut").getBytes(StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> verify(forged, keyId, secret),
+                "a changed body does not verify");
+
+        // Rotation: a new secret, shown once, audited without it; the old one no longer verifies.
+        given().auth().oauth2(TestJwt.auditor()).post("/api/v1/alert-rules/" + id + "/webhook-secret").then().statusCode(403);
+        var rotated = given().auth().oauth2(TestJwt.operator()).post("/api/v1/alert-rules/" + id + "/webhook-secret").then()
+                .statusCode(200).header("Cache-Control", "no-store").extract().jsonPath();
+        String newKeyId = rotated.getString("webhookKeyId");
+        String newSecret = rotated.getString("webhookSecret");
+        assertEquals(id + ".2", newKeyId);
+        assertTrue(!newSecret.equals(secret));
+        Fixtures.ingest(List.of(unreachable(system, "upstream-recovered", t0.plusSeconds(10))));
+        assertEquals(0, evaluator.evaluate(Instant.now()).get(name));
+        Received resolved = awaitSigned(system, "\"state\":\"resolved\"");
+        assertEquals(newKeyId, verify(resolved, newKeyId, newSecret).keyId());
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> verify(resolved, keyId, secret));
+        List<Map<String, Object>> log = given().auth().oauth2(TestJwt.operator())
+                .queryParam("type", "admin_action").queryParam("limit", 500).get("/api/v1/events").then().statusCode(200)
+                .extract().jsonPath().getList("items.event");
+        assertTrue(log.stream().anyMatch(e -> "alert-rule.webhook-secret.rotate".equals(e.get("action"))
+                && id.equals(e.get("resourceId"))), "the rotation is audited");
+        assertTrue(log.stream().noneMatch(e -> String.valueOf(e).contains(newSecret) || String.valueOf(e).contains(secret)),
+                "no secret in the audit log");
+
+        // A rule without a webhook has no secret to rotate; giving it one shows its secret in that answer.
+        String quiet = createRule(Map.of("name", "nohook-" + system, "kind", "provider-unreachable", "providerSystem", system));
+        given().auth().oauth2(TestJwt.operator()).post("/api/v1/alert-rules/" + quiet + "/webhook-secret").then()
+                .statusCode(409).body("errors[0].field", equalTo("webhookUrl"));
+        given().auth().oauth2(TestJwt.operator()).header("If-Match", "\"1\"").contentType(ContentType.JSON)
+                .body(Map.of("name", "nohook-" + system, "kind", "provider-unreachable", "providerSystem", system,
+                        "webhookUrl", hook("/signed")))
+                .put("/api/v1/alert-rules/" + quiet).then().statusCode(200).header("Cache-Control", "no-store")
+                .body("webhookKeyId", equalTo(quiet + ".2")).body("webhookSecret", org.hamcrest.Matchers.startsWith("whsec_"));
+    }
+
+    private static Received awaitSigned(String text, String state) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (Received r : signed) {
+                if (r.text().contains(text) && r.text().contains(state)) {
+                    return r;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no signed webhook with " + text + " " + state + ": " + signed.size() + " received");
+    }
+
+    /** Checks a received alert webhook exactly as its receiver would: digest, then the RFC 9421 signature. */
+    private static vn.lgsp.common.httpsig.HttpSignatures.Verified verify(Received r, String keyId, String secret) {
+        vn.lgsp.common.httpsig.ContentDigest.verify(r.header("content-digest"), r.body());
+        vn.lgsp.common.httpsig.SignedMessage message = vn.lgsp.common.httpsig.SignedMessage.of(r.method(), "http", r.host(),
+                r.path(), r.query(), r.headers());
+        Map<String, Boolean> nonces = new java.util.concurrent.ConcurrentHashMap<>();
+        return vn.lgsp.common.httpsig.HttpSignatures.verify(message, true,
+                k -> k.equals(keyId) ? List.of(vn.lgsp.common.httpsig.HttpSignatures.keyBytes(secret)) : List.of(),
+                (k, nonce, until) -> nonces.putIfAbsent(k + nonce, true) == null, java.time.Clock.systemUTC());
     }
 
     private static String actorOf(String jwt) {

@@ -1,5 +1,7 @@
 package vn.lgsp.audit.alert.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,14 +39,16 @@ public class AlertRuleResource {
     @Inject
     Caller caller;
 
+    @Inject
+    ObjectMapper mapper;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Create a rule: error-rate (threshold 0..1 of 5xx over windowMinutes, minCalls), "
             + "provider-unreachable, no-traffic (serviceCode required), async-failures (threshold = count)")
     public Response create(RuleRequest body) {
-        AlertRule rule = service.create(caller.actor(), body);
-        return Response.status(201).entity(rule).tag(new EntityTag(String.valueOf(rule.version()))).build();
+        return answer(Response.status(201), service.create(caller.actor(), body));
     }
 
     @GET
@@ -68,8 +72,32 @@ public class AlertRuleResource {
     @Operation(summary = "Replace a rule; If-Match with the ETag read is required (its open alerts are resolved; "
             + "it is evaluated afresh)")
     public Response update(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, RuleRequest body) {
-        AlertRule rule = service.update(caller.actor(), Params.uuid("id", id), ifMatch, body);
-        return Response.ok(rule).tag(new EntityTag(String.valueOf(rule.version()))).build();
+        return answer(Response.ok(), service.update(caller.actor(), Params.uuid("id", id), ifMatch, body));
+    }
+
+    @POST
+    @Path("/{id}/webhook-secret")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Issue a new signing secret for the rule's webhook; shown once",
+            description = "409 when the rule has no webhookUrl. The previous secret stops verifying at once: every "
+                    + "notification from now on, retries included, is signed with the new one. Audited (without the secret).")
+    public Response rotateWebhookSecret(@PathParam("id") String id) {
+        return answer(Response.ok(), service.rotateWebhookSecret(caller.actor(), Params.uuid("id", id)));
+    }
+
+    /**
+     * The rule with its ETag; when it has just been given a webhook secret, the secret too, this once (never stored,
+     * never shown again) and not to be cached.
+     */
+    private Response answer(Response.ResponseBuilder r, AlertRuleService.Saved saved) {
+        AlertRule rule = saved.rule();
+        r.tag(new EntityTag(String.valueOf(rule.version())));
+        if (saved.webhookSecret() == null) {
+            return r.entity(rule).build();
+        }
+        ObjectNode body = mapper.valueToTree(rule);
+        body.put("webhookSecret", saved.webhookSecret());
+        return r.entity(body).header("Cache-Control", "no-store").build();
     }
 
     @DELETE

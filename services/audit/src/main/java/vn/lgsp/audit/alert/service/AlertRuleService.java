@@ -40,15 +40,29 @@ public class AlertRuleService {
     @Inject
     AlertEvaluator evaluator;
 
+    @Inject
+    AlertWebhookSecrets secrets;
+
     /** What an operator sends; absent optional fields take the defaults listed in the README. */
     public record RuleRequest(String name, String kind, String serviceCode, String serviceVersion, String providerAgency,
             String providerSystem, Double threshold, Integer windowMinutes, Integer minCalls, String webhookUrl,
             Boolean enabled) {
     }
 
+    /** {@code webhookKeyId}: the key id the rule's webhook requests are signed with (none without a webhook). */
     public record AlertRule(UUID id, String name, String kind, String serviceCode, String serviceVersion,
             String providerAgency, String providerSystem, Double threshold, int windowMinutes, int minCalls,
-            String webhookUrl, boolean enabled, int version, String createdBy, Instant createdAt, Instant updatedAt) {
+            String webhookUrl, boolean enabled, int version, String createdBy, Instant createdAt, Instant updatedAt,
+            @com.fasterxml.jackson.annotation.JsonIgnore int webhookSecretGeneration) {
+
+        @com.fasterxml.jackson.annotation.JsonProperty("webhookKeyId")
+        public String webhookKeyId() {
+            return webhookUrl == null ? null : AlertWebhookSecrets.keyId(id, webhookSecretGeneration);
+        }
+    }
+
+    /** A saved rule and, when it has just been given a webhook secret, that secret (shown this once). */
+    public record Saved(AlertRule rule, String webhookSecret) {
     }
 
     public List<AlertRule> list() {
@@ -66,7 +80,7 @@ public class AlertRuleService {
         throw ProblemException.notFound("Alert rule " + id);
     }
 
-    public AlertRule create(String actor, RuleRequest req) {
+    public Saved create(String actor, RuleRequest req) {
         AlertRule v = validate(req, null, actor);
         if (db.q("SELECT 1 FROM audit_alert_rule WHERE name = $1", v.name()).size() > 0) {
             throw ProblemException.duplicate("name", "An alert rule named '" + v.name() + "' already exists");
@@ -79,13 +93,15 @@ public class AlertRuleService {
                 v.threshold(), v.windowMinutes(), v.minCalls(), v.webhookUrl(), v.enabled(), v.createdBy(),
                 v.createdAt(), v.updatedAt());
         adminLog.record(actor, "alert-rule.create", "alert-rule", v.id().toString(), v.providerAgency(), null, v);
-        return v;
+        return new Saved(v, v.webhookUrl() == null ? null : secrets.secret(v.id(), v.webhookSecretGeneration()));
     }
 
-    public AlertRule update(String actor, UUID id, String ifMatch, RuleRequest req) {
+    public Saved update(String actor, UUID id, String ifMatch, RuleRequest req) {
         AlertRule before = find(id);
         Etags.require(ifMatch, before.version());
         AlertRule v = validate(req, before, actor);
+        // A webhook added to a rule that had none gets a new secret (shown in this answer); a moved one keeps its own.
+        boolean added = before.webhookUrl() == null && v.webhookUrl() != null;
         if (!v.name().equals(before.name())
                 && db.q("SELECT 1 FROM audit_alert_rule WHERE name = $1", v.name()).size() > 0) {
             throw ProblemException.duplicate("name", "An alert rule named '" + v.name() + "' already exists");
@@ -95,11 +111,12 @@ public class AlertRuleService {
             if (tx.q("""
                     UPDATE audit_alert_rule SET name = $2, kind = $3, service_code = $4, service_version = $5,
                       provider_agency = $6, provider_system = $7, threshold = $8, window_minutes = $9, min_calls = $10,
-                      webhook_url = $11, enabled = $12, updated_at = $13, version = version + 1
+                      webhook_url = $11, enabled = $12, updated_at = $13, version = version + 1,
+                      webhook_secret_generation = webhook_secret_generation + $15
                     WHERE id = $1 AND version = $14""",
                     id, v.name(), v.kind(), v.serviceCode(), v.serviceVersion(), v.providerAgency(), v.providerSystem(),
                     v.threshold(), v.windowMinutes(), v.minCalls(), v.webhookUrl(), v.enabled(), v.updatedAt(),
-                    before.version()).rowCount() == 0) {
+                    before.version(), added ? 1 : 0).rowCount() == 0) {
                 throw new ProblemException(ProblemType.PRECONDITION_FAILED,
                         "The rule changed while you were updating it; read it again and retry");
             }
@@ -111,7 +128,21 @@ public class AlertRuleService {
         evaluator.forgetRule(before.name());
         AlertRule after = find(id);
         adminLog.record(actor, "alert-rule.update", "alert-rule", id.toString(), v.providerAgency(), before, after);
-        return after;
+        return new Saved(after, added ? secrets.secret(id, after.webhookSecretGeneration()) : null);
+    }
+
+    /** A new webhook secret for the rule (the previous one stops verifying at once); audited without the secret. */
+    public Saved rotateWebhookSecret(String actor, UUID id) {
+        AlertRule before = find(id);
+        if (before.webhookUrl() == null) {
+            throw new ProblemException(ProblemType.CONFLICT, "This rule has no webhook",
+                    List.of(new FieldError("webhookUrl", "required", "set a webhookUrl first")), Map.of());
+        }
+        db.q("UPDATE audit_alert_rule SET webhook_secret_generation = webhook_secret_generation + 1 WHERE id = $1", id);
+        AlertRule after = find(id);
+        adminLog.record(actor, "alert-rule.webhook-secret.rotate", "alert-rule", id.toString(), after.providerAgency(),
+                null, Map.of("webhookKeyId", after.webhookKeyId()));
+        return new Saved(after, secrets.secret(id, after.webhookSecretGeneration()));
     }
 
     public void delete(String actor, UUID id, String ifMatch) {
@@ -190,7 +221,8 @@ public class AlertRuleService {
         return new AlertRule(existing == null ? UUID.randomUUID() : existing.id(), r.name(), r.kind(),
                 blank(r.serviceCode()), blank(r.serviceVersion()), blank(r.providerAgency()), blank(r.providerSystem()),
                 threshold, window, minCalls, blank(r.webhookUrl()), r.enabled() == null || r.enabled(),
-                existing == null ? 1 : existing.version() + 1, existing == null ? actor : existing.createdBy(), existing == null ? now : existing.createdAt(), now);
+                existing == null ? 1 : existing.version() + 1, existing == null ? actor : existing.createdBy(), existing == null ? now : existing.createdAt(), now,
+                existing == null ? 1 : existing.webhookSecretGeneration());
     }
 
     private static void size(List<FieldError> errors, String field, String value, int max) {
@@ -208,6 +240,6 @@ public class AlertRuleService {
                 r.getString("service_version"), r.getString("provider_agency"), r.getString("provider_system"),
                 r.getDouble("threshold"), r.getInteger("window_minutes"), r.getInteger("min_calls"),
                 r.getString("webhook_url"), r.getBoolean("enabled"), r.getInteger("version"), r.getString("created_by"),
-                Db.instant(r, "created_at"), Db.instant(r, "updated_at"));
+                Db.instant(r, "created_at"), Db.instant(r, "updated_at"), r.getInteger("webhook_secret_generation"));
     }
 }

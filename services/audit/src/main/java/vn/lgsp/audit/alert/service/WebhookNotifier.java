@@ -24,7 +24,9 @@ import vn.lgsp.audit.alert.service.AlertService.Alert;
 import vn.lgsp.audit.support.AuditConfig;
 
 /**
- * Posts alert transitions as JSON to the rule's webhook, off the evaluation thread, with a bounded number of
+ * Posts alert transitions as JSON to the rule's webhook, signed with RFC 9421 like catalog's webhooks
+ * ({@link AlertWebhookSecrets}: key id {@code <rule id>.<generation>}, over {@code @method}, {@code @target-uri} and
+ * {@code content-digest}), off the evaluation thread, with a bounded number of
  * attempts and exponential back-off; a webhook that keeps failing is logged and counted
  * ({@code lgsp_audit_alert_webhook_failures_total}), never retried forever, never blocking evaluation.
  */
@@ -41,6 +43,9 @@ public class WebhookNotifier {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    AlertWebhookSecrets secrets;
 
     private HttpClient http;
     private ScheduledExecutorService retries;
@@ -80,15 +85,18 @@ public class WebhookNotifier {
             LOG.warnf("Alert %s could not be serialised: %s", alert.id(), e.getMessage());
             return;
         }
-        attempt(rule.webhookUrl(), json, alert, 1);
+        attempt(rule, json, alert, 1);
     }
 
-    private void attempt(String url, byte[] json, Alert alert, int n) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(config.alerts().webhookTimeout())
+    private void attempt(AlertRule rule, byte[] json, Alert alert, int n) {
+        URI uri = URI.create(rule.webhookUrl());
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(config.alerts().webhookTimeout())
                 .header("Content-Type", "application/json").header("User-Agent", "lgsp-audit-alerts")
-                .header("X-LGSP-Alert-Id", alert.id().toString())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
+                .header("X-LGSP-Alert-Id", alert.id().toString());
+        // Signed afresh on each attempt (created, nonce): a receiver refusing stale or replayed requests still takes a retry.
+        secrets.sign(uri, json, rule.id(), rule.webhookSecretGeneration(), System.currentTimeMillis() / 1000)
+                .forEach(req::header);
+        http.sendAsync(req.POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             if (err == null && resp.statusCode() / 100 == 2) {
                 delivered.increment();
                 return;
@@ -101,7 +109,7 @@ public class WebhookNotifier {
                 return;
             }
             long delay = config.alerts().webhookBackoff().toMillis() * (1L << (n - 1));
-            retries.schedule(() -> attempt(url, json, alert, n + 1), delay, TimeUnit.MILLISECONDS);
+            retries.schedule(() -> attempt(rule, json, alert, n + 1), delay, TimeUnit.MILLISECONDS);
         });
     }
 }

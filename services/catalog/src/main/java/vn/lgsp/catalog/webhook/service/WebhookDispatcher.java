@@ -20,17 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.webhook.domain.WebhookDelivery;
 import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
-import vn.lgsp.common.httpsig.ContentDigest;
-import vn.lgsp.common.httpsig.HttpSignatures;
-import vn.lgsp.common.httpsig.SignedMessage;
 import vn.lgsp.common.outbox.Rounds;
 
 /**
@@ -186,22 +181,12 @@ public class WebhookDispatcher {
     Signed signed(WebhookDelivery d) {
         byte[] body = d.payload().toString().getBytes(StandardCharsets.UTF_8);
         URI uri = URI.create(d.url());
-        String digest = ContentDigest.sha256Header(body);
-        String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        SignedMessage message = SignedMessage.of("POST", uri.getScheme().toLowerCase(java.util.Locale.ROOT), authority, path,
-                uri.getRawQuery(), Map.of("content-digest", List.of(digest)));
-        Map<String, String> signature = HttpSignatures.sign(message, "lgsp", HttpSignatures.defaultComponents(true),
-                WebhookSecrets.keyId(d.subscriptionId(), d.secretGeneration()),
-                HttpSignatures.keyBytes(secrets.secret(d.subscriptionId(), d.secretGeneration())),
-                clock.instant().getEpochSecond(), UUID.randomUUID().toString());
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", "lgsp-catalog");
-        headers.put("Content-Digest", digest);
         headers.put("X-LGSP-Delivery", String.valueOf(d.id()));
         headers.put("X-LGSP-Event", d.event());
-        headers.putAll(signature);
+        headers.putAll(secrets.sign(uri, body, d.subscriptionId(), d.secretGeneration(), clock.instant().getEpochSecond()));
         return new Signed(uri, headers, body);
     }
 
