@@ -1,5 +1,7 @@
 package vn.lgsp.audit.alert.service;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,9 +55,9 @@ public class AlertRuleService {
     public record AlertRule(UUID id, String name, String kind, String serviceCode, String serviceVersion,
             String providerAgency, String providerSystem, Double threshold, int windowMinutes, int minCalls,
             String webhookUrl, boolean enabled, int version, String createdBy, Instant createdAt, Instant updatedAt,
-            @com.fasterxml.jackson.annotation.JsonIgnore int webhookSecretGeneration) {
+            @JsonIgnore int webhookSecretGeneration) {
 
-        @com.fasterxml.jackson.annotation.JsonProperty("webhookKeyId")
+        @JsonProperty("webhookKeyId")
         public String webhookKeyId() {
             return webhookUrl == null ? null : AlertWebhookSecrets.keyId(id, webhookSecretGeneration);
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import vn.lgsp.catalog.dataservice.repository.DataServiceRepository;
@@ -251,7 +252,7 @@ public class MaintenanceService {
     private Uni<Void> requireServices(SqlConnection conn, Actor actor, List<String> codes, List<String> given) {
         // Optional: a Multi drops null items, and a missing service is exactly what this looks for.
         return Multi.createFrom().iterable(codes).onItem()
-                .transformToUniAndConcatenate(c -> services.find(conn, c, false).map(java.util.Optional::ofNullable))
+                .transformToUniAndConcatenate(c -> services.find(conn, c, false).map(Optional::ofNullable))
                 .collect().asList().map(found -> {
                     FieldErrors missing = new FieldErrors();
                     List<String> others = new ArrayList<>();

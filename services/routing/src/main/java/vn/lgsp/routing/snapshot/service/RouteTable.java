@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import vn.lgsp.common.id.Environment;
 import vn.lgsp.routing.snapshot.domain.MaintenanceWindow;
@@ -158,7 +159,7 @@ public final class RouteTable {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        java.util.Set<String> codes = new HashSet<>();
+        Set<String> codes = new HashSet<>();
         if (d.serviceCodes() != null) {
             for (String code : d.serviceCodes()) {
                 if (code != null && !code.isBlank()) {
@@ -170,7 +171,7 @@ public final class RouteTable {
         if (codes.isEmpty() && d.serviceCodes() != null && !d.serviceCodes().isEmpty()) {
             return null;
         }
-        return new MaintenanceWindow(d.id(), d.title(), java.util.Set.copyOf(codes), environment, unavailable,
+        return new MaintenanceWindow(d.id(), d.title(), Set.copyOf(codes), environment, unavailable,
                 d.startsAt(), d.endsAt());
     }
 
