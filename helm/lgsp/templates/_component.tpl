@@ -199,6 +199,15 @@ spec:
                 port:
                   name: http
           {{- end }}
+          {{- range $path := $spec.adminPrefixes }}
+          - path: {{ $path }}
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ $name }}
+                port:
+                  name: http
+          {{- end }}
           {{- range $path := $c.ingress.paths }}
           - path: {{ $path }}
             pathType: Prefix

@@ -26,7 +26,8 @@ Names, labels and the facts every component template shares. A component templat
 {{- end -}}
 
 {{/* The five services: port (Quarkus: admin API, health, metrics), routing's gatewayPort (its data plane, the
-one agency systems reach through the Ingress; adminPaths are the Quarkus-port paths the Ingress also exposes), whom each calls (docs/internal-apis.md), and whether it holds a client secret at
+one agency systems reach through the Ingress; adminPaths (exact) and adminPrefixes are the Quarkus-port paths the
+Ingress also exposes: the assertion keys and the asynchronous exchange API), whom each calls (docs/internal-apis.md), and whether it holds a client secret at
 auth (auth mints its own service token in process). Every service calls auth for its JWKS
 (mp.jwt.verify.publickey.location), auth included, and all but auth and routing for its revocation feed, with their
 service token (routing's snapshot loader reads that feed too). */}}
@@ -35,6 +36,7 @@ routing:
   port: 8080
   gatewayPort: 8000
   adminPaths: [/.well-known/jwks.json]
+  adminPrefixes: [/api/v1/exchanges]
   calls: [auth, catalog, audit]
   clientSecret: true
 registry:

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.e2e.PlatformClient.Reply;
 import vn.lgsp.testing.StubUpstream;
 
@@ -369,6 +370,54 @@ class GatewayJourneyTest {
                 Map.of("reason", "Đã thay ổ đĩa")).expect(200);
         Reply back = eventually(Duration.ofSeconds(5), () -> client.get("gateway", path, token), r -> r.status() == 200);
         assertEquals(200, back.status(), "served again once the window is cancelled: " + back.raw());
+    }
+
+    @Test
+    @Order(8)
+    void anAsynchronousExchangeGoesFromTheSubscriberToTheProviderAndOnlyItsStatusStays() throws Exception {
+        // The provider's system has its own credential; the consumer's subscription to SERVICE entitles it to send.
+        JsonNode providerCred = client.post("auth", "/api/v1/credentials", op,
+                DemoData.credential(PROVIDER_SYSTEM, PROVIDER_AGENCY)).expect(201).json();
+        String providerToken = client.token(providerCred.path("clientId").asText(),
+                providerCred.path("clientSecret").asText()).expect(200).json().path("access_token").asText();
+
+        JsonNode envelope = eventually(Duration.ofSeconds(5), () -> client.post("routing", "/api/v1/exchanges", token,
+                Map.of("serviceCode", SERVICE, "version", "v1", "title", "Danh sách doanh nghiệp giải thể tháng 11",
+                        "importance", "normal", "dataType", "csv", "policy", Map.of("expiresIn", "P1D"))),
+                r -> r.status() == 201).expect(201).json();
+        String id = envelope.path("id").asText();
+        assertEquals(PROVIDER_SYSTEM, envelope.path("recipientSystem").asText(), envelope.toString());
+
+        byte[] csv = "maSoThue,ten,ngayGiaiThe\r\n0101234567,\"Công ty TNHH Hòa Bình\",2026-11-20\r\n"
+                .getBytes(StandardCharsets.UTF_8);
+        Reply uploaded = client.request("routing", "PUT", "/api/v1/exchanges/" + id + "/content", Map.of(
+                "Authorization", "Bearer " + token, "Content-Type", "text/csv",
+                "Content-Digest", ContentDigest.sha256Header(csv)), csv).expect(200);
+        assertEquals("ready", uploaded.json().path("state").asText());
+
+        // the provider finds it in its inbox, says it is ready, pulls it and confirms by its digest
+        Reply inbox = client.get("routing", "/api/v1/exchanges?state=ready", providerToken).expect(200);
+        assertTrue(inbox.raw().contains(id), inbox.raw());
+        client.post("routing", "/api/v1/exchanges/" + id + "/accept", providerToken, Map.of()).expect(200);
+        Reply pulled = client.request("routing", "GET", "/api/v1/exchanges/" + id + "/content", Map.of(
+                "Authorization", "Bearer " + providerToken, "Accept", "text/csv"), null).expect(200);
+        assertEquals(new String(csv, StandardCharsets.UTF_8), pulled.raw());
+        String digest = pulled.header("x-content-sha256");
+        JsonNode delivered = client.post("routing", "/api/v1/exchanges/" + id + "/confirm", providerToken,
+                Map.of("sha256", digest)).expect(200).json();
+        assertEquals("delivered", delivered.path("state").asText());
+        client.request("routing", "GET", "/api/v1/exchanges/" + id + "/content", Map.of(
+                "Authorization", "Bearer " + providerToken), null).expect(410);
+        assertEquals("delivered", client.get("routing", "/api/v1/exchanges/" + id, token).expect(200).json()
+                .path("state").asText(), "the source reads the outcome");
+
+        // audit holds the asynchronous transaction: who sent what to whom, with the digest, never the content
+        JsonNode upload = recorded(uploaded.header("x-request-id"));
+        assertEquals("async", upload.path("mode").asText(), upload.toString());
+        assertEquals(CONSUMER_SYSTEM, upload.path("consumerSystem").asText());
+        assertEquals(PROVIDER_SYSTEM, upload.path("providerSystem").asText());
+        assertEquals(digest, upload.path("requestSha256").asText());
+        assertFalse(upload.toString().contains("Hòa Bình"), "the record never holds the content");
     }
 
     private static Reply replayOf(String path) {

@@ -559,10 +559,16 @@ class ChartRenderingTest {
             assertEquals("HTTPS", data.get("QUARKUS_DATASOURCE_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM"));
             assertEquals("10.42.0.0/16", data.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"));
         }
-        // routing: the Ingress sends / to the data plane's own port and only the assertion keys to the Quarkus port.
-        var routingPaths = m.named(Ingress.class, name("routing")).orElseThrow().getSpec().getRules().get(0).getHttp().getPaths();
-        assertEquals(List.of("/.well-known/jwks.json Exact http", "/ Prefix gateway"), routingPaths.stream()
-                .map(p -> p.getPath() + " " + p.getPathType() + " " + p.getBackend().getService().getPort().getName()).toList());
+        // routing: the Ingress sends / to the data plane's own port and only the assertion keys and the asynchronous
+        // exchange API to the Quarkus port (the longer prefix wins over /), unbuffered, so the exchange's server-sent
+        // events reach the systems as they happen; the operator's body size (64m here) overrides the chart's 20m.
+        Ingress routingIngress = m.named(Ingress.class, name("routing")).orElseThrow();
+        var routingPaths = routingIngress.getSpec().getRules().get(0).getHttp().getPaths();
+        assertEquals(List.of("/.well-known/jwks.json Exact http", "/api/v1/exchanges Prefix http", "/ Prefix gateway"),
+                routingPaths.stream().map(p -> p.getPath() + " " + p.getPathType() + " "
+                        + p.getBackend().getService().getPort().getName()).toList());
+        assertEquals("64m", routingIngress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-body-size"));
+        assertEquals("off", routingIngress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/proxy-buffering"));
         assertTrue(m.named(Service.class, name("routing")).orElseThrow().getSpec().getPorts().stream()
                 .anyMatch(p -> p.getName().equals("gateway") && p.getPort() == 8000 && p.getTargetPort().getStrVal().equals("gateway")));
         assertTrue(m.named(Deployment.class, name("routing")).orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0)

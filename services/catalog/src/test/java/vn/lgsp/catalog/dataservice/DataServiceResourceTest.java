@@ -47,6 +47,15 @@ class DataServiceResourceTest {
     }
 
     @Test
+    void theCodeOfThePathsTheGatewayServesItselfIsReserved() {
+        // /api/v1/exchanges on the gateway's host is routing's asynchronous exchange API, so "api" cannot be a service.
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Fixtures.serviceJson("api", PROVIDER_ADMIN, RegistryStub.PROVIDER_SYSTEM, "master", true))
+                .post("/api/v1/services").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("code")).body("errors[0].rule", equalTo("reserved"));
+    }
+
+    @Test
     void adminOfAnotherAgencyAndAuditorCannotCreate() {
         String body = Fixtures.serviceJson(Fixtures.uniqueCode("x"), PROVIDER_ADMIN, RegistryStub.PROVIDER_SYSTEM, "master", true);
         given().auth().oauth2(TestJwt.agencyAdmin(RegistryStub.THIRD_AGENCY)).contentType(ContentType.JSON).body(body)

@@ -48,6 +48,8 @@ public interface RoutingConfig {
 
     Limit limit();
 
+    Exchange exchange();
+
     /**
      * The data plane's own HTTP server (gateway.DataPlaneServer): agency systems call it; the Quarkus HTTP port
      * keeps the admin API, health, metrics and the assertion JWKS, as in Kong (proxy vs admin port) and X-Road.
@@ -192,5 +194,32 @@ public interface RoutingConfig {
 
         @WithDefault("5s")
         Duration timeout();
+    }
+
+    /** The asynchronous exchange (REQUIREMENTS X5): envelopes stored in routing's schema until delivered. */
+    interface Exchange {
+        /** The largest content an envelope may carry; an envelope may ask for less (maxBytes), never more. */
+        @WithDefault("16777216")
+        long maxContentBytes();
+
+        /** How long an envelope waits for upload and delivery when its policy names no expiresIn. */
+        @WithDefault("P7D")
+        Duration defaultTtl();
+
+        /** The longest expiresIn a policy may ask for. */
+        @WithDefault("P30D")
+        Duration maxTtl();
+
+        /** How often expired envelopes are closed (their content deleted, both parties told). */
+        @WithDefault("30s")
+        Duration sweepInterval();
+
+        /** How long the status of a finished envelope, and the notices of the event streams, are kept. */
+        @WithDefault("P90D")
+        Duration historyRetention();
+
+        /** An event stream sends a comment this often, so proxies and load balancers keep it open. */
+        @WithDefault("20s")
+        Duration keepAlive();
     }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import vn.lgsp.catalog.client.RegistryClient;
 import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.domain.DataServiceRequest;
@@ -52,9 +53,19 @@ public class DataServiceService {
     @Inject
     Clock clock;
 
+    /**
+     * Service codes that would collide with paths the gateway's Ingress sends elsewhere: /api/v1/exchanges goes to
+     * routing's exchange API, so a service "api" could never be reached at /api/v1/exchanges/...
+     */
+    static final Set<String> RESERVED_CODES = Set.of("api");
+
     @WithSpan("catalog.service.create")
     public Uni<DataService> create(Actor actor, DataServiceRequest r) {
         actor.requireOperatorOr("publish a service for this agency", r.ownerAgencyCode());
+        if (RESERVED_CODES.contains(r.code())) {
+            throw ProblemException.field("code", "reserved", "'" + r.code() + "' is reserved: the gateway's host serves "
+                    + "/" + r.code() + "/v1/... itself (routing's asynchronous exchange API)");
+        }
         return verifyProvider(r)
                 .chain(() -> pool.withTransaction(conn -> repository.insert(conn, r, clock.instant()).chain(inserted -> {
                     if (!inserted) {

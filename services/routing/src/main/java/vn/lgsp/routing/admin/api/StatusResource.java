@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.common.security.Roles;
 import vn.lgsp.routing.config.RoutingConfig;
+import vn.lgsp.routing.exchange.service.ExchangeNotices;
 import vn.lgsp.routing.gateway.AuditGate;
 import vn.lgsp.routing.identity.TokenVerifier;
 import vn.lgsp.routing.proxy.CircuitBreakers;
@@ -55,10 +56,13 @@ public class StatusResource {
     @Inject
     UpstreamClients clients;
 
+    @Inject
+    ExchangeNotices notices;
+
     @GET
     @NonBlocking
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR })
-    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog and spool, maintenance windows")
+    @Operation(summary = "Snapshot revision and age, counts, circuit breakers, provider reachability, audit backlog and spool, maintenance windows, exchange notifications")
     public RoutingStatus status() {
         Snapshot s = snapshots.get();
         Instant now = Instant.now();
@@ -74,7 +78,8 @@ public class StatusResource {
                         publisher.refusedCount(), publisher.rejectedCount(), publisher.room(), publisher.spoolDir().map(dir -> new SpoolStatus(
                                 dir.toString(), publisher.spoolBytes(), publisher.spoolMaxBytes(),
                                 publisher.spoolSegments())).orElse(null)),
-                gate.inFlight(), tokens.cachedTokens(), pools(s), maintenance(s, now.toEpochMilli()));
+                gate.inFlight(), tokens.cachedTokens(), pools(s), maintenance(s, now.toEpochMilli()),
+                new ExchangeStatus(notices.listening(), notices.streams()));
     }
 
     private static List<MaintenanceStatus> maintenance(Snapshot s, long now) {
@@ -91,7 +96,14 @@ public class StatusResource {
 
     public record RoutingStatus(SnapshotStatus snapshot, Map<String, String> circuits, Map<String, Boolean> upstreams,
             AuditStatus audit, int inFlight, long cachedTokens, PoolStatus upstreamPools,
-            List<MaintenanceStatus> maintenance) {
+            List<MaintenanceStatus> maintenance, ExchangeStatus exchange) {
+    }
+
+    /**
+     * The asynchronous exchange's notifications on this replica: whether it hears the other replicas' notices
+     * (LISTEN lgsp_exchange; false while its connection is re-opened) and how many event streams are open here.
+     */
+    public record ExchangeStatus(boolean listening, int streams) {
     }
 
     /**

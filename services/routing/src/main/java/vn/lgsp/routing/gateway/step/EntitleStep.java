@@ -29,7 +29,7 @@ public class EntitleStep implements Step {
                     + " in the " + caller.environment() + " environment"));
         }
         long today = ProvinceCalendar.epochDay(System.currentTimeMillis());
-        if (today < subscription.firstDay() || today > subscription.lastDay()) {
+        if (!subscription.inPeriod(today)) {
             boolean before = today < subscription.firstDay();
             return Future.failedFuture(new ProblemException(ProblemType.NOT_SUBSCRIBED, "The subscription of system "
                     + caller.system() + " to " + exchange.serviceCode() + " " + exchange.version() + " may be used "

@@ -11,7 +11,6 @@ import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
 import vn.lgsp.routing.snapshot.domain.Route;
-import vn.lgsp.routing.snapshot.domain.RouteStatus;
 import vn.lgsp.routing.snapshot.domain.Upstream;
 
 /**
@@ -26,8 +25,7 @@ public class RouteStep implements Step {
     public Future<Void> apply(GatewayExchange exchange) {
         Route route = exchange.snapshot().routes().get(new Route.Key(exchange.serviceCode(), exchange.version()));
         String env = exchange.caller().environment();
-        if (route == null || route.status() == RouteStatus.DRAFT
-                || (route.status() == RouteStatus.TESTING && !"test".equals(env))) {
+        if (route == null || !route.offeredIn(env)) {
             return Future.failedFuture(notFound(exchange));
         }
         if (route.retired(Instant.now())) {

@@ -47,6 +47,11 @@ public record Route(
         return new Key(serviceCode, version);
     }
 
+    /** Published (or deprecated) versions are offered everywhere; testing ones only to test-environment callers. */
+    public boolean offeredIn(String environment) {
+        return status != RouteStatus.DRAFT && (status != RouteStatus.TESTING || "test".equals(environment));
+    }
+
     public boolean retired(Instant now) {
         return status == RouteStatus.RETIRED || (retiredAt != null && !retiredAt.isAfter(now));
     }

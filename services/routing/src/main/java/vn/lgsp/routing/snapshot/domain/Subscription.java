@@ -35,4 +35,9 @@ public record Subscription(
     public Key key() {
         return new Key(consumerSystem, serviceCode, version, environment);
     }
+
+    /** Whether the subscription may be used on this day (days since 1970-01-01, ProvinceCalendar). */
+    public boolean inPeriod(long epochDay) {
+        return epochDay >= firstDay && epochDay <= lastDay;
+    }
 }

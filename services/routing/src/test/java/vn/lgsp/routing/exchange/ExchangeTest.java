@@ -1,0 +1,372 @@
+package vn.lgsp.routing.exchange;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.common.httpsig.ContentDigest;
+import vn.lgsp.routing.exchange.service.ExchangeNotices;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.testing.TestJwt;
+
+/**
+ * The asynchronous exchange (REQUIREMENTS X5) over real HTTP and the real PostgreSQL: the eight steps between a
+ * subscribed source (HTTT-MOTCUA) and the provider of ho-tich v1 (HTTT-HOTICH), the real-time notices on a
+ * server-sent event stream, and every refusal with the field and rule it names.
+ */
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class ExchangeTest {
+
+    private static final String SOURCE = TestJwt.system(RoutingTestResource.CONSUMER, RoutingTestResource.CONSUMER_AGENCY,
+            "production");
+    private static final String RECIPIENT = TestJwt.system(RoutingTestResource.PROVIDER,
+            RoutingTestResource.PROVIDER_AGENCY, "production");
+    private static final String STRANGER = TestJwt.system(RoutingTestResource.UNSUBSCRIBED_SYSTEM, "000.00.00.H09",
+            "production");
+    private static final String JSON_BODY = "{\"hoSo\":[{\"soDinhDanh\":\"001099012345\",\"hoTen\":\"Nguyễn Văn A\"}],"
+            + "\"thang\":\"2026-11\",\"marker\":\"PAYLOAD-MUST-NOT-LEAK\"}";
+
+    @TestHTTPResource("/api/v1/exchanges/events")
+    URI events;
+
+    @Inject
+    AuditPublisher publisher;
+
+    @Inject
+    ExchangeNotices notices;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Test
+    void theEightStepsFromRequestToConfirmedDelivery() throws Exception {
+        waitUntilListening();
+        try (SseClient recipientStream = new SseClient(events, RECIPIENT, null)) {
+            assertEquals(200, recipientStream.status());
+            assertTrue(recipientStream.contentType().startsWith("text/event-stream"), recipientStream.contentType());
+            given().auth().oauth2(TestJwt.operator()).get("/api/v1/routing/status").then().statusCode(200)
+                    .body("exchange.listening", equalTo(true)).body("exchange.streams", greaterThanOrEqualTo(1));
+
+            // 2. the exchange request: the provider of ho-tich v1 is the recipient; space is allocated
+            Response created = create(SOURCE, request("json", "P3D", 65536L));
+            created.then().statusCode(201).header("Location", containsString("/api/v1/exchanges/"))
+                    .body("state", equalTo("awaiting-upload")).body("recipientSystem", equalTo(RoutingTestResource.PROVIDER))
+                    .body("recipientAgency", equalTo(RoutingTestResource.PROVIDER_AGENCY))
+                    .body("sourceSystem", equalTo(RoutingTestResource.CONSUMER)).body("maxBytes", equalTo(65536))
+                    .body("importance", equalTo("high")).body("protocol", equalTo("rest"))
+                    .body("uploadUri", containsString("/content")).body("contentUri", nullValue());
+            String id = created.path("id");
+
+            // the recipient is told nothing before the content is there, and cannot accept yet
+            given().auth().oauth2(RECIPIENT).post("/api/v1/exchanges/" + id + "/accept").then().statusCode(409)
+                    .body("type", containsString("illegal-transition")).body("detail", containsString("not uploaded"));
+
+            // 3–5. upload with its digest; analysed, converted formats offered, recipient told in real time
+            byte[] content = JSON_BODY.getBytes(StandardCharsets.UTF_8);
+            given().auth().oauth2(SOURCE).contentType("application/json").header("Content-Digest",
+                    ContentDigest.sha256Header(content)).body(content).put("/api/v1/exchanges/" + id + "/content").then()
+                    .statusCode(200).body("state", equalTo("ready")).body("contentBytes", equalTo(content.length))
+                    .body("contentSha256", equalTo(sha256(content))).body("formats", contains("json", "xml"));
+            SseClient.Event ready = recipientStream.next("exchange.ready", Duration.ofSeconds(5));
+            assertNotNull(ready, "the recipient's stream announces the envelope");
+            JsonObject notice = new JsonObject(ready.data());
+            assertEquals(id, notice.getString("id"));
+            assertEquals("ready", notice.getString("state"));
+            assertEquals(RoutingTestResource.CONSUMER, notice.getString("sourceSystem"));
+            assertFalse(ready.data().contains("PAYLOAD-MUST-NOT-LEAK"), "a notice never carries the content");
+            assertNotNull(ready.id());
+
+            // 1. each side finds it in its box; nobody else does
+            given().auth().oauth2(RECIPIENT).queryParam("state", "ready").get("/api/v1/exchanges").then().statusCode(200)
+                    .body("items.id", hasItem(id));
+            given().auth().oauth2(SOURCE).queryParam("box", "outbox").get("/api/v1/exchanges").then().statusCode(200)
+                    .body("items.id", hasItem(id));
+            given().auth().oauth2(SOURCE).get("/api/v1/exchanges").then().statusCode(200).body("items.id", not(hasItem(id)));
+            given().auth().oauth2(STRANGER).get("/api/v1/exchanges/" + id).then().statusCode(404)
+                    .contentType("application/problem+json");
+            given().auth().oauth2(TestJwt.auditor()).get("/api/v1/exchanges/" + id).then().statusCode(200)
+                    .body("state", equalTo("ready"));
+
+            // 6. pull only after saying ready; only the recipient pulls; then as uploaded or converted
+            given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id + "/content").then().statusCode(409);
+            given().auth().oauth2(RECIPIENT).post("/api/v1/exchanges/" + id + "/accept").then().statusCode(200)
+                    .body("state", equalTo("accepted")).body("contentUri", equalTo("/api/v1/exchanges/" + id + "/content"));
+            given().auth().oauth2(SOURCE).get("/api/v1/exchanges/" + id + "/content").then().statusCode(403);
+            given().auth().oauth2(RECIPIENT).accept("text/csv").get("/api/v1/exchanges/" + id + "/content").then()
+                    .statusCode(406).body("detail", containsString("application/xml"));
+            byte[] original = given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id + "/content").then()
+                    .statusCode(200).contentType("application/json").header("Cache-Control", "no-store")
+                    .header("Content-Digest", ContentDigest.sha256Header(content)).extract().asByteArray();
+            assertEquals(JSON_BODY, new String(original, StandardCharsets.UTF_8));
+            Response xml = given().auth().oauth2(RECIPIENT).accept("application/xml").get("/api/v1/exchanges/" + id + "/content");
+            xml.then().statusCode(200).contentType(containsString("application/xml"));
+            String xmlText = xml.asString();
+            assertTrue(xmlText.startsWith("<data>") && xmlText.contains("<soDinhDanh>001099012345</soDinhDanh>"), xmlText);
+            String xmlSha = xml.header("X-Content-SHA256");
+            assertEquals(sha256(xml.asByteArray()), xmlSha);
+
+            // 7–8. confirmation by digest: a wrong one is refused, the converted one is accepted
+            given().auth().oauth2(RECIPIENT).contentType("application/json").body("{\"sha256\":\"" + "0".repeat(64) + "\"}")
+                    .post("/api/v1/exchanges/" + id + "/confirm").then().statusCode(422)
+                    .body("errors[0].field", equalTo("sha256")).body("errors[0].rule", equalTo("matches"));
+            given().auth().oauth2(RECIPIENT).contentType("application/json").body("{\"sha256\":\"" + xmlSha + "\"}")
+                    .post("/api/v1/exchanges/" + id + "/confirm").then().statusCode(200).body("state", equalTo("delivered"))
+                    .body("downloads", equalTo(2)).body("finishedAt", not(nullValue()));
+
+            // the content is gone, the status stays for the source and the auditors
+            given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id + "/content").then().statusCode(410)
+                    .contentType("application/problem+json");
+            given().auth().oauth2(SOURCE).get("/api/v1/exchanges/" + id).then().statusCode(200)
+                    .body("state", equalTo("delivered")).body("contentSha256", equalTo(sha256(content)));
+
+            // the source's stream, reconnecting from the start, is sent what it missed, in order
+            try (SseClient sourceStream = new SseClient(events, SOURCE, "0")) {
+                SseClient.Event accepted = sourceStream.next("exchange.accepted", Duration.ofSeconds(5));
+                assertNotNull(accepted);
+                SseClient.Event delivered = sourceStream.next("exchange.delivered", Duration.ofSeconds(5));
+                assertNotNull(delivered);
+                assertTrue(Long.parseLong(delivered.id()) > Long.parseLong(accepted.id()));
+                assertEquals(id, new JsonObject(delivered.data()).getString("id"));
+            }
+
+            // every call is an async transaction record with sizes and digests, never the content
+            List<AuditEvent> records = records(id, 6);
+            for (AuditEvent e : records) {
+                assertEquals(AuditEvent.MODE_ASYNC, e.mode());
+                assertEquals(RoutingTestResource.CONSUMER, e.consumerSystem());
+                assertEquals(RoutingTestResource.PROVIDER, e.providerSystem());
+                assertEquals("ho-tich", e.serviceCode());
+                assertFalse(mapper.writeValueAsString(e).contains("PAYLOAD-MUST-NOT-LEAK"));
+            }
+            AuditEvent upload = records.stream().filter(e -> "PUT".equals(e.method())).findFirst().orElseThrow();
+            assertEquals(sha256(content), upload.requestSha256());
+            assertEquals((long) content.length, upload.requestBytes());
+            assertTrue(records.stream().anyMatch(e -> "GET".equals(e.method()) && xmlSha.equals(e.responseSha256())),
+                    "each pull is a delivery attempt with the digest served");
+        }
+    }
+
+    @Test
+    void theRequestIsRefusedNamingTheFieldAndTheRule() {
+        given().auth().oauth2(SOURCE).contentType("application/json").body("{\"title\":\"x\"}").post("/api/v1/exchanges")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("serviceCode")).body("errors.field", hasItem("dataType"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body(request("pdf", null, null).put("importance", "x").encode())
+                .post("/api/v1/exchanges").then().statusCode(400).body("errors.field", hasItem("dataType"))
+                .body("errors.field", hasItem("importance"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body(request("json", "P99D", null).encode())
+                .post("/api/v1/exchanges").then().statusCode(400).body("errors[0].field", equalTo("policy.expiresIn"))
+                .body("errors[0].rule", equalTo("max"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body(request("json", "PXD", null).encode())
+                .post("/api/v1/exchanges").then().statusCode(400).body("errors[0].field", equalTo("policy.expiresIn"))
+                .body("errors[0].rule", equalTo("duration"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body(request("json", "-PT1H", null).encode())
+                .post("/api/v1/exchanges").then().statusCode(400).body("errors[0].field", equalTo("policy.expiresIn"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body(request("json", null, 1L << 40).encode())
+                .post("/api/v1/exchanges").then().statusCode(400).body("errors[0].field", equalTo("policy.maxBytes"))
+                .body("errors[0].rule", equalTo("max"));
+        // who may send to whom: the subscription model of the gateway
+        create(STRANGER, request("json", null, null)).then().statusCode(403).body("type", containsString("not-subscribed"));
+        create(SOURCE, request("json", null, null).put("serviceCode", "han-che")).then().statusCode(403)
+                .body("type", containsString("not-subscribed"));
+        create(TestJwt.system(RoutingTestResource.PERIOD_OVER, RoutingTestResource.CONSUMER_AGENCY, "production"),
+                request("json", null, null)).then().statusCode(403).body("detail", containsString("period of use"));
+        create(SOURCE, request("json", null, null).put("serviceCode", "dat-dai")).then().statusCode(422)
+                .body("errors[0].field", equalTo("version")).body("errors[0].rule", equalTo("notRetired"));
+        create(SOURCE, request("json", null, null).put("serviceCode", "thue")).then().statusCode(422)
+                .body("errors[0].field", equalTo("serviceCode")).body("errors[0].rule", equalTo("published"));
+        create(SOURCE, request("json", null, null).put("serviceCode", "thu-nghiem")).then().statusCode(422)
+                .body("errors[0].rule", equalTo("published"));
+        create(TestJwt.system(RoutingTestResource.CONSUMER, RoutingTestResource.CONSUMER_AGENCY, "test"),
+                request("json", null, null).put("serviceCode", "thu-nghiem")).then().statusCode(201)
+                .body("environment", equalTo("test"));
+        create(TestJwt.operator(), request("json", null, null)).then().statusCode(403);
+        given().contentType("application/json").body(request("json", null, null).encode()).post("/api/v1/exchanges")
+                .then().statusCode(401);
+        given().auth().oauth2(SOURCE).queryParam("box", "sideways").get("/api/v1/exchanges").then().statusCode(400)
+                .body("errors[0].field", equalTo("box"));
+        given().auth().oauth2(SOURCE).queryParam("system", RoutingTestResource.PROVIDER).get("/api/v1/exchanges").then()
+                .statusCode(403);
+        given().auth().oauth2(SOURCE).header("Last-Event-ID", "abc").get("/api/v1/exchanges/events").then()
+                .statusCode(400).body("errors[0].field", equalTo("Last-Event-ID"));
+    }
+
+    @Test
+    void theUploadMustBeWhatTheEnvelopeAnnounced() {
+        String id = create(SOURCE, request("json", null, 64L)).then().statusCode(201).extract().path("id");
+        String uri = "/api/v1/exchanges/" + id + "/content";
+        given().auth().oauth2(RECIPIENT).contentType("application/json").body("{}").put(uri).then().statusCode(403);
+        given().auth().oauth2(SOURCE).contentType("text/csv").body("a,b\n").put(uri).then().statusCode(415)
+                .contentType("application/problem+json").body("detail", containsString("application/json"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body("{\"a\":\"" + "x".repeat(80) + "\"}").put(uri)
+                .then().statusCode(413).body("type", containsString("payload-too-large"));
+        given().auth().oauth2(SOURCE).contentType("application/json").header("Content-Digest",
+                ContentDigest.sha256Header("{\"b\":1}".getBytes(StandardCharsets.UTF_8))).body("{\"a\":1}").put(uri)
+                .then().statusCode(400).body("errors[0].field", equalTo("Content-Digest"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body("{\"a\":\n[1,2,}").put(uri).then()
+                .statusCode(422).body("errors[0].field", equalTo("content")).body("errors[0].rule", equalTo("wellFormed"))
+                .body("detail", containsString("line 2"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body("").put(uri).then().statusCode(422)
+                .body("detail", containsString("empty"));
+        // still awaiting upload after every refusal; then a good one, once
+        given().auth().oauth2(SOURCE).contentType("application/json").body("[1,2]").put(uri).then().statusCode(200)
+                .body("formats", contains("json"));
+        given().auth().oauth2(SOURCE).contentType("application/json").body("[1,2]").put(uri).then().statusCode(409);
+
+        String csv = create(SOURCE, request("csv", null, null)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(SOURCE).contentType("text/csv").body("ma,ten\n1,\"Nguyễn, A\"\n2\n")
+                .put("/api/v1/exchanges/" + csv + "/content").then().statusCode(422)
+                .body("detail", containsString("line 3 has 1 fields where the first has 2"));
+        given().auth().oauth2(SOURCE).contentType("text/csv; charset=utf-8").body("ma,ten\n1,\"Nguyễn, \"\"A\"\"\"\n")
+                .put("/api/v1/exchanges/" + csv + "/content").then().statusCode(200).body("formats", contains("csv"));
+
+        String xml = create(SOURCE, request("xml", null, null)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(SOURCE).contentType("application/xml")
+                .body("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")
+                .put("/api/v1/exchanges/" + xml + "/content").then().statusCode(422)
+                .body("errors[0].rule", equalTo("wellFormed"));
+    }
+
+    @Test
+    void theRecipientRejectsTheSourceCancelsAndNobodyHearsOfWhatWasNeverSent() throws Exception {
+        waitUntilListening();
+        try (SseClient recipientStream = new SseClient(events, RECIPIENT, null);
+                SseClient sourceStream = new SseClient(events, SOURCE, null)) {
+            assertEquals(200, recipientStream.status());
+            assertEquals(200, sourceStream.status());
+            String rejected = uploaded("{\"a\":1}");
+            assertNotNull(recipientStream.next("exchange.ready", Duration.ofSeconds(5)));
+            given().auth().oauth2(SOURCE).contentType("application/json").body("{\"reason\":\"x\"}")
+                    .post("/api/v1/exchanges/" + rejected + "/reject").then().statusCode(403);
+            given().auth().oauth2(RECIPIENT).contentType("application/json").body("{}")
+                    .post("/api/v1/exchanges/" + rejected + "/reject").then().statusCode(400)
+                    .body("errors[0].field", equalTo("reason"));
+            given().auth().oauth2(RECIPIENT).contentType("application/json").body("{\"reason\":\"Sai mẫu biểu\"}")
+                    .post("/api/v1/exchanges/" + rejected + "/reject").then().statusCode(200)
+                    .body("state", equalTo("rejected")).body("reason", equalTo("Sai mẫu biểu"));
+            SseClient.Event told = sourceStream.next("exchange.rejected", Duration.ofSeconds(5));
+            assertNotNull(told);
+            assertEquals("Sai mẫu biểu", new JsonObject(told.data()).getString("reason"));
+            given().auth().oauth2(RECIPIENT).post("/api/v1/exchanges/" + rejected + "/accept").then().statusCode(409)
+                    .body("detail", containsString("rejected"));
+            AuditEvent failed = records(rejected, 3).stream().filter(e -> e.path().endsWith("/reject")).findFirst().orElseThrow();
+            assertEquals("exchange-rejected", failed.errorType());
+
+            // cancelled before upload: the recipient never heard of it and is not told
+            String quiet = create(SOURCE, request("json", null, null)).then().statusCode(201).extract().path("id");
+            given().auth().oauth2(SOURCE).contentType("application/json").body("{\"reason\":\"Nhầm\"}")
+                    .post("/api/v1/exchanges/" + quiet + "/cancel").then().statusCode(200).body("state", equalTo("cancelled"));
+            // cancelled after upload: it is told
+            String loud = uploaded("{\"b\":2}");
+            assertNotNull(recipientStream.next("exchange.ready", Duration.ofSeconds(5)));
+            given().auth().oauth2(RECIPIENT).contentType("application/json").body("{\"reason\":\"x\"}")
+                    .post("/api/v1/exchanges/" + loud + "/cancel").then().statusCode(403);
+            given().auth().oauth2(SOURCE).contentType("application/json").body("{\"reason\":\"Gửi lại bản mới\"}")
+                    .post("/api/v1/exchanges/" + loud + "/cancel").then().statusCode(200);
+            SseClient.Event cancelled = recipientStream.next("exchange.cancelled", Duration.ofSeconds(5));
+            assertNotNull(cancelled);
+            assertEquals(loud, new JsonObject(cancelled.data()).getString("id"));
+            assertTrue(recipientStream.drain(Duration.ofMillis(300)).stream()
+                    .noneMatch(e -> e.data().contains(quiet)), "nothing about the envelope never sent");
+            given().auth().oauth2(SOURCE).contentType("application/json").body("{\"reason\":\"again\"}")
+                    .post("/api/v1/exchanges/" + loud + "/cancel").then().statusCode(409);
+        }
+    }
+
+    @Test
+    void anUndeliveredEnvelopeExpiresItsContentIsDeletedAndBothAreTold() throws Exception {
+        waitUntilListening();
+        try (SseClient recipientStream = new SseClient(events, RECIPIENT, null)) {
+            assertEquals(200, recipientStream.status());
+            String id = create(SOURCE, request("json", "PT2S", null)).then().statusCode(201).extract().path("id");
+            given().auth().oauth2(SOURCE).contentType("application/json").body("{\"c\":3}")
+                    .put("/api/v1/exchanges/" + id + "/content").then().statusCode(200);
+            SseClient.Event expired = recipientStream.next("exchange.expired", Duration.ofSeconds(10));
+            assertNotNull(expired, "the sweep closes it and tells the recipient");
+            assertEquals(id, new JsonObject(expired.data()).getString("id"));
+            given().auth().oauth2(SOURCE).get("/api/v1/exchanges/" + id).then().statusCode(200)
+                    .body("state", equalTo("expired")).body("reason", containsString("not delivered before"));
+            given().auth().oauth2(RECIPIENT).post("/api/v1/exchanges/" + id + "/accept").then().statusCode(409);
+            AuditEvent record = records(id, 3).stream().filter(e -> "exchange-expired".equals(e.errorType())).findFirst()
+                    .orElseThrow();
+            assertEquals(410, record.status());
+            assertEquals(AuditEvent.MODE_ASYNC, record.mode());
+        }
+    }
+
+    private String uploaded(String json) {
+        String id = create(SOURCE, request("json", null, null)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(SOURCE).contentType("application/json").body(json).put("/api/v1/exchanges/" + id + "/content")
+                .then().statusCode(200);
+        return id;
+    }
+
+    private void waitUntilListening() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!notices.listening() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(notices.listening(), "routing listens for exchange notices");
+    }
+
+    /** The audit records of one envelope, waiting until there are at least {@code atLeast}. */
+    private List<AuditEvent> records(String id, int atLeast) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        List<AuditEvent> found = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            found = publisher.snapshot().stream().filter(e -> id.equals(e.resourceId())).toList();
+            if (found.size() >= atLeast) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("only " + found.size() + " audit records for " + id);
+    }
+
+    private static Response create(String token, JsonObject body) {
+        return given().auth().oauth2(token).contentType("application/json").body(body.encode()).post("/api/v1/exchanges");
+    }
+
+    private static JsonObject request(String dataType, String expiresIn, Long maxBytes) {
+        JsonObject policy = new JsonObject();
+        if (expiresIn != null) {
+            policy.put("expiresIn", expiresIn);
+        }
+        if (maxBytes != null) {
+            policy.put("maxBytes", maxBytes);
+        }
+        return new JsonObject().put("serviceCode", "ho-tich").put("version", "v1").put("title", "Danh sách khai sinh")
+                .put("importance", "high").put("dataType", dataType).put("policy", policy);
+    }
+
+    private static String sha256(byte[] body) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    }
+}
