@@ -321,8 +321,27 @@ class ExchangeTest {
         }
     }
 
+    @Test
+    void theInboxIsAWorkQueuePlannedByImportance() {
+        String low = uploaded("{\"n\":1}", "low");
+        String urgent = uploaded("{\"n\":2}", "urgent");
+        String normal = uploaded("{\"n\":3}", "normal");
+        List<String> inbox = given().auth().oauth2(RECIPIENT).queryParam("state", "ready").queryParam("size", 200)
+                .get("/api/v1/exchanges").then().statusCode(200).extract().jsonPath().getList("items.id", String.class);
+        assertEquals(urgent, inbox.get(0), "urgent comes first");
+        assertTrue(inbox.indexOf(normal) < inbox.indexOf(low), "normal before low: " + inbox);
+        List<String> outbox = given().auth().oauth2(SOURCE).queryParam("box", "outbox").queryParam("size", 3)
+                .get("/api/v1/exchanges").then().statusCode(200).extract().jsonPath().getList("items.id", String.class);
+        assertEquals(List.of(normal, urgent, low), outbox, "the sender's history is newest first");
+    }
+
     private String uploaded(String json) {
-        String id = create(SOURCE, request("json", null, null)).then().statusCode(201).extract().path("id");
+        return uploaded(json, "high");
+    }
+
+    private String uploaded(String json, String importance) {
+        String id = create(SOURCE, request("json", null, null).put("importance", importance)).then().statusCode(201)
+                .extract().path("id");
         given().auth().oauth2(SOURCE).contentType("application/json").body(json).put("/api/v1/exchanges/" + id + "/content")
                 .then().statusCode(200);
         return id;

@@ -98,7 +98,9 @@ public class ExchangeResource {
             description = "A system: box=inbox (default: what it receives) or outbox (what it sends), in its token's "
                     + "environment. Operators and auditors: every exchange, or one system's (system + box), any "
                     + "environment unless given. state: one of " + "awaiting-upload, ready, accepted, delivered, "
-                    + "rejected, cancelled, expired, or open (the first three). Newest first.")
+                    + "rejected, cancelled, expired, or open (the first three). An inbox is the recipient's work queue: "
+                    + "urgent first, then high, normal, low, oldest first within each; outboxes and overseers' views "
+                    + "newest first.")
     public Uni<Page<Envelope>> list(@QueryParam("box") String box, @QueryParam("state") String state,
             @QueryParam("serviceCode") String serviceCode, @QueryParam("system") String system,
             @QueryParam("environment") String environment, @Valid @BeanParam PageRequest page) {

@@ -114,7 +114,12 @@ public class EnvelopeRepository {
         List<Object> listArgs = new ArrayList<>(args);
         listArgs.add(size);
         listArgs.add((long) page * size);
-        String select = "SELECT * FROM exchange_envelope" + where + " ORDER BY created_at DESC, id LIMIT $"
+        // A recipient's inbox is its work queue, planned by importance: urgent first, then oldest first within each
+        // level. Everything else (outboxes, the overseers' views) reads as history, newest first.
+        String order = system != null && !"outbox".equals(box)
+                ? "CASE importance WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, created_at ASC, id"
+                : "created_at DESC, id";
+        String select = "SELECT * FROM exchange_envelope" + where + " ORDER BY " + order + " LIMIT $"
                 + (args.size() + 1) + " OFFSET $" + (args.size() + 2);
         return pool.preparedQuery("SELECT count(*) AS n FROM exchange_envelope" + where).execute(Tuple.from(args))
                 .map(rs -> rs.iterator().next().getLong("n"))
