@@ -35,7 +35,21 @@ public class Caller {
 
     /** The agency an agency admin or a system belongs to; null for operators and auditors. */
     public String agency() {
-        Object claim = jwt.getClaim(Roles.AGENCY_CLAIM);
+        return claim(Roles.AGENCY_CLAIM);
+    }
+
+    /** The environment (test, production) a system token is valid in; null for other tokens. */
+    public String environment() {
+        return claim(Roles.ENVIRONMENT_CLAIM);
+    }
+
+    /** The consumer key a system token was issued for; null for other tokens. */
+    public String clientId() {
+        return claim(Roles.CLIENT_ID_CLAIM);
+    }
+
+    private String claim(String name) {
+        Object claim = jwt.getClaim(name);
         return claim == null ? null : claim.toString().replace("\"", "");
     }
 

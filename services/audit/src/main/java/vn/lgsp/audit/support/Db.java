@@ -11,10 +11,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import vn.lgsp.common.db.Timestamps;
 
 /**
  * Blocking access to the reactive pool, for code that runs on worker threads (admin APIs, background jobs,
@@ -64,12 +64,11 @@ public class Db {
     }
 
     public static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+        return Timestamps.utc(i);
     }
 
     public static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
+        return Timestamps.instant(r, column);
     }
 
     /** One connection inside a transaction. */

@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
+import vn.lgsp.common.db.Timestamps;
 
 /** Small conversions between rows, JSONB and our types. */
 public final class Sql {
@@ -18,12 +18,11 @@ public final class Sql {
     }
 
     public static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+        return Timestamps.utc(i);
     }
 
     public static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
+        return Timestamps.instant(r, column);
     }
 
     /** A Jackson value as the PostgreSQL client's JSON parameter. */

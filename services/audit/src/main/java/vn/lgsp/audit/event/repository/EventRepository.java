@@ -1,5 +1,8 @@
 package vn.lgsp.audit.event.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -11,8 +14,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import vn.lgsp.common.audit.AuditEvent;
@@ -96,14 +97,7 @@ public class EventRepository {
         return mapper.valueToTree(plain);
     }
 
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
 
-    private static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
-    }
 
     /** A stored event with its arrival sequence and time. */
     public record StoredEvent(long seq, Instant receivedAt, AuditEvent event) {

@@ -1,5 +1,8 @@
 package vn.lgsp.auth.credential.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,8 +13,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -182,14 +183,5 @@ public class CredentialRepository {
     /** The SQL client encodes core buffers, not the Mutiny wrappers. */
     private static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
         return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

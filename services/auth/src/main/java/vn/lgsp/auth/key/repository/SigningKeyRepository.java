@@ -1,5 +1,8 @@
 package vn.lgsp.auth.key.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -8,8 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,14 +78,5 @@ public class SigningKeyRepository {
         return new StoredKey(r.getString("kid"), r.getString("algorithm"), r.getBuffer("public_key").getBytes(),
                 r.getBuffer("private_key_enc").getBytes(), r.getString("status"), instant(r, "created_at"),
                 instant(r, "retired_at"), instant(r, "expires_at"));
-    }
-
-    static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,5 +1,8 @@
 package vn.lgsp.registry.agency.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,8 +12,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -202,14 +203,5 @@ public class AgencyRepository {
                 r.getString("parent_code"), r.getString("level"), r.getString("status"),
                 succ == null || succ.length == 0 ? null : List.of(succ), prev == null || prev.length == 0 ? null : List.of(prev),
                 instant(r, "created_at"), instant(r, "updated_at"), r.getInteger("version"), null);
-    }
-
-    static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

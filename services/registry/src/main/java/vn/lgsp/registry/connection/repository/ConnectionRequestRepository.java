@@ -1,5 +1,8 @@
 package vn.lgsp.registry.connection.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -8,8 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -168,14 +169,5 @@ public class ConnectionRequestRepository {
                 r.getString("expected_frequency"), r.getUUID("technical_contact_id"), r.getString("status"),
                 r.getString("suspended_from"), r.getBoolean("shortened"), confirmations, r.getString("requested_by"),
                 instant(r, "created_at"), instant(r, "updated_at"), r.getInteger("version"), null);
-    }
-
-    static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

@@ -24,9 +24,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
-import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -37,6 +35,7 @@ import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.paging.Page;
 import vn.lgsp.common.paging.PageRequest;
 import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.exchange.domain.Envelope;
@@ -73,7 +72,7 @@ public class ExchangeResource {
     RoutingConfig config;
 
     @Inject
-    JsonWebToken jwt;
+    Caller caller;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -113,15 +112,15 @@ public class ExchangeResource {
         if (environment != null && !environment.equals("test") && !environment.equals("production")) {
             throw ProblemException.field("environment", "enum", "must be test or production");
         }
-        Party caller = party();
+        Party me = party();
         String b = box == null ? "inbox" : box;
-        if (caller.overseer()) {
+        if (me.overseer()) {
             return repository.list(system, system == null ? null : b, environment, state, serviceCode, page.page, page.size);
         }
-        if (system != null && !system.equals(caller.system())) {
+        if (system != null && !system.equals(me.system())) {
             throw ProblemException.forbidden("A system lists its own exchanges only");
         }
-        return repository.list(caller.system(), b, caller.environment(), state, serviceCode, page.page, page.size);
+        return repository.list(me.system(), b, me.environment(), state, serviceCode, page.page, page.size);
     }
 
     @GET
@@ -136,7 +135,7 @@ public class ExchangeResource {
                     + "what was missed (kept for the history retention). A comment is sent every keep-alive interval; "
                     + "the stream ends when the token expires.")
     public Multi<OutboundSseEvent> events(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
-        Party caller = party();
+        Party me = party();
         Long last = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -145,8 +144,8 @@ public class ExchangeResource {
                 throw ProblemException.field("Last-Event-ID", "integer", "must be the id of an event this stream sent");
             }
         }
-        long endAt = jwt.getExpirationTime() * 1000;
-        return notices.stream(caller.system(), caller.environment(), last, config.exchange().keepAlive().toMillis(), endAt)
+        long endAt = caller.expiresAt() * 1000;
+        return notices.stream(me.system(), me.environment(), last, config.exchange().keepAlive().toMillis(), endAt)
                 .map(n -> n.isEmpty() ? sse.newEventBuilder().comment("keep-alive").build()
                         : sse.newEventBuilder().id(String.valueOf(n.get().id())).name(n.get().kind())
                                 .mediaType(MediaType.APPLICATION_JSON_TYPE).data(n.get().body().encode()).build());
@@ -243,20 +242,14 @@ public class ExchangeResource {
     }
 
     private Party party() {
-        Set<String> groups = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
-        if (!groups.contains(Roles.SYSTEM)) {
+        if (!caller.is(Roles.SYSTEM)) {
             return new Party(null, null, null, null, true);
         }
-        String env = claim(Roles.ENVIRONMENT_CLAIM);
+        String env = caller.environment();
         if (!"test".equals(env) && !"production".equals(env)) {
             throw ProblemException.forbidden("The system token names no environment (claim " + Roles.ENVIRONMENT_CLAIM + ")");
         }
-        return new Party(jwt.getSubject(), claim(Roles.AGENCY_CLAIM), env, claim(Roles.CLIENT_ID_CLAIM), false);
-    }
-
-    private String claim(String name) {
-        Object v = jwt.getClaim(name);
-        return v == null ? null : v.toString().replace("\"", "");
+        return new Party(caller.subject(), caller.agency(), env, caller.clientId(), false);
     }
 
     private static EntityTag tag(Envelope e) {

@@ -1,5 +1,8 @@
 package vn.lgsp.routing.exchange.repository;
 
+import static vn.lgsp.common.db.Timestamps.instant;
+import static vn.lgsp.common.db.Timestamps.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
@@ -11,8 +14,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -188,14 +189,5 @@ public class EnvelopeRepository {
                 r.getInteger("downloads"), r.getString("reason"), instant(r, "expires_at"), instant(r, "created_at"),
                 instant(r, "uploaded_at"), instant(r, "accepted_at"), instant(r, "finished_at"), instant(r, "updated_at"),
                 r.getInteger("row_version"));
-    }
-
-    private static OffsetDateTime utc(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
     }
 }
