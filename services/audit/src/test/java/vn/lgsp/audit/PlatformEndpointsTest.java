@@ -32,7 +32,8 @@ class PlatformEndpointsTest {
                 .body("paths.'/api/v1/reconciliation'", notNullValue())
                 .body("paths.'/api/v1/legal-holds'", notNullValue())
                 .body("paths.'/api/v1/alert-rules'", notNullValue())
-                .body("paths.'/api/v1/alerts'", notNullValue());
+                .body("paths.'/api/v1/alerts'", notNullValue())
+                .body("paths.'/api/v1/evaluations/{id}/publish'", notNullValue());
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
     }
 

@@ -3,9 +3,6 @@ package vn.lgsp.audit.reconciliation.service;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -13,10 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.dhatim.fastexcel.Workbook;
-import org.dhatim.fastexcel.Worksheet;
 import vn.lgsp.audit.integrity.service.ChainHash;
 import vn.lgsp.audit.support.Db;
+import vn.lgsp.audit.support.Tables;
 
 /**
  * Reconciliation (đối soát, An Giang Art. 16.2): for one party and a period, what it exchanged with each counterpart
@@ -128,70 +124,21 @@ public class ReconciliationService {
     }
 
     public static byte[] xlsx(Report r) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Workbook wb = new Workbook(out, "LGSP audit", "1.0");
-            Worksheet ws = wb.newWorksheet("reconciliation");
-            for (int c = 0; c < COLUMNS.size(); c++) {
-                ws.value(0, c, COLUMNS.get(c));
-            }
-            int row = 1;
-            for (Line l : r.rows()) {
-                List<Object> cells = l.cells();
-                for (int c = 0; c < cells.size(); c++) {
-                    Object v = cells.get(c);
-                    if (v instanceof Number n) {
-                        ws.value(row, c, n);
-                    } else {
-                        ws.value(row, c, neutralise((String) v));
-                    }
-                }
-                row++;
-            }
-            Worksheet meta = wb.newWorksheet("checksum");
-            String[][] kv = { { "algorithm", "SHA-256" }, { "checksum", r.checksum() }, { "canonicalization", VERSION },
-                    { "party", neutralise(r.party()) }, { "system", neutralise(r.system() == null ? "" : r.system()) },
-                    { "counterpart", neutralise(r.counterpart() == null ? "" : r.counterpart()) },
-                    { "from", r.from().toString() }, { "to", r.to().toString() } };
-            for (int i = 0; i < kv.length; i++) {
-                meta.value(i, 0, kv[i][0]);
-                meta.value(i, 1, kv[i][1]);
-            }
-            wb.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<List<Object>> rows = new ArrayList<>();
+        for (Line l : r.rows()) {
+            rows.add(l.cells());
         }
-        return out.toByteArray();
+        List<List<Object>> meta = List.of(List.of("algorithm", "SHA-256"), List.of("checksum", r.checksum()),
+                List.of("canonicalization", VERSION), List.of("party", r.party()),
+                List.of("system", r.system() == null ? "" : r.system()),
+                List.of("counterpart", r.counterpart() == null ? "" : r.counterpart()),
+                List.of("from", r.from().toString()), List.of("to", r.to().toString()));
+        return Tables.xlsx("LGSP audit", List.of(new Tables.Sheet("reconciliation", COLUMNS, rows),
+                new Tables.Sheet("checksum", null, meta)));
     }
 
     static String csvLine(List<Object> cells) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Object v = cells.get(i);
-            if (v instanceof Number) {
-                sb.append(v);
-            } else {
-                String s = neutralise((String) v);
-                if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-                    sb.append('"').append(s.replace("\"", "\"\"")).append('"');
-                } else {
-                    sb.append(s);
-                }
-            }
-        }
-        return sb.toString();
-    }
-
-    /** OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading apostrophe. */
-    public static String neutralise(String s) {
-        if (s == null || s.isEmpty()) {
-            return s == null ? "" : s;
-        }
-        char c = s.charAt(0);
-        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + s : s;
+        return Tables.csvLine(cells);
     }
 
     public static String sha256(String text) {

@@ -1,0 +1,94 @@
+package vn.lgsp.audit.evaluation.service;
+
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import vn.lgsp.audit.evaluation.service.EvaluationMethod.Indicators;
+import vn.lgsp.audit.support.Db;
+
+/**
+ * The monitoring data behind an evaluation, from the daily rollups only (never the raw log, so a year of a busy
+ * province is a few thousand rows). Calls an agency makes to itself are left out everywhere: the criteria are about
+ * sharing between agencies. Calls nobody could be identified for (no consumer agency) are nobody's.
+ */
+@ApplicationScoped
+public class IndicatorQuery {
+
+    /** 5xx answers that are not the provider's failure: an announced maintenance window, or the platform's own audit. */
+    static final String[] NOT_PROVIDER_FAILURES = { "maintenance", "audit-unavailable" };
+
+    /** Refusals that mean the caller went beyond what it was granted: no permission, no subscription, over its rate. */
+    static final String[] VIOLATIONS = { "forbidden", "not-subscribed", "rate-limited" };
+
+    @Inject
+    Db db;
+
+    /** Every agency with traffic in the period, as consumer or as provider. */
+    public List<String> activeAgencies(LocalDate from, LocalDate to) {
+        TreeSet<String> out = new TreeSet<>();
+        for (Row r : db.q("""
+                SELECT consumer_agency AS agency FROM audit_stat_daily WHERE day BETWEEN $1 AND $2 AND consumer_agency <> ''
+                UNION SELECT provider_agency FROM audit_stat_daily WHERE day BETWEEN $1 AND $2 AND provider_agency <> ''""",
+                from, to)) {
+            out.add(r.getString("agency"));
+        }
+        return new ArrayList<>(out);
+    }
+
+    public Map<String, Indicators> measure(LocalDate from, LocalDate to, List<String> agencies) {
+        String[] codes = agencies.toArray(String[]::new);
+        Map<String, long[]> v = new HashMap<>();
+        for (Row r : db.q("""
+                SELECT provider_agency AS agency, sum(calls) AS calls, sum(errors_5xx) AS e5,
+                  count(DISTINCT consumer_agency) AS consumers, count(DISTINCT service_code) AS services
+                FROM audit_stat_daily
+                WHERE day BETWEEN $1 AND $2 AND provider_agency = ANY($3) AND consumer_agency <> ''
+                  AND consumer_agency <> provider_agency
+                GROUP BY provider_agency""", from, to, codes)) {
+            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
+            a[0] = r.getLong("calls");
+            a[1] = r.getLong("e5");
+            a[2] = r.getLong("consumers");
+            a[3] = r.getLong("services");
+        }
+        for (Row r : db.q("""
+                SELECT provider_agency AS agency, sum(calls) AS calls FROM audit_stat_error_daily
+                WHERE day BETWEEN $1 AND $2 AND provider_agency = ANY($3) AND consumer_agency <> ''
+                  AND consumer_agency <> provider_agency AND error_type = ANY($4)
+                GROUP BY provider_agency""", from, to, codes, NOT_PROVIDER_FAILURES)) {
+            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
+            a[1] = Math.max(0, a[1] - r.getLong("calls"));
+        }
+        for (Row r : db.q("""
+                SELECT consumer_agency AS agency, sum(calls) AS calls,
+                  count(DISTINCT provider_agency) FILTER (WHERE provider_agency <> '') AS providers,
+                  count(DISTINCT service_code) FILTER (WHERE service_code <> '') AS services
+                FROM audit_stat_daily
+                WHERE day BETWEEN $1 AND $2 AND consumer_agency = ANY($3) AND provider_agency <> consumer_agency
+                GROUP BY consumer_agency""", from, to, codes)) {
+            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
+            a[4] = r.getLong("calls");
+            a[6] = r.getLong("providers");
+            a[7] = r.getLong("services");
+        }
+        for (Row r : db.q("""
+                SELECT consumer_agency AS agency, sum(calls) AS calls FROM audit_stat_error_daily
+                WHERE day BETWEEN $1 AND $2 AND consumer_agency = ANY($3) AND provider_agency <> consumer_agency
+                  AND error_type = ANY($4)
+                GROUP BY consumer_agency""", from, to, codes, VIOLATIONS)) {
+            v.computeIfAbsent(r.getString("agency"), k -> new long[8])[5] = r.getLong("calls");
+        }
+        Map<String, Indicators> out = new HashMap<>();
+        for (String agency : agencies) {
+            long[] a = v.get(agency);
+            out.put(agency, a == null ? Indicators.NONE : new Indicators(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]));
+        }
+        return out;
+    }
+}
