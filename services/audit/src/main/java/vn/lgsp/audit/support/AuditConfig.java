@@ -1,9 +1,12 @@
 package vn.lgsp.audit.support;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import vn.lgsp.common.net.Cidr;
 
 /** The audit service's own settings (environment: LGSP_AUDIT_*). */
 @ConfigMapping(prefix = "lgsp.audit")
@@ -70,5 +73,11 @@ public interface AuditConfig {
          * secret, else a random one per process with a warning (secrets then change on restart).
          */
         Optional<String> webhookSigningKey();
+
+        /**
+         * Networks alert webhooks may reach although private (e.g. the province's own); none by default, so a rule's
+         * URL cannot make audit POST to a pod, the database or a metadata endpoint. A bad CIDR stops the start.
+         */
+        Optional<List<@WithConverter(Cidr.Converter.class) Cidr>> webhookAllowedNetworks();
     }
 }

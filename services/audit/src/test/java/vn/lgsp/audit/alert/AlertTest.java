@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.audit.alert.service.AlertEvaluator;
+import vn.lgsp.audit.alert.service.WebhookNotifier;
 import vn.lgsp.audit.support.Db;
 import vn.lgsp.audit.support.Fixtures;
 import vn.lgsp.testing.PlatformTestResource;
@@ -384,6 +385,74 @@ class AlertTest {
         Thread.sleep(500);
         assertEquals(4, failing.get() - before, "lgsp.audit.alerts.webhook-attempts = 4, then it gives up");
         given().get("/q/metrics").then().body(containsString("lgsp_audit_alert_webhook_failures_total"));
+    }
+
+    @Inject
+    WebhookNotifier notifier;
+
+    @Test
+    void alertWebhooksGoOnlyToCheckedAddressesAndNeverToInternalOnes() throws Exception {
+        String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        // Internal addresses are refused when the rule is saved, literal ones named, names only said to be internal.
+        for (String[] bad : new String[][] { { "http://10.1.2.3/hook", "10.1.2.3 (private address)" },
+                { "http://169.254.169.254/latest/meta-data", "169.254.169.254 (link-local address)" },
+                { "http://[fd00:ec2::254]/", "fd00:ec2:0:0:0:0:0:254 (private address)" } }) {
+            given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                    .body(Map.of("name", "ssrf-" + UUID.randomUUID().toString().substring(0, 8), "kind", "no-traffic",
+                            "serviceCode", service, "webhookUrl", bad[0]))
+                    .post("/api/v1/alert-rules").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("webhookUrl")).body("errors[0].rule", equalTo("publicAddress"))
+                    .body("errors[0].message", containsString(bad[1]));
+        }
+        String internalName = "metadata.internal.test";
+        String receiverName = "alerts.receiver.test";
+        java.util.concurrent.atomic.AtomicReference<String> receiverAt = new java.util.concurrent.atomic.AtomicReference<>("127.0.0.1");
+        notifier.resolveWith(host -> host.equals(internalName) ? new java.net.InetAddress[] { java.net.InetAddress.getByName("10.9.8.7") }
+                : host.equals(receiverName) ? new java.net.InetAddress[] { java.net.InetAddress.getByName(receiverAt.get()) }
+                : java.net.InetAddress.getAllByName(host));
+        try {
+            given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                    .body(Map.of("name", "ssrf-name-" + service, "kind", "no-traffic", "serviceCode", service,
+                            "webhookUrl", "http://" + internalName + "/hook"))
+                    .post("/api/v1/alert-rules").then().statusCode(400).body("errors[0].rule", equalTo("publicAddress"))
+                    .body("errors[0].message", containsString("resolves to a private/loopback address"))
+                    .body("errors[0].message", not(containsString("10.9.8.7")));
+
+            // A name resolving to an allowed address: the request reaches that very address under the URL's name.
+            String url = "http://" + receiverName + ":" + hooks.getAddress().getPort() + "/signed";
+            String name = "pinned-" + service;
+            createRule(Map.of("name", name, "kind", "no-traffic", "serviceCode", service, "webhookUrl", url));
+            int before = signed.size();
+            assertEquals(1, evaluator.evaluate(Instant.now()).get(name));
+            for (int i = 0; i < 100 && signed.size() == before; i++) {
+                Thread.sleep(50);
+            }
+            Received got = signed.stream().filter(r -> r.text().contains(name)).findFirst().orElseThrow();
+            assertEquals(receiverName + ":" + hooks.getAddress().getPort(), got.host());
+
+            // Another rule to the same receiver, accepted while the name answers 127.0.0.1; then the name answers with
+            // an internal address (rebinding): its notification is refused at delivery, once, and nothing is sent.
+            String other = "rebound-" + service;
+            createRule(Map.of("name", other, "kind", "no-traffic", "serviceCode", service + "-x", "webhookUrl", url));
+            receiverAt.set("10.0.0.7");
+            double refusedBefore = refusedCount();
+            int sizeBefore = signed.size();
+            assertEquals(1, evaluator.evaluate(Instant.now()).get(other));
+            for (int i = 0; i < 100 && refusedCount() == refusedBefore; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(refusedBefore + 1, refusedCount(), "refused once, not retried");
+            Thread.sleep(300);
+            assertTrue(signed.stream().skip(sizeBefore).noneMatch(r -> r.text().contains(other)), "nothing was sent");
+        } finally {
+            notifier.resolveWith(null);
+        }
+    }
+
+    private static double refusedCount() {
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("lgsp_audit_alert_webhook_refused_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     @Test

@@ -45,6 +45,9 @@ public class AlertRuleService {
     @Inject
     AlertWebhookSecrets secrets;
 
+    @Inject
+    WebhookNotifier notifier;
+
     /** What an operator sends; absent optional fields take the defaults listed in the README. */
     public record RuleRequest(String name, String kind, String serviceCode, String serviceVersion, String providerAgency,
             String providerSystem, Double threshold, Integer windowMinutes, Integer minCalls, String webhookUrl,
@@ -211,6 +214,12 @@ public class AlertRuleService {
                 }
                 if (r.webhookUrl().length() > 512) {
                     errors.add(new FieldError("webhookUrl", "size", "must be at most 512 characters"));
+                } else {
+                    // The rule each delivery applies, answered now: an internal address is never deliverable.
+                    String refusal = notifier.check(r.webhookUrl()).refusalMessage();
+                    if (refusal != null) {
+                        errors.add(new FieldError("webhookUrl", "publicAddress", refusal));
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("webhookUrl", "format", "must be an absolute http(s) URL"));

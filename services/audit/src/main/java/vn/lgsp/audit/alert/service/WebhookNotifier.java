@@ -4,16 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +22,10 @@ import org.jboss.logging.Logger;
 import vn.lgsp.audit.alert.service.AlertRuleService.AlertRule;
 import vn.lgsp.audit.alert.service.AlertService.Alert;
 import vn.lgsp.audit.support.AuditConfig;
+import vn.lgsp.common.net.DestinationLookup;
+import vn.lgsp.common.net.DestinationLookup.Check;
+import vn.lgsp.common.net.PinnedRequests;
+import vn.lgsp.common.net.WebhookDestinations;
 
 /**
  * Posts alert transitions as JSON to the rule's webhook, signed with RFC 9421 like catalog's webhooks
@@ -29,6 +33,11 @@ import vn.lgsp.audit.support.AuditConfig;
  * {@code content-digest}), off the evaluation thread, with a bounded number of
  * attempts and exponential back-off; a webhook that keeps failing is logged and counted
  * ({@code lgsp_audit_alert_webhook_failures_total}), never retried forever, never blocking evaluation.
+ * <p>
+ * Each attempt first resolves the URL's host and checks every address against libs' {@link WebhookDestinations}
+ * (as catalog does for subscribers' webhooks): an internal address is refused for good, not retried, and nothing is
+ * sent; otherwise the request goes to the very address checked ({@link PinnedRequests}), so DNS answering differently
+ * a moment later (rebinding) reaches nothing unchecked.
  */
 @ApplicationScoped
 public class WebhookNotifier {
@@ -47,14 +56,22 @@ public class WebhookNotifier {
     @Inject
     AlertWebhookSecrets secrets;
 
+    @Inject
+    Vertx vertx;
+
     private HttpClient http;
+    private DestinationLookup destinations;
     private ScheduledExecutorService retries;
     private Counter failures;
     private Counter delivered;
+    private Counter refused;
 
     @PostConstruct
     void init() {
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        http = vertx.createHttpClient(PinnedRequests.clientOptions("lgsp-alert-webhooks", 3000, 16));
+        destinations = new DestinationLookup(new WebhookDestinations(
+                config.alerts().webhookAllowedNetworks().orElse(List.of())));
+        // Look-ups block (the system resolver), so attempts start here, never on the evaluation thread.
         retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lgsp-audit-webhooks");
             t.setDaemon(true);
@@ -64,11 +81,24 @@ public class WebhookNotifier {
                 .register(registry);
         delivered = Counter.builder("lgsp.audit.alert.webhook.delivered").description("Webhook notifications delivered")
                 .register(registry);
+        refused = Counter.builder("lgsp.audit.alert.webhook.refused")
+                .description("Webhook notifications not sent: the destination is an internal address").register(registry);
     }
 
     @PreDestroy
     void close() {
         retries.shutdownNow();
+        http.close();
+    }
+
+    /** Blocking: what a rule's webhook URL resolves to now, judged as deliveries judge it (for the 400 on save). */
+    public Check check(String url) {
+        return destinations.checkUrl(url);
+    }
+
+    /** Tests: resolve through {@code r} (null: the system resolver again). */
+    public void resolveWith(DestinationLookup.Resolver r) {
+        destinations.resolveWith(r);
     }
 
     public void notify(AlertRule rule, Alert alert) {
@@ -85,31 +115,51 @@ public class WebhookNotifier {
             LOG.warnf("Alert %s could not be serialised: %s", alert.id(), e.getMessage());
             return;
         }
-        attempt(rule, json, alert, 1);
+        retries.execute(() -> attempt(rule, json, alert, 1));
     }
 
     private void attempt(AlertRule rule, byte[] json, Alert alert, int n) {
         URI uri = URI.create(rule.webhookUrl());
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(config.alerts().webhookTimeout())
-                .header("Content-Type", "application/json").header("User-Agent", "lgsp-audit-alerts")
-                .header("X-LGSP-Alert-Id", alert.id().toString());
+        Check check = destinations.checkUrl(rule.webhookUrl());
+        if (check.refused()) {
+            refused.increment();
+            failures.increment();
+            LOG.warnf("Webhook for alert %s of rule %s not sent: %s", alert.id(), rule.name(), check.deliveryError());
+            return;
+        }
+        if (!check.deliverable()) {
+            retryOrGiveUp(rule, json, alert, n, check.deliveryError());
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "lgsp-audit-alerts");
+        headers.put("X-LGSP-Alert-Id", alert.id().toString());
         // Signed afresh on each attempt (created, nonce): a receiver refusing stale or replayed requests still takes a retry.
-        secrets.sign(uri, json, rule.id(), rule.webhookSecretGeneration(), System.currentTimeMillis() / 1000)
-                .forEach(req::header);
-        http.sendAsync(req.POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
-            if (err == null && resp.statusCode() / 100 == 2) {
-                delivered.increment();
-                return;
-            }
-            String why = err != null ? err.getClass().getSimpleName() : "HTTP " + resp.statusCode();
-            int max = Math.max(1, config.alerts().webhookAttempts());
-            if (n >= max) {
-                failures.increment();
-                LOG.warnf("Webhook for alert %s (%s) gave up after %d attempts: %s", alert.id(), alert.state(), n, why);
-                return;
-            }
-            long delay = config.alerts().webhookBackoff().toMillis() * (1L << (n - 1));
-            retries.schedule(() -> attempt(rule, json, alert, n + 1), delay, TimeUnit.MILLISECONDS);
-        });
+        headers.putAll(secrets.sign(uri, json, rule.id(), rule.webhookSecretGeneration(), System.currentTimeMillis() / 1000));
+        http.request(PinnedRequests.post(uri, check.connectTo(), headers, config.alerts().webhookTimeout().toMillis()))
+                .compose(request -> request.send(Buffer.buffer(json)))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        ar.result().handler(chunk -> { }); // drained, never kept
+                        if (ar.result().statusCode() / 100 == 2) {
+                            delivered.increment();
+                            return;
+                        }
+                    }
+                    String why = ar.failed() ? PinnedRequests.describe(ar.cause()) : "HTTP " + ar.result().statusCode();
+                    retryOrGiveUp(rule, json, alert, n, why);
+                });
+    }
+
+    private void retryOrGiveUp(AlertRule rule, byte[] json, Alert alert, int n, String why) {
+        int max = Math.max(1, config.alerts().webhookAttempts());
+        if (n >= max) {
+            failures.increment();
+            LOG.warnf("Webhook for alert %s (%s) gave up after %d attempts: %s", alert.id(), alert.state(), n, why);
+            return;
+        }
+        long delay = config.alerts().webhookBackoff().toMillis() * (1L << (n - 1));
+        retries.schedule(() -> attempt(rule, json, alert, n + 1), delay, TimeUnit.MILLISECONDS);
     }
 }

@@ -9,11 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +23,7 @@ import org.jboss.logging.Logger;
 import vn.lgsp.catalog.support.CatalogConfig;
 import vn.lgsp.catalog.webhook.domain.WebhookDelivery;
 import vn.lgsp.catalog.webhook.repository.DeliveryRepository;
+import vn.lgsp.common.net.PinnedRequests;
 import vn.lgsp.common.outbox.Rounds;
 
 /**
@@ -71,17 +69,10 @@ public class WebhookDispatcher {
     private final Rounds rounds = new Rounds(this::round);
     private HttpClient http;
 
-    /**
-     * Vert.x' client rather than the JDK's: it connects to an address given apart from the URL's host
-     * ({@link RequestOptions#setServer}) while the Host header, the TLS server name (SNI) and certificate check follow
-     * the host, which is what lets a delivery go to the very address the guard checked. No keep-alive: a connection
-     * is never reused past the check that allowed it. No redirects (the default): a receiver cannot bounce the
-     * request to an address never checked. TLS trusts the JVM's CAs.
-     */
+    /** libs' {@link PinnedRequests}: each delivery goes to the very address the guard checked, never reused. */
     @jakarta.annotation.PostConstruct
     void init() {
-        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(false)
-                .setVerifyHost(true).setForceSni(true).setMaxPoolSize(BATCH).setName("lgsp-webhooks"));
+        http = vertx.createHttpClient(PinnedRequests.clientOptions("lgsp-webhooks", 2000, BATCH));
     }
 
     void start(@Observes StartupEvent ev) {
@@ -140,42 +131,18 @@ public class WebhookDispatcher {
      * status is recorded when the answer's head arrives; the body is read and dropped.
      */
     private void post(WebhookDelivery d, Signed signed, InetAddress address) {
-        URI uri = signed.uri();
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setSsl(tls)
-                .setHost(uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost())
-                .setPort(port).setURI(target)
-                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-                .setFollowRedirects(false).setTimeout(config.webhookTimeout().toMillis());
-        signed.headers().forEach(options::putHeader);
+        RequestOptions options = PinnedRequests.post(signed.uri(), address, signed.headers(), config.webhookTimeout().toMillis());
         http.request(options)
                 .compose(request -> request.send(Buffer.buffer(signed.body())))
                 .onComplete(ar -> {
                     if (ar.failed()) {
-                        record(d, null, describe(ar.cause()));
+                        record(d, null, PinnedRequests.describe(ar.cause()));
                     } else {
                         HttpClientResponse response = ar.result();
                         response.handler(chunk -> { }); // drained, never kept
                         record(d, response.statusCode(), null);
                     }
                 });
-    }
-
-    /**
-     * What went wrong, for the subscriber's delivery record: the exception's kind and its innermost message (a TLS
-     * failure's "Failed to create SSL connection" only means something with its cause, e.g. an untrusted certificate).
-     */
-    static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null) {
-                message = c.getMessage();
-            }
-        }
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     Signed signed(WebhookDelivery d) {

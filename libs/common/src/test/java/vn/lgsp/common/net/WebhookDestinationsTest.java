@@ -1,4 +1,4 @@
-package vn.lgsp.catalog.webhook.service;
+package vn.lgsp.common.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,26 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import vn.lgsp.catalog.support.CatalogConfig;
-import vn.lgsp.common.net.Cidr;
-import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard.Check;
-import vn.lgsp.catalog.webhook.service.WebhookDestinations.Reason;
-import vn.lgsp.catalog.webhook.service.WebhookDestinations.Refusal;
+import vn.lgsp.common.net.DestinationLookup.Check;
+import vn.lgsp.common.net.WebhookDestinations.Reason;
+import vn.lgsp.common.net.WebhookDestinations.Refusal;
 
 /** The address rules of webhook destinations, each range at and just outside its edges, and the allow-list. */
 class WebhookDestinationsTest {
@@ -170,16 +162,16 @@ class WebhookDestinationsTest {
 
     @Test
     void theHostOfAUrlIsWhatInetAddressExpects() {
-        assertEquals("::1", WebhookDestinationGuard.host("http://[::1]:8080/x"));
-        assertEquals("10.1.2.3", WebhookDestinationGuard.host("https://10.1.2.3/hook?x=1"));
-        assertEquals("hooks.example.vn", WebhookDestinationGuard.host("https://hooks.example.vn/lgsp"));
-        assertNull(WebhookDestinationGuard.host("not a url"));
-        assertNull(WebhookDestinationGuard.host(null));
-        assertTrue(WebhookDestinationGuard.isLiteral("::1"));
-        assertTrue(WebhookDestinationGuard.isLiteral("167772161"));
-        assertTrue(WebhookDestinationGuard.isLiteral("10.1.2.3"));
-        assertFalse(WebhookDestinationGuard.isLiteral("hooks.example.vn"));
-        assertFalse(WebhookDestinationGuard.isLiteral("10.1.2.3.nip.io"));
+        assertEquals("::1", DestinationLookup.host("http://[::1]:8080/x"));
+        assertEquals("10.1.2.3", DestinationLookup.host("https://10.1.2.3/hook?x=1"));
+        assertEquals("hooks.example.vn", DestinationLookup.host("https://hooks.example.vn/lgsp"));
+        assertNull(DestinationLookup.host("not a url"));
+        assertNull(DestinationLookup.host(null));
+        assertTrue(DestinationLookup.isLiteral("::1"));
+        assertTrue(DestinationLookup.isLiteral("167772161"));
+        assertTrue(DestinationLookup.isLiteral("10.1.2.3"));
+        assertFalse(DestinationLookup.isLiteral("hooks.example.vn"));
+        assertFalse(DestinationLookup.isLiteral("10.1.2.3.nip.io"));
     }
 
     @Test
@@ -216,33 +208,5 @@ class WebhookDestinationsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cidr.of(value));
         assertTrue(e.getMessage().contains("'" + value + "' is not a CIDR block"), e.getMessage());
         assertTrue(e.getMessage().contains(why), e.getMessage());
-    }
-
-    private static SmallRyeConfig config(String allowedNetworks) {
-        return new SmallRyeConfigBuilder().withMapping(CatalogConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus's "5s"; not needed for the allow-list
-                .withSources(new PropertiesConfigSource(Map.of("lgsp.catalog.webhook-allowed-networks", allowedNetworks),
-                        "test", 500))
-                .build();
-    }
-
-    @Test
-    void theAllowListIsReadFromConfiguration() {
-        CatalogConfig config = config("10.20.0.0/16, fd12:3456::/48,127.0.0.1").getConfigMapping(CatalogConfig.class);
-        assertEquals(List.of(Cidr.of("10.20.0.0/16"), Cidr.of("fd12:3456::/48"), Cidr.of("127.0.0.1/32")),
-                config.webhookAllowedNetworks().orElseThrow());
-        assertEquals(Optional.empty(), new SmallRyeConfigBuilder().withMapping(CatalogConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()).build()
-                .getConfigMapping(CatalogConfig.class).webhookAllowedNetworks(), "none by default");
-    }
-
-    @Test
-    void aBadAllowListStopsTheStartNamingThePropertyAndTheEntry() {
-        // The same mapping validation Quarkus runs when the service starts.
-        RuntimeException e = assertThrows(RuntimeException.class, () -> config("10.20.0.0/16,10.1.2.3/8"));
-        String message = e.getMessage();
-        assertTrue(message.contains("lgsp.catalog.webhook-allowed-networks"), message);
-        assertTrue(message.contains("'10.1.2.3/8' is not a CIDR block"), message);
-        assertTrue(message.contains("did you mean 10.0.0.0/8?"), message);
     }
 }

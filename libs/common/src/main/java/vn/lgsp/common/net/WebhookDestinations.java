@@ -1,21 +1,21 @@
-package vn.lgsp.catalog.webhook.service;
+package vn.lgsp.common.net;
 
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import vn.lgsp.common.net.Cidr;
 
 /**
- * Which addresses webhooks may be sent to. Subscribers choose the URL but catalog runs inside the platform's network:
- * unchecked, an agency admin could make catalog POST to auth, a pod, the database or the cloud metadata endpoint
- * (server-side request forgery). Refused: unspecified, loopback, link-local (169.254.169.254), private (RFC 1918,
+ * Which addresses webhooks may be sent to. Subscribers (catalog) and operators (audit's alert rules) choose the URL, but
+ * the services run inside the platform's network: unchecked, an agency admin could make catalog POST to auth, a pod,
+ * the database or the cloud metadata endpoint (server-side request forgery). Refused: unspecified, loopback, link-local (169.254.169.254), private (RFC 1918,
  * CGNAT 100.64/10, IPv6 unique-local and site-local), multicast and reserved addresses, and IPv6 forms that stand
  * for one of those IPv4 addresses (IPv4-mapped, NAT64, 6to4) — unless inside a network the operator allows
- * ({@code lgsp.catalog.webhook-allowed-networks}, e.g. the province's own network).
+ * (catalog's {@code lgsp.catalog.webhook-allowed-networks}, audit's {@code lgsp.audit.alerts.webhook-allowed-networks},
+ * e.g. the province's own network).
  * <p>
- * Pure: decides on addresses already resolved; {@link WebhookDestinationGuard} does the resolving.
+ * Pure: decides on addresses already resolved; {@link DestinationLookup} does the resolving.
  */
 public final class WebhookDestinations {
 
