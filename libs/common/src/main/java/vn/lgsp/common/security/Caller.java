@@ -58,6 +58,11 @@ public class Caller {
         return jwt.getTokenID();
     }
 
+    /** When the presented token was issued (epoch seconds): what a revocation of all its subject's tokens compares. */
+    public long issuedAt() {
+        return jwt.getIssuedAtTime();
+    }
+
     /** When the presented token expires (epoch seconds). */
     public long expiresAt() {
         return jwt.getExpirationTime();

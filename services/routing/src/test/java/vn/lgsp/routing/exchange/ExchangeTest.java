@@ -27,6 +27,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
@@ -318,6 +320,76 @@ class ExchangeTest {
                     .orElseThrow();
             assertEquals(410, record.status());
             assertEquals(AuditEvent.MODE_ASYNC, record.mode());
+        }
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyOpensNothingNew() throws Exception {
+        String key = "\"" + UUID.randomUUID() + "\"";
+        JsonObject body = request("json", "P2D", 4096L);
+        Response first = given().auth().oauth2(SOURCE).contentType("application/json").header("Idempotency-Key", key)
+                .body(body.encode()).post("/api/v1/exchanges");
+        first.then().statusCode(201).header("Idempotent-Replayed", nullValue());
+        String id = first.path("id");
+        // The same request again (the answer was lost, say; the JSON spelled differently): the same envelope.
+        JsonObject same = new JsonObject(body.encode()).put("importance", body.getString("importance"));
+        given().auth().oauth2(SOURCE).contentType("application/json").header("Idempotency-Key", key)
+                .body(same.encodePrettily()).post("/api/v1/exchanges").then().statusCode(201)
+                .header("Idempotent-Replayed", "true").header("Location", containsString(id)).body("id", equalTo(id));
+        // The same key for another request: refused, naming the header.
+        given().auth().oauth2(SOURCE).contentType("application/json").header("Idempotency-Key", key)
+                .body(request("json", "P3D", 4096L).encode()).post("/api/v1/exchanges").then().statusCode(422)
+                .body("errors[0].field", equalTo("Idempotency-Key")).body("errors[0].rule", equalTo("sameRequest"));
+        // Keys are the source's own: another system sending the same key and request is judged afresh (here: the
+        // provider holds no subscription to send with), never answered with the first system's envelope.
+        given().auth().oauth2(RECIPIENT).contentType("application/json").header("Idempotency-Key", key)
+                .body(body.encode()).post("/api/v1/exchanges").then().statusCode(403)
+                .body("type", containsString("not-subscribed"));
+        // Racing retries open one envelope between them.
+        String raced = UUID.randomUUID().toString();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ids.add(pool.submit(() -> given().auth().oauth2(SOURCE).contentType("application/json")
+                        .header("Idempotency-Key", raced).body(body.encode()).post("/api/v1/exchanges")
+                        .then().statusCode(201).extract().<String>path("id")));
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> f : ids) {
+                distinct.add(f.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, distinct.size(), "one envelope for one key: " + distinct);
+        } finally {
+            pool.shutdownNow();
+        }
+        given().auth().oauth2(SOURCE).contentType("application/json").header("Idempotency-Key", "has space")
+                .body(body.encode()).post("/api/v1/exchanges").then().statusCode(400)
+                .body("errors[0].field", equalTo("Idempotency-Key")).body("errors[0].rule", equalTo("pattern"));
+        given().auth().oauth2(SOURCE).contentType("application/json").header("Idempotency-Key", "k".repeat(256))
+                .body(body.encode()).post("/api/v1/exchanges").then().statusCode(400)
+                .body("errors[0].rule", equalTo("size"));
+    }
+
+    @Test
+    void anOpenStreamEndsSoonAfterItsTokenIsRevokedAndCannotBeReopened() throws Exception {
+        waitUntilListening();
+        String jti = "jti-" + UUID.randomUUID();
+        String token = TestJwt.claims(RoutingTestResource.PROVIDER, Set.of("system"))
+                .claim("agency", RoutingTestResource.PROVIDER_AGENCY).claim("env", "production")
+                .claim("client_id", "ck-" + RoutingTestResource.PROVIDER).claim("jti", jti).sign();
+        try (SseClient stream = new SseClient(events, token, null)) {
+            assertEquals(200, stream.status());
+            assertFalse(stream.endsWithin(Duration.ofMillis(1500)), "a valid token's stream stays open");
+            RoutingTestResource.platform().revokeToken(jti);
+            // the feed is polled (test profile: every few hundred ms), then each stream checks every second
+            assertTrue(stream.endsWithin(Duration.ofSeconds(5)), "the stream ends once the token is revoked");
+        }
+        given().auth().oauth2(token).accept("text/event-stream").get("/api/v1/exchanges/events").then().statusCode(401);
+        // Other tokens of the same system are not affected.
+        try (SseClient other = new SseClient(events, RECIPIENT, null)) {
+            assertEquals(200, other.status());
+            assertFalse(other.endsWithin(Duration.ofMillis(1500)));
         }
     }
 

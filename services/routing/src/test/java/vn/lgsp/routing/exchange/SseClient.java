@@ -24,6 +24,7 @@ final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private final HttpClient client = HttpClient.newHttpClient();
     private volatile Stream<String> lines;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     SseClient(URI uri, String token, String lastEventId) {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
@@ -62,6 +63,8 @@ final class SseClient implements AutoCloseable {
                 });
             } catch (RuntimeException closed) {
                 // the test closed the stream
+            } finally {
+                ended.countDown();
             }
         }, "sse-client");
         reader.setDaemon(true);
@@ -92,6 +95,11 @@ final class SseClient implements AutoCloseable {
                 return e;
             }
         }
+    }
+
+    /** Whether the server ended the stream (its body reached its end) within the wait. */
+    boolean endsWithin(Duration wait) throws InterruptedException {
+        return ended.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Everything received so far and within the wait, in order. */

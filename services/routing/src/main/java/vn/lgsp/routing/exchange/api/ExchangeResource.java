@@ -25,6 +25,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -37,6 +38,7 @@ import vn.lgsp.common.paging.PageRequest;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.security.Caller;
 import vn.lgsp.common.security.Roles;
+import vn.lgsp.common.security.RevokedTokens;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.exchange.domain.Envelope;
 import vn.lgsp.routing.exchange.domain.EnvelopeConfirmation;
@@ -58,6 +60,10 @@ public class ExchangeResource {
     private static final String EXAMPLE = """
             {"serviceCode":"ho-tich","version":"v1","title":"Danh sách khai sinh tháng 11","importance":"normal",
              "dataType":"json","protocol":"rest","policy":{"expiresIn":"P3D","maxBytes":1048576}}""";
+
+    /** The same revocations the admin API refuses (fed by the snapshot loader from auth's feed). */
+    @Inject
+    RevokedTokens revocations;
 
     @Inject
     ExchangeService service;
@@ -83,12 +89,42 @@ public class ExchangeResource {
                     + "space: the answer's uploadUri takes the content, up to policy.maxBytes (at most "
                     + "lgsp.routing.exchange.max-content-bytes), until policy.expiresIn (default 7 days, at most 30). "
                     + "403 not-subscribed; 422 for a version that is not published (serviceCode/published), retired "
-                    + "(version/notRetired) or the caller's own (serviceCode/notOwn).")
+                    + "(version/notRetired) or the caller's own (serviceCode/notOwn). Idempotency-Key (optional, up to "
+                    + "255 visible ASCII characters, the source's own): a retry with the same key and the same request "
+                    + "answers the envelope that key opened (201, Idempotent-Replayed: true) instead of opening another; "
+                    + "the same key with another request is 422 (Idempotency-Key/sameRequest). Keys last as long as the "
+                    + "envelope's status.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "monthly list",
             value = EXAMPLE)))
-    public Uni<Response> create(@Valid @NotNull(message = "a JSON body is required") EnvelopeRequest body) {
-        return service.create(party(), body).map(e -> Response.created(URI.create("/api/v1/exchanges/" + e.id()))
-                .entity(e).tag(tag(e)).build());
+    public Uni<Response> create(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Valid @NotNull(message = "a JSON body is required") EnvelopeRequest body) {
+        String key = idempotencyKey(idempotencyKey);
+        return service.create(party(), body, key).map(o -> {
+            Response.ResponseBuilder r = Response.created(URI.create("/api/v1/exchanges/" + o.envelope().id()))
+                    .entity(o.envelope()).tag(tag(o.envelope()));
+            return (o.replayed() ? r.header("Idempotent-Replayed", "true") : r).build();
+        });
+    }
+
+    /**
+     * The key as sent: an RFC 8941 string ("…", as draft-ietf-httpapi-idempotency-key-header writes it) or bare;
+     * 1..255 visible ASCII characters; null when absent.
+     */
+    static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        String key = header.strip();
+        if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
+            key = key.substring(1, key.length() - 1);
+        }
+        if (key.isEmpty() || key.length() > 255) {
+            throw ProblemException.field("Idempotency-Key", "size", "must be 1 to 255 characters");
+        }
+        if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            throw ProblemException.field("Idempotency-Key", "pattern", "visible ASCII characters only (e.g. a UUID)");
+        }
+        return key;
     }
 
     @GET
@@ -133,7 +169,7 @@ public class ExchangeResource {
                     + "exchange.expired; data is the envelope's summary (id, state, service, parties, title, importance, "
                     + "dataType, expiresAt, href, reason). Each event has an id: reconnect with Last-Event-ID to receive "
                     + "what was missed (kept for the history retention). A comment is sent every keep-alive interval; "
-                    + "the stream ends when the token expires.")
+                    + "the stream ends when the token expires, or within a second of its revocation.")
     public Multi<OutboundSseEvent> events(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         Party me = party();
         Long last = null;
@@ -145,7 +181,14 @@ public class ExchangeResource {
             }
         }
         long endAt = caller.expiresAt() * 1000;
-        return notices.stream(me.system(), me.environment(), last, config.exchange().keepAlive().toMillis(), endAt)
+        // The token was checked when the stream opened; revoked later (its id, or its credential), the stream ends
+        // within a second, as calls on the data plane are refused: a reconnection with it then gets 401.
+        String jti = caller.tokenId();
+        String clientId = caller.clientId();
+        String subject = caller.subject();
+        long issuedAt = caller.issuedAt();
+        BooleanSupplier revoked = () -> revocations.isRevoked(jti, clientId, subject, issuedAt);
+        return notices.stream(me.system(), me.environment(), last, config.exchange().keepAlive().toMillis(), endAt, revoked)
                 .map(n -> n.isEmpty() ? sse.newEventBuilder().comment("keep-alive").build()
                         : sse.newEventBuilder().id(String.valueOf(n.get().id())).name(n.get().kind())
                                 .mediaType(MediaType.APPLICATION_JSON_TYPE).data(n.get().body().encode()).build());

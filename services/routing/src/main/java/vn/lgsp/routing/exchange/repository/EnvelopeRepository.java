@@ -35,17 +35,35 @@ public class EnvelopeRepository {
         return pool;
     }
 
-    public Uni<Void> insert(SqlClient client, Envelope e) {
+    /**
+     * Inserts a new envelope; with an idempotency key, only if the source has not used that key yet in this
+     * environment (then false: nothing was inserted, the earlier envelope stands).
+     */
+    public Uni<Boolean> insert(SqlClient client, Envelope e, String idempotencyKey, String requestSha256) {
         return client.preparedQuery("""
                 INSERT INTO exchange_envelope (id, environment, service_code, service_version, subscription_id,
                   source_system, source_agency, recipient_system, recipient_agency, title, importance, data_type, protocol,
-                  state, max_bytes, expires_at, created_at, updated_at, row_version)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,1)""")
+                  state, max_bytes, expires_at, created_at, updated_at, row_version, idempotency_key, request_sha256)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,1,$18,$19)
+                ON CONFLICT (source_system, environment, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""")
                 .execute(Tuple.from(new Object[] { e.id(), e.environment(), e.serviceCode(), e.version(), e.subscriptionId(),
                         e.sourceSystem(), e.sourceAgency(), e.recipientSystem(), e.recipientAgency(), e.title(),
                         e.importance(), e.dataType(), e.protocol(), e.state(), e.maxBytes(), utc(e.expiresAt()),
-                        utc(e.createdAt()) }))
-                .replaceWithVoid();
+                        utc(e.createdAt()), idempotencyKey, requestSha256 }))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The envelope a source opened with an idempotency key, and the request's SHA-256 then; null if none. */
+    public Uni<Keyed> findByIdempotencyKey(SqlClient client, String sourceSystem, String environment, String key) {
+        return client.preparedQuery("""
+                SELECT * FROM exchange_envelope WHERE source_system = $1 AND environment = $2 AND idempotency_key = $3""")
+                .execute(Tuple.of(sourceSystem, environment, key))
+                .map(rows -> rows.size() == 0 ? null : new Keyed(map(rows.iterator().next()),
+                        rows.iterator().next().getString("request_sha256")));
+    }
+
+    /** An envelope opened with an idempotency key, and the SHA-256 of the request that opened it. */
+    public record Keyed(Envelope envelope, String requestSha256) {
     }
 
     public Uni<Envelope> find(SqlClient client, UUID id, boolean forUpdate) {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import vn.lgsp.routing.exchange.domain.Notice;
@@ -125,15 +126,17 @@ public class ExchangeNotices {
 
     /**
      * The notices for a system from now on, after those it missed since {@code lastEventId} (if given). Completes
-     * when {@code endAtMillis} passes (the caller's token expires: it reconnects with a fresh one).
+     * when {@code endAtMillis} passes (the caller's token expires: it reconnects with a fresh one), or within a
+     * second of {@code revoked} turning true (an in-memory look-up, so checking each second costs nothing).
      */
     public Multi<Optional<Notice>> stream(String system, String environment, Long lastEventId, long keepAliveMillis,
-            long endAtMillis) {
-        return Multi.createFrom().emitter(em -> open(em, system, environment, lastEventId, keepAliveMillis, endAtMillis));
+            long endAtMillis, BooleanSupplier revoked) {
+        return Multi.createFrom().emitter(em -> open(em, system, environment, lastEventId, keepAliveMillis, endAtMillis,
+                revoked));
     }
 
     private void open(MultiEmitter<? super Optional<Notice>> em, String system, String environment, Long lastEventId,
-            long keepAliveMillis, long endAtMillis) {
+            long keepAliveMillis, long endAtMillis, BooleanSupplier revoked) {
         String key = key(system, environment);
         Object lock = new Object();
         List<Notice> buffered = new ArrayList<>();
@@ -152,9 +155,15 @@ public class ExchangeNotices {
         // Empty items are keep-alive comments; the stream ends when the token does.
         long keepAlive = vertx.setPeriodic(keepAliveMillis, keepAliveMillis, id -> em.emit(Optional.empty()));
         long end = vertx.setTimer(Math.max(1, endAtMillis - System.currentTimeMillis()), id -> em.complete());
+        long revocation = vertx.setPeriodic(1000, id -> {
+            if (revoked.getAsBoolean()) {
+                em.complete();
+            }
+        });
         em.onTermination(() -> {
             vertx.cancelTimer(keepAlive);
             vertx.cancelTimer(end);
+            vertx.cancelTimer(revocation);
             Set<Consumer<Notice>> set = listeners.get(key);
             if (set != null) {
                 set.remove(listener);

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -75,10 +76,54 @@ public class ExchangeService {
     @Inject
     MeterRegistry meters;
 
-    /** Step 2: the exchange request; the platform validates it and allocates the space (maxBytes) for the upload. */
-    public Uni<Envelope> create(Party caller, EnvelopeRequest body) {
+    /** An opened envelope, and whether it was opened by an earlier request with the same idempotency key. */
+    public record Opened(Envelope envelope, boolean replayed) {
+    }
+
+    /**
+     * Step 2: the exchange request; the platform validates it and allocates the space (maxBytes) for the upload.
+     * With an {@code idempotencyKey} (the source's own, per environment): the envelope that key already opened is
+     * answered again if the request is the same (a retry after a lost answer opens nothing new), and a different
+     * request under a used key is refused (422 Idempotency-Key/sameRequest). Two requests racing with one key open one
+     * envelope: the unique index decides, the loser answers the winner's.
+     */
+    public Uni<Opened> create(Party caller, EnvelopeRequest body, String idempotencyKey) {
         long started = System.nanoTime();
         requireAuditRoom();
+        if (idempotencyKey == null) {
+            return open(caller, body, null, null, started).map(e -> new Opened(e, false));
+        }
+        String fingerprint = fingerprint(body);
+        return repository.findByIdempotencyKey(repository.pool(), caller.system(), caller.environment(), idempotencyKey)
+                .chain(prior -> prior != null ? Uni.createFrom().item(replay(caller, prior, fingerprint, started))
+                        : open(caller, body, idempotencyKey, fingerprint, started).chain(e -> e != null
+                                ? Uni.createFrom().item(new Opened(e, false))
+                                : repository.findByIdempotencyKey(repository.pool(), caller.system(), caller.environment(),
+                                        idempotencyKey).map(won -> replay(caller, won, fingerprint, started))));
+    }
+
+    private Opened replay(Party caller, EnvelopeRepository.Keyed prior, String fingerprint, long started) {
+        if (!fingerprint.equals(prior.requestSha256())) {
+            throw unprocessable("Idempotency-Key", "sameRequest", "This Idempotency-Key already opened exchange "
+                    + prior.envelope().id() + " with a different request; use a new key for a new exchange");
+        }
+        done(caller, prior.envelope(), "POST", BASE, 201, started, null, null, null, null, null);
+        return new Opened(prior.envelope(), true);
+    }
+
+    /** The request as understood, defaults applied: what a retry under the same key must repeat. */
+    private String fingerprint(EnvelopeRequest body) {
+        String canonical = String.join("\n", body.serviceCode(), body.version(), body.title().strip(),
+                body.importance() == null ? "normal" : body.importance(), body.dataType(),
+                body.protocol() == null ? "rest" : body.protocol(),
+                ttl(body.policy() == null ? null : body.policy().expiresIn()).toString(),
+                String.valueOf(maxBytes(body.policy() == null ? null : body.policy().maxBytes())));
+        return sha256(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Checks the request and opens the envelope; null when the idempotency key turned out to be taken meanwhile. */
+    private Uni<Envelope> open(Party caller, EnvelopeRequest body, String idempotencyKey, String fingerprint,
+            long started) {
         Snapshot snapshot = snapshots.get();
         Route route = snapshot.routes().get(new Route.Key(body.serviceCode(), body.version()));
         if (route == null || !route.offeredIn(caller.environment())) {
@@ -115,8 +160,13 @@ public class ExchangeService {
                 route.providerAgency(), body.title().strip(), body.importance() == null ? "normal" : body.importance(),
                 body.dataType(), body.protocol() == null ? "rest" : body.protocol(), maxBytes, null, null, List.of(),
                 List.of(), 0, null, now.plus(ttl), now, null, null, null, now, 1);
-        return repository.pool().withTransaction(tx -> repository.insert(tx, e).chain(() -> repository.find(tx, e.id(), false)))
-                .invoke(saved -> done(caller, saved, "POST", BASE, 201, started, null, null, null, null, null));
+        return repository.pool().withTransaction(tx -> repository.insert(tx, e, idempotencyKey, fingerprint)
+                .chain(inserted -> inserted ? repository.find(tx, e.id(), false) : Uni.createFrom().<Envelope>nullItem()))
+                .invoke(saved -> {
+                    if (saved != null) {
+                        done(caller, saved, "POST", BASE, 201, started, null, null, null, null, null);
+                    }
+                });
     }
 
     /**
