@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -17,7 +18,7 @@ import vn.lgsp.routing.snapshot.domain.MaintenanceWindow;
 /**
  * 4. Maintenance: an announced {@code unavailable} maintenance window (REQUIREMENTS M8) covering this service (or
  * every service) in the caller's environment, in effect now → 503 {@code maintenance} with Retry-After until its
- * end, instead of calling a provider that is down on purpose. After Entitle, so only the service's subscribers
+ * end (or the end of the windows that follow it without a break), instead of calling a provider that is down on purpose. After Entitle, so only the service's subscribers
  * learn of it; before Limit, so a refused call costs no quota. {@code degraded} windows are announced only.
  */
 @Singleton
@@ -56,13 +57,15 @@ public class MaintenanceStep implements Step {
     }
 
     private static ProblemException refusal(GatewayExchange exchange, MaintenanceWindow window, long now) {
+        Instant until = exchange.snapshot().availableAgain(window, exchange.serviceCode(), exchange.caller().environment());
         // Whole seconds, rounded up: a caller retrying after Retry-After finds the window over, not one second short.
-        long retryAfter = Math.max(1, (window.endsAt().toEpochMilli() - now + 999) / 1000);
+        long retryAfter = Math.max(1, (until.toEpochMilli() - now + 999) / 1000);
         String what = window.serviceCodes().isEmpty() ? "Every service of the platform"
                 : "Service " + exchange.serviceCode();
         String title = window.title() == null || window.title().isBlank() ? "" : " \"" + window.title() + "\"";
         return new ProblemException(ProblemType.MAINTENANCE, what + " is unavailable in the " + exchange.caller().environment()
-                + " environment for the announced maintenance" + title + " until " + window.endsAt(), List.of(),
+                + " environment for the announced maintenance" + title + " until " + until
+                + (until.equals(window.endsAt()) ? "" : " (further announced windows follow it without a break)"), List.of(),
                 Map.of("Retry-After", Long.toString(retryAfter)));
     }
 }

@@ -78,6 +78,27 @@ public record Snapshot(
         return found;
     }
 
+    /**
+     * When calls refused for {@code current} are next served: its end, carried on through every window refusing the
+     * same calls that has begun by then (back to back or overlapping), so Retry-After never sends a caller into the
+     * next window. Each pass moves the end strictly later, so it stops.
+     */
+    public Instant availableAgain(MaintenanceWindow current, String serviceCode, String environment) {
+        long end = current.endsAt().toEpochMilli();
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (MaintenanceWindow w : maintenance) {
+                if (w.unavailable() && w.covers(serviceCode, environment) && w.startsAt().toEpochMilli() <= end
+                        && w.endsAt().toEpochMilli() > end) {
+                    end = w.endsAt().toEpochMilli();
+                    moved = true;
+                }
+            }
+        }
+        return Instant.ofEpochMilli(end);
+    }
+
     /** catalog's whole part of the world at {@code revision}: a full snapshot replaces the windows too. */
     public Snapshot withCatalog(long revision, Instant at, Map<Route.Key, Route> routes,
             Map<Subscription.Key, Subscription> subscriptions, List<MaintenanceWindow> windows) {

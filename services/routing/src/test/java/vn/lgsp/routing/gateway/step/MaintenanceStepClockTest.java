@@ -131,6 +131,28 @@ class MaintenanceStepClockTest {
     }
 
     @Test
+    void backToBackWindowsSendRetryAfterToTheEndOfTheLast() {
+        MaintenanceWindow first = window("mot", Set.of("dan-cu"), null, true, START, END);
+        MaintenanceWindow next = window("hai", Set.of(), "production", true, END, END.plusSeconds(1800));
+        MaintenanceWindow overlapping = window("ba", Set.of("dan-cu"), null, true, END.plusSeconds(600), END.plusSeconds(3600));
+        MaintenanceWindow later = window("bon", Set.of("dan-cu"), null, true, END.plusSeconds(3601), END.plusSeconds(7200));
+        MaintenanceWindow degraded = window("nam", Set.of("dan-cu"), null, false, END.plusSeconds(3600), END.plusSeconds(9000));
+        MaintenanceWindow elsewhere = window("sau", Set.of("ho-tich"), null, true, END.plusSeconds(3600), END.plusSeconds(9000));
+        now.set(START.plusSeconds(60).toEpochMilli());
+        ProblemException p = refused(call("dan-cu", "production", later, degraded, elsewhere, overlapping, next, first));
+        // mot → hai (starts as it ends) → ba (starts inside hai); bon begins a second after: a gap, not followed
+        assertEquals(String.valueOf(END.plusSeconds(3600).getEpochSecond() - START.plusSeconds(60).getEpochSecond()),
+                p.headers().get("Retry-After"));
+        assertTrue(p.detail().contains("until " + END.plusSeconds(3600)), p.detail());
+        assertTrue(p.detail().contains("further announced windows follow"), p.detail());
+        // In the test environment "hai" does not apply: the chain stops at the first window's end.
+        ProblemException t = refused(call("dan-cu", "test", later, overlapping, next, first));
+        assertEquals(String.valueOf(END.getEpochSecond() - START.plusSeconds(60).getEpochSecond()),
+                t.headers().get("Retry-After"));
+        assertFalse(t.detail().contains("further"), t.detail());
+    }
+
+    @Test
     void withoutWindowsTheClockIsNotEvenRead() {
         AtomicLong reads = new AtomicLong();
         MaintenanceStep counting = new MaintenanceStep(() -> {
