@@ -155,6 +155,22 @@ class SubscriptionPeriodTest {
     }
 
     @Test
+    void aSuspendedSubscriptionWhosePeriodIsOverIsNotResumedAsItIs() {
+        String code = Fixtures.service("shared", false);
+        Fixtures.published(code, "v1");
+        LocalDate today = Fixtures.today();
+        String id = apply(code, today, today.plusDays(2));
+        Fixtures.act(PROVIDER, id, "approve", "{}").statusCode(200);
+        Fixtures.act(PROVIDER, id, "suspend", "{\"reason\":\"Kiểm tra an toàn\"}").statusCode(200);
+        clock.shift(Duration.ofDays(3));
+        Fixtures.act(PROVIDER, id, "resume", "{}").statusCode(409).body("errors[0].field", equalTo("periodEnd"))
+                .body("errors[0].rule", equalTo("notPast"));
+        given().auth().oauth2(CONSUMER).get("/api/v1/subscriptions/" + id).then().body("status", not(equalTo("active")));
+        period(PROVIDER, id, "{\"periodEnd\":\"" + today.plusDays(30) + "\"}").statusCode(200);
+        Fixtures.act(PROVIDER, id, "resume", "{}").statusCode(200).body("status", equalTo("active"));
+    }
+
+    @Test
     void anApplicationWhosePeriodIsOverIsNotApprovedAsItIs() {
         String code = Fixtures.service("shared", false);
         Fixtures.published(code, "v1");

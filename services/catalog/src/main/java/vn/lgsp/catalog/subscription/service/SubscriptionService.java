@@ -210,6 +210,12 @@ public class SubscriptionService {
                             body.reason(), actor.name(), now);
                 });
             } else {
+                // As for approving: a subscription is not made active for a period already over (the sweep would end
+                // it again, and routing refuses it meanwhile); extending the period comes first.
+                if (action == Action.RESUME && s.periodEnd().isBefore(ProvinceCalendar.dateOf(now))) {
+                    throw FieldErrors.of(ProblemType.CONFLICT, "periodEnd", "notPast", "The period of use ended on "
+                            + s.periodEnd() + ": extend it (PUT .../period) before resuming, or end the subscription");
+                }
                 next = Uni.createFrom().item(s.withState(to, s.requestsPerSecond(), s.burst(), s.dailyQuota(),
                         body.reason() == null ? s.reason() : body.reason(), actor.name(), now));
             }
