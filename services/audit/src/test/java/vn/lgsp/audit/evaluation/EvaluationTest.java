@@ -188,9 +188,9 @@ class EvaluationTest {
                 .body("awaitingAssessment", equalTo(List.of())).extract().jsonPath();
         // The ranking is the method applied to what was sent (C filed no self-assessment: its share counts 0).
         List<Result> want = EvaluationMethod.rank(List.of(
-                new Input(A, expected.get(A), scores90(90), scores90(60)),
-                new Input(B, expected.get(B), scores90(70), scores90(80)),
-                new Input(C, expected.get(C), null, scores90(40))), EvaluationMethod.defaultWeights(), 30);
+                new Input(A, expected.get(A), assessed(90), assessed(60)),
+                new Input(B, expected.get(B), assessed(70), assessed(80)),
+                new Input(C, expected.get(C), null, assessed(40))), EvaluationMethod.defaultWeights(), 30);
         assertEquals(want.stream().map(Result::agency).toList(), before.getList("results.agency"));
         for (int k = 0; k < want.size(); k++) {
             assertEquals(want.get(k).total(), new BigDecimal(before.getString("results[" + k + "].total")).setScale(2));
@@ -248,7 +248,7 @@ class EvaluationTest {
                 .body("find { it.id == '" + id + "' }.agencies", equalTo(3));
     }
 
-    private static Scores scores90(double v) {
+    private static Scores assessed(double v) {
         Map<String, Double> s = new LinkedHashMap<>();
         EvaluationMethod.ASSESSED.forEach(c -> s.put(c, v));
         return new Scores(s);

@@ -144,7 +144,7 @@ public class EvaluationService {
         Evaluation e = find(id);
         if (PUBLISHED.equals(e.state())) {
             return new Report(e, EvaluationMethod.CRITERIA, false, List.of(),
-                    read(publishedResults(id), new TypeReference<List<Ranked>>() { }));
+                    read(frozen(id), new TypeReference<List<Ranked>>() { }));
         }
         Map<String, Assessment> self = assessments(id, SELF);
         Map<String, Assessment> operator = assessments(id, OPERATOR);
@@ -177,6 +177,10 @@ public class EvaluationService {
             throw new ProblemException(ProblemType.CONFLICT, "Evaluation '" + e.name() + "' is a draft; its ranking is "
                     + "provisional until published (read it with GET /api/v1/evaluations/" + id + ")");
         }
+        return frozen(id);
+    }
+
+    private String frozen(UUID id) {
         return db.q("SELECT results FROM audit_evaluation WHERE id = $1", id).iterator().next().getString("results");
     }
 

@@ -41,9 +41,21 @@ public class IndicatorQuery {
         return new ArrayList<>(out);
     }
 
+    /** One agency's counts as the four queries below fill them in. */
+    private static final class Counts {
+        long callsServed, failedServed, consumerAgenciesServed, servicesProvided;
+        long callsMade, violations, providerAgenciesUsed, servicesUsed;
+
+        Indicators indicators() {
+            return new Indicators(callsServed, failedServed, consumerAgenciesServed, servicesProvided, callsMade,
+                    violations, providerAgenciesUsed, servicesUsed);
+        }
+    }
+
     public Map<String, Indicators> measure(LocalDate from, LocalDate to, List<String> agencies) {
         String[] codes = agencies.toArray(String[]::new);
-        Map<String, long[]> v = new HashMap<>();
+        Map<String, Counts> counts = new HashMap<>();
+        // As provider: calls from other identified agencies, its 5xx, who called, which of its services.
         for (Row r : db.q("""
                 SELECT provider_agency AS agency, sum(calls) AS calls, sum(errors_5xx) AS e5,
                   count(DISTINCT consumer_agency) AS consumers, count(DISTINCT service_code) AS services
@@ -51,20 +63,22 @@ public class IndicatorQuery {
                 WHERE day BETWEEN $1 AND $2 AND provider_agency = ANY($3) AND consumer_agency <> ''
                   AND consumer_agency <> provider_agency
                 GROUP BY provider_agency""", from, to, codes)) {
-            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
-            a[0] = r.getLong("calls");
-            a[1] = r.getLong("e5");
-            a[2] = r.getLong("consumers");
-            a[3] = r.getLong("services");
+            Counts c = counts.computeIfAbsent(r.getString("agency"), k -> new Counts());
+            c.callsServed = r.getLong("calls");
+            c.failedServed = r.getLong("e5");
+            c.consumerAgenciesServed = r.getLong("consumers");
+            c.servicesProvided = r.getLong("services");
         }
+        // Of those 5xx, the ones that were not the provider's failure.
         for (Row r : db.q("""
                 SELECT provider_agency AS agency, sum(calls) AS calls FROM audit_stat_error_daily
                 WHERE day BETWEEN $1 AND $2 AND provider_agency = ANY($3) AND consumer_agency <> ''
                   AND consumer_agency <> provider_agency AND error_type = ANY($4)
                 GROUP BY provider_agency""", from, to, codes, NOT_PROVIDER_FAILURES)) {
-            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
-            a[1] = Math.max(0, a[1] - r.getLong("calls"));
+            Counts c = counts.computeIfAbsent(r.getString("agency"), k -> new Counts());
+            c.failedServed = Math.max(0, c.failedServed - r.getLong("calls"));
         }
+        // As consumer: its calls to other agencies (refused ones included), whose services it used.
         for (Row r : db.q("""
                 SELECT consumer_agency AS agency, sum(calls) AS calls,
                   count(DISTINCT provider_agency) FILTER (WHERE provider_agency <> '') AS providers,
@@ -72,22 +86,23 @@ public class IndicatorQuery {
                 FROM audit_stat_daily
                 WHERE day BETWEEN $1 AND $2 AND consumer_agency = ANY($3) AND provider_agency <> consumer_agency
                 GROUP BY consumer_agency""", from, to, codes)) {
-            long[] a = v.computeIfAbsent(r.getString("agency"), k -> new long[8]);
-            a[4] = r.getLong("calls");
-            a[6] = r.getLong("providers");
-            a[7] = r.getLong("services");
+            Counts c = counts.computeIfAbsent(r.getString("agency"), k -> new Counts());
+            c.callsMade = r.getLong("calls");
+            c.providerAgenciesUsed = r.getLong("providers");
+            c.servicesUsed = r.getLong("services");
         }
+        // Of those, the ones refused as going beyond what it was granted.
         for (Row r : db.q("""
                 SELECT consumer_agency AS agency, sum(calls) AS calls FROM audit_stat_error_daily
                 WHERE day BETWEEN $1 AND $2 AND consumer_agency = ANY($3) AND provider_agency <> consumer_agency
                   AND error_type = ANY($4)
                 GROUP BY consumer_agency""", from, to, codes, VIOLATIONS)) {
-            v.computeIfAbsent(r.getString("agency"), k -> new long[8])[5] = r.getLong("calls");
+            counts.computeIfAbsent(r.getString("agency"), k -> new Counts()).violations = r.getLong("calls");
         }
         Map<String, Indicators> out = new HashMap<>();
         for (String agency : agencies) {
-            long[] a = v.get(agency);
-            out.put(agency, a == null ? Indicators.NONE : new Indicators(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]));
+            Counts c = counts.get(agency);
+            out.put(agency, c == null ? Indicators.NONE : c.indicators());
         }
         return out;
     }

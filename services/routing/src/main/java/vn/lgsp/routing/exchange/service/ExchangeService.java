@@ -94,12 +94,22 @@ public class ExchangeService {
             return open(caller, body, null, null, started).map(e -> new Opened(e, false));
         }
         String fingerprint = fingerprint(body);
-        return repository.findByIdempotencyKey(repository.pool(), caller.system(), caller.environment(), idempotencyKey)
-                .chain(prior -> prior != null ? Uni.createFrom().item(replay(caller, prior, fingerprint, started))
-                        : open(caller, body, idempotencyKey, fingerprint, started).chain(e -> e != null
-                                ? Uni.createFrom().item(new Opened(e, false))
-                                : repository.findByIdempotencyKey(repository.pool(), caller.system(), caller.environment(),
-                                        idempotencyKey).map(won -> replay(caller, won, fingerprint, started))));
+        return keyed(caller, idempotencyKey).chain(prior -> {
+            if (prior != null) {
+                return Uni.createFrom().item(replay(caller, prior, fingerprint, started));
+            }
+            return open(caller, body, idempotencyKey, fingerprint, started).chain(e -> {
+                if (e != null) {
+                    return Uni.createFrom().item(new Opened(e, false));
+                }
+                // Another request with this key committed first: answer its envelope.
+                return keyed(caller, idempotencyKey).map(won -> replay(caller, won, fingerprint, started));
+            });
+        });
+    }
+
+    private Uni<EnvelopeRepository.Keyed> keyed(Party caller, String idempotencyKey) {
+        return repository.findByIdempotencyKey(repository.pool(), caller.system(), caller.environment(), idempotencyKey);
     }
 
     private Opened replay(Party caller, EnvelopeRepository.Keyed prior, String fingerprint, long started) {
