@@ -161,6 +161,43 @@ class FirstJourneyTest {
 
     @Test
     @Order(6)
+    void aViewOnlySubscriptionReadsButCannotWriteUntilTheProviderGrantsMoreWithinTwoSeconds() {
+        String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
+        byte[] body = "{\"ma\":\"123\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> asConsumer = Map.of("Authorization", "Bearer " + consumerToken, "Content-Type", "application/json");
+        // REQUIREMENTS A3: the operator lowers the demo subscription (granted 'use') to reading only
+        setLevel("view", "Rà soát phân quyền: chỉ tra cứu");
+        long start = System.nanoTime();
+        Reply refused = eventually(Duration.ofSeconds(2), () -> client.request("gateway", "POST", path, asConsumer, body),
+                r -> r.status() == 403);
+        assertProblem(refused, 403);
+        System.out.println("lowered access level enforced after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertEquals("urn:lgsp:problem:access-level", refused.json().path("type").asText(), refused.raw());
+        assertTrue(refused.json().path("detail").asText().contains("grants view"), refused.raw());
+        assertEquals(200, client.get("gateway", path, consumerToken).status(), "reading is still allowed");
+        // the refusal is in the audit log as a violation (REQUIREMENTS M2), with its own error type
+        String requestId = refused.header("x-request-id");
+        Reply events = eventually(Duration.ofSeconds(5), () -> client.get("audit", "/api/v1/events?requestId=" + requestId,
+                world.operatorToken()), r -> r.status() == 200 && r.json().path("items").size() == 1);
+        JsonNode event = events.json().path("items").get(0).path("event");
+        assertEquals(403, event.path("status").asInt(), events.raw());
+        assertEquals("access-level", event.path("errorType").asText(), events.raw());
+
+        setLevel("use", "Khôi phục quyền khai thác");
+        Reply accepted = eventually(Duration.ofSeconds(2), () -> client.request("gateway", "POST", path, asConsumer, body),
+                r -> r.status() == 200);
+        assertEquals(200, accepted.status(), accepted.raw());
+    }
+
+    private static void setLevel(String level, String reason) {
+        client.request("catalog", "PUT", "/api/v1/subscriptions/" + world.subscriptionId() + "/access-level",
+                Map.of("Authorization", "Bearer " + world.operatorToken(), "Content-Type", "application/json"),
+                PlatformClient.write(Map.of("accessLevel", level, "reason", reason))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).expect(200);
+    }
+
+    @Test
+    @Order(7)
     void aRevokedCredentialIsRefusedByTheGatewayWithinTwoSeconds() {
         String path = "/" + DemoData.SERVICE + "/" + DemoData.VERSION + "/so-ho-tich";
         client.post("auth", "/api/v1/credentials/revoke", world.operatorToken(),

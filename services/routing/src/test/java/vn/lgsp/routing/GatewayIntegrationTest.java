@@ -73,7 +73,7 @@ class GatewayIntegrationTest {
         given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status").then()
                 .statusCode(200)
                 .body("snapshot.ready", equalTo(true))
-                .body("snapshot.routes", equalTo(15)) // every route of RoutingTestResource.catalog
+                .body("snapshot.routes", equalTo(16)) // every route of RoutingTestResource.catalog
                 .body("audit.pending", notNullValue())
                 .body("audit.room", greaterThanOrEqualTo(1))
                 .body("audit.rejected", equalTo(0))

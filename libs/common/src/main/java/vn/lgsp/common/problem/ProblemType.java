@@ -10,6 +10,8 @@ public enum ProblemType {
     UNAUTHENTICATED(401, "unauthenticated", "Authentication required"),
     FORBIDDEN(403, "forbidden", "Not allowed"),
     NOT_SUBSCRIBED(403, "not-subscribed", "No active subscription"),
+    /** The subscription is active, but its access level (REQUIREMENTS A3) is below what the operation requires. */
+    ACCESS_LEVEL(403, "access-level", "The subscription's access level does not allow this operation"),
     NOT_FOUND(404, "not-found", "Not found"),
     SERVICE_NOT_FOUND(404, "service-not-found", "No such service version"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),

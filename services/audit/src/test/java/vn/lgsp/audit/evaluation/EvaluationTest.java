@@ -96,7 +96,8 @@ class EvaluationTest {
         events.addAll(calls(90, noon, B, A, sa, 200, null));
         events.addAll(calls(5, noon, B, A, sa, 500, null)); // A's own failures
         events.addAll(calls(3, noon, B, A, sa, 503, "maintenance")); // announced: not A's failure
-        events.addAll(calls(2, noon, B, A, sa, 403, "not-subscribed")); // B's violation
+        events.addAll(calls(1, noon, B, A, sa, 403, "not-subscribed")); // B's violations: no subscription,
+        events.addAll(calls(1, noon, B, A, sa, 403, "access-level")); // and beyond the level granted (A3)
         events.addAll(calls(10, noon, C, A, sa, 200, null));
         events.addAll(calls(20, noon, A, B, sb, 200, null));
         events.addAll(calls(1, noon, A, B, sb, 429, "rate-limited")); // A's violation

@@ -21,11 +21,13 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.lang.JoseException;
+import vn.lgsp.common.access.AccessLevel;
 import vn.lgsp.routing.config.RoutingConfig;
 
 /**
  * Signs the gateway assertion a provider receives in {@code X-LGSP-Gateway-Assertion}: a short-lived RS256 JWT
- * saying which consumer system, agency and environment the gateway let through to which service version.
+ * saying which consumer system, agency and environment the gateway let through to which service version, and
+ * at which access level.
  * Signing costs more than the rest of the pipeline together, so one assertion per (consumer, service version,
  * environment) is reused until shortly before it expires — never one per request (issue 7). The per-call
  * request id travels in its own header.
@@ -47,9 +49,12 @@ public class AssertionSigner {
     private String jwks;
     private final ConcurrentHashMap<Subject, Cached> cache = new ConcurrentHashMap<>();
 
-    /** Who the assertion is about; the cache key. */
+    /**
+     * Who the assertion is about; the cache key. accessLevel (REQUIREMENTS A3) is part of it so that a changed level
+     * reaches the provider with the next call, not when the old assertion lapses; null: unrestricted, no claim.
+     */
     public record Subject(String consumerSystem, String consumerAgency, String serviceCode, String version,
-            String environment, String providerSystem) {
+            String environment, String providerSystem, AccessLevel accessLevel) {
     }
 
     private record Cached(String token, long renewAt) {
@@ -113,6 +118,9 @@ public class AssertionSigner {
         claims.setClaim("service", s.serviceCode());
         claims.setClaim("version", s.version());
         claims.setClaim("env", s.environment());
+        if (s.accessLevel() != null) {
+            claims.setClaim("access_level", s.accessLevel().wire());
+        }
         claims.setIssuedAt(org.jose4j.jwt.NumericDate.fromMilliseconds(nowMs));
         claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(nowMs + ttlMs));
         JsonWebSignature jws = new JsonWebSignature();

@@ -419,6 +419,17 @@ class ExchangeTest {
         return id;
     }
 
+    /** Sending puts data into the provider's system: a view-only subscription (REQUIREMENTS A3) may not. */
+    @Test
+    void aViewOnlySubscriptionCannotSend() {
+        create(TestJwt.system(RoutingTestResource.VIEWER, RoutingTestResource.CONSUMER_AGENCY, "production"),
+                request("json", null, null)).then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:lgsp:problem:access-level"))
+                .body("detail", containsString("grants view; sending an exchange to its provider requires use"));
+        create(TestJwt.system(RoutingTestResource.USER, RoutingTestResource.CONSUMER_AGENCY, "production"),
+                request("json", null, null)).then().statusCode(201).body("sourceSystem", equalTo(RoutingTestResource.USER));
+    }
+
     private void waitUntilListening() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (!notices.listening() && System.currentTimeMillis() < deadline) {

@@ -49,6 +49,16 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     /** Rotated too, but the overlap has ended: only ROTATED_SECRET_KEY is accepted. */
     public static final String OVERLAP_ENDED_ACCESS_KEY = "ak-motcua-overlap-ended";
     public static final String UNSUBSCRIBED_SYSTEM = "HTTT-LA";
+    /**
+     * Subscribed to ho-tich v1 and quy-tac v1 in production at one access level each (REQUIREMENTS A3); CONSUMER's
+     * subscriptions carry none (a catalog older than access levels): unrestricted.
+     */
+    public static final String VIEWER = "HTTT-XEM";
+    public static final String USER = "HTTT-KHAITHAC";
+    public static final String EDITOR = "HTTT-CAPNHAT";
+    public static final String SHARER = "HTTT-CHIASE";
+    /** A version with access rules: see {@link #RULES}. */
+    public static final String RULED = "quy-tac";
 
     private static StubPlatform platform;
     private static StubUpstream upstream;
@@ -198,7 +208,8 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                         .put("convert", true))
                 .add(route("json-ws", "v1", "published", stub).put("requestFormat", "json").put("responseFormat", "json")
                         .put("convert", true))
-                .add(route("ndxp-sai", "v1", "published", stub).put("upstreamAuth", ndxp(platformUrl, "ndxp-wrong-secret")));
+                .add(route("ndxp-sai", "v1", "published", stub).put("upstreamAuth", ndxp(platformUrl, "ndxp-wrong-secret")))
+                .add(route(RULED, "v1", "published", stub).put("accessRules", RULES.copy()));
         JsonArray subs = new JsonArray()
                 .add(sub(CONSUMER, "ho-tich", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "dan-cu", "v1", "production", null, null, null))
@@ -219,10 +230,28 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .add(sub(PERIOD_AHEAD, "ho-tich", "v1", "production", null, null, null)
                         .put("periodStart", today.plusDays(1).toString()).put("periodEnd", today.plusDays(30).toString()))
                 .add(sub(PERIOD_LAST_DAY, "ho-tich", "v1", "production", null, null, null)
-                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.toString()));
+                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.toString()))
+                .add(sub(CONSUMER, RULED, "v1", "production", null, null, null));
+        for (String[] level : new String[][] { { VIEWER, "view" }, { USER, "use" }, { EDITOR, "update" },
+                { SHARER, "share" } }) {
+            subs.add(sub(level[0], "ho-tich", "v1", "production", null, null, null).put("accessLevel", level[1]));
+            subs.add(sub(level[0], RULED, "v1", "production", null, null, null).put("accessLevel", level[1]));
+        }
         return new JsonObject().put("revision", 1).put("generatedAt", "2026-11-23T08:00:00Z")
                 .put("routes", routes).put("subscriptions", subs);
     }
+
+    /**
+     * quy-tac v1's access rules, first match deciding: a lookup sent as POST needs only view, exports need share,
+     * a record's history update, deleting records share; everything else its method's default.
+     */
+    public static final JsonArray RULES = new JsonArray()
+            .add(new JsonObject().put("methods", new JsonArray().add("POST")).put("path", "/search").put("level", "view"))
+            .add(new JsonObject().putNull("methods").put("path", "/export/**").put("level", "share"))
+            .add(new JsonObject().put("methods", new JsonArray().add("GET")).put("path", "/records/{id}/history")
+                    .put("level", "update"))
+            .add(new JsonObject().put("methods", new JsonArray().add("DELETE")).put("path", "/records/**")
+                    .put("level", "share"));
 
     private static JsonObject ndxp(String platformUrl, String secretRef) {
         return new JsonObject().put("type", "oauth2_client_credentials").put("tokenUrl", platformUrl + StubPlatform.NDXP_TOKEN_PATH)

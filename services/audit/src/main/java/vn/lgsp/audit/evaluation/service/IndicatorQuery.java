@@ -24,7 +24,7 @@ public class IndicatorQuery {
     static final String[] NOT_PROVIDER_FAILURES = { "maintenance", "audit-unavailable" };
 
     /** Refusals that mean the caller went beyond what it was granted: no permission, no subscription, over its rate. */
-    static final String[] VIOLATIONS = { "forbidden", "not-subscribed", "rate-limited" };
+    static final String[] VIOLATIONS = { "forbidden", "not-subscribed", "access-level", "rate-limited" };
 
     @Inject
     Db db;

@@ -3,6 +3,8 @@ package vn.lgsp.catalog.feed.domain;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
+import vn.lgsp.common.access.AccessRule;
 
 /**
  * One service version as routing sees it (docs/internal-apis.md, "The catalog snapshot"). The fields after
@@ -28,7 +30,9 @@ public record Route(
         String requestFormat,
         String responseFormat,
         boolean convert,
-        JsonNode upstreamAuth) {
+        JsonNode upstreamAuth,
+        /** REQUIREMENTS A3: which operations require which access level (libs AccessRules); maybe empty */
+        List<AccessRule> accessRules) {
 
     public String key() {
         return serviceCode + ":" + version;

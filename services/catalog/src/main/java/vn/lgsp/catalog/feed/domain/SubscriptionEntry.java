@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * One subscription as routing sees it; in the change feed a non-active status tells routing to drop it. routing
- * serves it only on the days of its period of use (dates in the province's calendar, both ends included).
+ * serves it only on the days of its period of use (dates in the province's calendar, both ends included), and only
+ * for the operations its access level covers.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SubscriptionEntry(
@@ -21,5 +22,7 @@ public record SubscriptionEntry(
         Integer burst,
         Long dailyQuota,
         LocalDate periodStart,
-        LocalDate periodEnd) {
+        LocalDate periodEnd,
+        /** view, use, update or share (REQUIREMENTS A3): what routing lets the subscriber do */
+        String accessLevel) {
 }

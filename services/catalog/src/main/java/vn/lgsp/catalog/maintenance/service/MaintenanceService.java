@@ -306,7 +306,7 @@ public class MaintenanceService {
 
     private static Notification notice(Subscription s, MaintenanceWindow w, String event, String comment, Instant now) {
         return new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(), s.serviceCode(), s.version(), event,
-                null, null, null, null, null, w.id(), w.startsAt(), w.endsAt(), comment, now);
+                null, null, null, null, null, w.id(), w.startsAt(), w.endsAt(), null, comment, now);
     }
 
     /** What the subscriber reads: the title, the times, what it means for its calls, and why it changed. */

@@ -27,12 +27,12 @@ public class NotificationRepository {
         return client.preparedQuery("""
                 INSERT INTO notification (subscription_id, consumer_system, consumer_agency, service_code, version, event,
                   from_status, to_status, sunset_at, retire_at, period_end, maintenance_id, starts_at, ends_at, comment,
-                  created_at)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING id""")
+                  created_at, access_level)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING id""")
                 .execute(Tuple.from(new Object[] { n.subscriptionId(), n.consumerSystem(), n.consumerAgency(),
                         n.serviceCode(), n.version(), n.event(), n.fromStatus(), n.toStatus(), Sql.utc(n.sunsetAt()),
                         Sql.utc(n.retireAt()), n.periodEnd(), n.maintenanceId(), Sql.utc(n.startsAt()), Sql.utc(n.endsAt()),
-                        n.comment(), Sql.utc(n.createdAt()) }))
+                        n.comment(), Sql.utc(n.createdAt()), n.accessLevel() }))
                 .map(rs -> rs.iterator().next().getLong("id"));
     }
 
@@ -68,7 +68,7 @@ public class NotificationRepository {
                                 r.getString("event"), r.getString("from_status"), r.getString("to_status"),
                                 Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"), r.getLocalDate("period_end"),
                                 r.getUUID("maintenance_id"), Sql.instant(r, "starts_at"), Sql.instant(r, "ends_at"),
-                                r.getString("comment"),
+                                r.getString("access_level"), r.getString("comment"),
                                 Sql.instant(r, "created_at")));
                     }
                     return new Page<>(out, page, size, total);
@@ -78,24 +78,26 @@ public class NotificationRepository {
     /**
      * One message to one subscriber; {@code event} is e.g. {@code version.deprecated} (statuses are the version's) or
      * {@code subscription.expiring} (statuses are the subscription's; {@code periodEnd} its last day of use) or
-     * {@code maintenance.scheduled} ({@code maintenanceId}, {@code startsAt}, {@code endsAt}: the window).
+     * {@code maintenance.scheduled} ({@code maintenanceId}, {@code startsAt}, {@code endsAt}: the window) or
+     * {@code subscription.access-changed} ({@code accessLevel}: the level granted now).
      */
     public record Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
             String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,
-            Instant retireAt, LocalDate periodEnd, UUID maintenanceId, Instant startsAt, Instant endsAt, String comment,
-            Instant createdAt) {
+            Instant retireAt, LocalDate periodEnd, UUID maintenanceId, Instant startsAt, Instant endsAt,
+            String accessLevel, String comment, Instant createdAt) {
 
         /** A notification about the subscription or its version: no maintenance window. */
         public Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
                 String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,
                 Instant retireAt, LocalDate periodEnd, String comment, Instant createdAt) {
             this(id, subscriptionId, consumerSystem, consumerAgency, serviceCode, version, event, fromStatus, toStatus,
-                    sunsetAt, retireAt, periodEnd, null, null, null, comment, createdAt);
+                    sunsetAt, retireAt, periodEnd, null, null, null, null, comment, createdAt);
         }
 
         public Notification withId(long newId) {
             return new Notification(newId, subscriptionId, consumerSystem, consumerAgency, serviceCode, version, event,
-                    fromStatus, toStatus, sunsetAt, retireAt, periodEnd, maintenanceId, startsAt, endsAt, comment, createdAt);
+                    fromStatus, toStatus, sunsetAt, retireAt, periodEnd, maintenanceId, startsAt, endsAt, accessLevel, comment,
+                    createdAt);
         }
     }
 }

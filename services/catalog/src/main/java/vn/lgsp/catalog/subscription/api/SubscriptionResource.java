@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import vn.lgsp.catalog.subscription.domain.AccessChange;
 import vn.lgsp.catalog.subscription.domain.CarryOver;
 import vn.lgsp.catalog.subscription.domain.Decision;
 import vn.lgsp.catalog.subscription.domain.PeriodChange;
@@ -74,11 +75,15 @@ public class SubscriptionResource {
     @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
     @Operation(summary = "Apply for a subscription (starts pending)",
             description = "Operator, or the agency admin of the consumer system's agency (looked up in registry). Draft, deprecated "
-                    + "and retired versions take no subscribers (409 naming version); a testing version only in the test environment.")
+                    + "and retired versions take no subscribers (409 naming version); a testing version only in the test environment. "
+                    + "accessLevel (REQUIREMENTS A3: view < use < update < share, each including the ones before; default "
+                    + "use) is what the application asks for: routing lets the subscriber call only the operations it covers "
+                    + "(the version's accessRules; else GET/HEAD/OPTIONS view, POST use, other methods update).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "one-stop shop", value = """
             {"serviceCode":"dan-cu","version":"v1","consumerSystemCode":"HTTT-MOTCUA","environment":"production",
              "purpose":"Xác minh nhân thân khi tiếp nhận hồ sơ","expectedFrequency":"khoảng 2000 lượt/ngày",
-             "periodStart":"2026-01-01","periodEnd":"2026-12-31","webhookUrl":"https://motcua.angiang.gov.vn/hooks/lgsp"}""")))
+             "periodStart":"2026-01-01","periodEnd":"2026-12-31","webhookUrl":"https://motcua.angiang.gov.vn/hooks/lgsp",
+             "accessLevel":"view"}""")))
     public Uni<Response> create(@Valid @NotNull SubscriptionRequest body) {
         return service.create(Actor.of(caller), body).map(this::created);
     }
@@ -123,9 +128,11 @@ public class SubscriptionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
     @Operation(summary = "Approve a pending subscription (provider side)",
-            description = "Operator or the admin of the service's owner agency. Limits default to the version's rate limit.")
+            description = "Operator or the admin of the service's owner agency. Limits default to the version's rate limit; "
+                    + "accessLevel to the level applied for. A lower level may be granted (least privilege), not a higher "
+                    + "one (422 accessLevel/notAboveRequested).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "limits",
-            value = "{\"requestsPerSecond\":20,\"burst\":40,\"dailyQuota\":50000,\"reason\":\"Đúng mục đích\"}")))
+            value = "{\"requestsPerSecond\":20,\"burst\":40,\"dailyQuota\":50000,\"accessLevel\":\"view\",\"reason\":\"Đúng mục đích\"}")))
     public Uni<Subscription> approve(@PathParam("id") UUID id, @Valid Decision body) {
         return service.decide(Actor.of(caller), id, Action.APPROVE, body);
     }
@@ -184,6 +191,24 @@ public class SubscriptionResource {
     public Uni<Subscription> changePeriod(@PathParam("id") UUID id,
             @Valid @NotNull(message = "a JSON body is required") PeriodChange body) {
         return service.changePeriod(Actor.of(caller), id, body);
+    }
+
+    @PUT
+    @Path("/{id}/access-level")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Change the access level (provider side grants, consumer side lowers)",
+            description = "REQUIREMENTS A3 (Lào Cai Art. 21): levels are reviewed and kept current. Operator or the admin "
+                    + "of the service's owner agency: any level for an active or suspended subscription. The consumer "
+                    + "agency's admin: a lower one (403 accessLevel/notRaisedByConsumer), or another level for a pending "
+                    + "application (the provider's admin decides a pending one's level when approving: 409 "
+                    + "accessLevel/decidedOnApproval). Ended or rejected: 409. routing applies it within seconds; the "
+                    + "subscriber is told (subscription.access-changed). The same level again changes nothing. Audited.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "lower",
+            value = "{\"accessLevel\":\"view\",\"reason\":\"Rà soát phân quyền định kỳ quý IV\"}")))
+    public Uni<Subscription> changeAccessLevel(@PathParam("id") UUID id,
+            @Valid @NotNull(message = "a JSON body is required") AccessChange body) {
+        return service.changeAccessLevel(Actor.of(caller), id, body);
     }
 
     @POST

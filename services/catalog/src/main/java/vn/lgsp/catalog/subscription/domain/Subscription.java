@@ -15,6 +15,10 @@ public record Subscription(
         String environment,
         String purpose,
         String expectedFrequency,
+        /** what the application asked for (REQUIREMENTS A3): view, use, update or share */
+        String requestedAccessLevel,
+        /** what routing lets the subscriber do; pending: the level asked for, until decided */
+        String accessLevel,
         LocalDate periodStart,
         LocalDate periodEnd,
         String webhookUrl,
@@ -31,27 +35,34 @@ public record Subscription(
 
     public SubscriptionEntry toEntry() {
         return new SubscriptionEntry(id, serviceCode, version, consumerSystem, consumerAgency, environment, status.wire(),
-                requestsPerSecond, burst, dailyQuota, periodStart, periodEnd);
+                requestsPerSecond, burst, dailyQuota, periodStart, periodEnd, accessLevel);
     }
 
     public Subscription withState(SubscriptionStatus next, Integer rps, Integer burstLimit, Long quota, String why,
             String decider, Instant now) {
         return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
-                expectedFrequency, periodStart, periodEnd, webhookUrl, next, rps, burstLimit, quota, why, carriedOverFrom,
-                requestedBy, decider, createdAt, now);
+                expectedFrequency, requestedAccessLevel, accessLevel, periodStart, periodEnd, webhookUrl, next, rps, burstLimit,
+                quota, why, carriedOverFrom, requestedBy, decider, createdAt, now);
+    }
+
+    /** The same subscription granting another level (and asking for {@code requested}). */
+    public Subscription withAccessLevel(String requested, String granted, String why, Instant now) {
+        return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
+                expectedFrequency, requested, granted, periodStart, periodEnd, webhookUrl, status, requestsPerSecond, burst,
+                dailyQuota, why, carriedOverFrom, requestedBy, decidedBy, createdAt, now);
     }
 
     /** The same subscription with another last day of its period of use. */
     public Subscription withPeriodEnd(LocalDate end, String why, Instant now) {
         return new Subscription(id, serviceCode, version, consumerSystem, consumerAgency, environment, purpose,
-                expectedFrequency, periodStart, end, webhookUrl, status, requestsPerSecond, burst, dailyQuota, why,
-                carriedOverFrom, requestedBy, decidedBy, createdAt, now);
+                expectedFrequency, requestedAccessLevel, accessLevel, periodStart, end, webhookUrl, status, requestsPerSecond,
+                burst, dailyQuota, why, carriedOverFrom, requestedBy, decidedBy, createdAt, now);
     }
 
     /** The same subscription after its consumer system moved to another agency. */
     public Subscription withConsumerAgency(String agency, Instant now) {
         return new Subscription(id, serviceCode, version, consumerSystem, agency, environment, purpose, expectedFrequency,
-                periodStart, periodEnd, webhookUrl, status, requestsPerSecond, burst, dailyQuota, reason, carriedOverFrom,
-                requestedBy, decidedBy, createdAt, now);
+                requestedAccessLevel, accessLevel, periodStart, periodEnd, webhookUrl, status, requestsPerSecond, burst,
+                dailyQuota, reason, carriedOverFrom, requestedBy, decidedBy, createdAt, now);
     }
 }

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
+import vn.lgsp.common.access.AccessLevel;
 import vn.lgsp.common.id.Codes;
 
 /** A consumer system's application to use a service version. */
@@ -17,5 +18,7 @@ public record SubscriptionRequest(
         @NotBlank @Size(max = 255) String expectedFrequency,
         @NotNull LocalDate periodStart,
         @NotNull LocalDate periodEnd,
-        @Size(max = 2048) String webhookUrl) {
+        @Size(max = 2048) String webhookUrl,
+        /** REQUIREMENTS A3; omitted: {@link AccessLevel#DEFAULT} */
+        @Pattern(regexp = AccessLevel.PATTERN, message = AccessLevel.MESSAGE) String accessLevel) {
 }

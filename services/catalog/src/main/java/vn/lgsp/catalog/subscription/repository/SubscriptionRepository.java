@@ -30,14 +30,16 @@ public class SubscriptionRepository {
         return client.preparedQuery("""
                 INSERT INTO subscription (id, service_code, version, consumer_system, consumer_agency, environment, purpose,
                   expected_frequency, period_start, period_end, webhook_url, status, requests_per_second, burst, daily_quota,
-                  reason, carried_over_from, requested_by, decided_by, created_at, updated_at)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20)
+                  reason, carried_over_from, requested_by, decided_by, created_at, updated_at, requested_access_level,
+                  access_level)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20,$21,$22)
                 ON CONFLICT (service_code, version, consumer_system, environment)
                   WHERE status IN ('pending', 'active', 'suspended') DO NOTHING""")
                 .execute(Tuple.from(new Object[] { s.id(), s.serviceCode(), s.version(), s.consumerSystem(),
                         s.consumerAgency(), s.environment(), s.purpose(), s.expectedFrequency(), s.periodStart(),
                         s.periodEnd(), s.webhookUrl(), s.status().wire(), s.requestsPerSecond(), s.burst(), s.dailyQuota(),
-                        s.reason(), s.carriedOverFrom(), s.requestedBy(), s.decidedBy(), Sql.utc(s.createdAt()) }))
+                        s.reason(), s.carriedOverFrom(), s.requestedBy(), s.decidedBy(), Sql.utc(s.createdAt()),
+                        s.requestedAccessLevel(), s.accessLevel() }))
                 .map(rs -> rs.rowCount() == 1);
     }
 
@@ -49,9 +51,16 @@ public class SubscriptionRepository {
     public Uni<Void> saveState(SqlClient client, Subscription s) {
         return client.preparedQuery("""
                 UPDATE subscription SET status=$2, requests_per_second=$3, burst=$4, daily_quota=$5, reason=$6,
-                  decided_by=$7, updated_at=$8 WHERE id=$1""")
+                  decided_by=$7, updated_at=$8, access_level=$9 WHERE id=$1""")
                 .execute(Tuple.from(new Object[] { s.id(), s.status().wire(), s.requestsPerSecond(), s.burst(),
-                        s.dailyQuota(), s.reason(), s.decidedBy(), Sql.utc(s.updatedAt()) }))
+                        s.dailyQuota(), s.reason(), s.decidedBy(), Sql.utc(s.updatedAt()), s.accessLevel() }))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> saveAccessLevel(SqlClient client, Subscription s) {
+        return client.preparedQuery("""
+                UPDATE subscription SET requested_access_level=$2, access_level=$3, reason=$4, updated_at=$5 WHERE id=$1""")
+                .execute(Tuple.of(s.id(), s.requestedAccessLevel(), s.accessLevel(), s.reason(), Sql.utc(s.updatedAt())))
                 .replaceWithVoid();
     }
 
@@ -163,7 +172,8 @@ public class SubscriptionRepository {
     private Subscription map(Row r) {
         return new Subscription(r.getUUID("id"), r.getString("service_code"), r.getString("version"),
                 r.getString("consumer_system"), r.getString("consumer_agency"), r.getString("environment"),
-                r.getString("purpose"), r.getString("expected_frequency"), r.getLocalDate("period_start"),
+                r.getString("purpose"), r.getString("expected_frequency"), r.getString("requested_access_level"),
+                r.getString("access_level"), r.getLocalDate("period_start"),
                 r.getLocalDate("period_end"), r.getString("webhook_url"), SubscriptionStatus.of(r.getString("status")),
                 r.getInteger("requests_per_second"), r.getInteger("burst"), r.getLong("daily_quota"), r.getString("reason"),
                 r.getUUID("carried_over_from"), r.getString("requested_by"), r.getString("decided_by"),

@@ -29,6 +29,8 @@ import vn.lgsp.catalog.version.domain.VersionStatus;
 import vn.lgsp.catalog.version.repository.VersionRepository;
 import vn.lgsp.catalog.webhook.service.WebhookDestinationGuard;
 import vn.lgsp.catalog.webhook.service.WebhookDispatcher;
+import vn.lgsp.catalog.subscription.domain.AccessChange;
+import vn.lgsp.common.access.AccessLevel;
 import vn.lgsp.common.audit.AdminAudit;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -80,6 +82,7 @@ public class SubscriptionService {
     WebhookDispatcher dispatcher;
 
     public static final String PERIOD_CHANGED = "subscription.period-changed";
+    public static final String ACCESS_CHANGED = "subscription.access-changed";
 
     @WithSpan("catalog.subscription.create")
     public Uni<Subscription> create(Actor actor, SubscriptionRequest r) {
@@ -101,10 +104,11 @@ public class SubscriptionService {
                 .chain(system -> {
                     actor.requireOperatorOr("apply on behalf of system " + r.consumerSystemCode(), system.agencyCode());
                     Instant now = clock.instant();
+                    String level = r.accessLevel() == null ? AccessLevel.DEFAULT.wire() : r.accessLevel();
                     Subscription s = new Subscription(UUID.randomUUID(), r.serviceCode(), r.version(), r.consumerSystemCode(),
-                            system.agencyCode(), r.environment(), r.purpose(), r.expectedFrequency(), r.periodStart(),
-                            r.periodEnd(), r.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, null, actor.name(),
-                            null, now, now);
+                            system.agencyCode(), r.environment(), r.purpose(), r.expectedFrequency(), level, level,
+                            r.periodStart(), r.periodEnd(), r.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null,
+                            null, actor.name(), null, now, now);
                     return pool.withTransaction(conn -> insertPending(conn, s, "version"));
                 }).invoke(s -> audit.record(actor.name(), "subscription.create", "subscription", s.id().toString(),
                         s.consumerAgency(), null, s));
@@ -124,10 +128,11 @@ public class SubscriptionService {
                 throw FieldErrors.of(ProblemType.VALIDATION, "toVersion", "newerMajor",
                         "toVersion must be a newer major version than " + from.version());
             }
+            // the same use: the level granted on the old version is what is applied for on the new one
             Subscription s = new Subscription(UUID.randomUUID(), from.serviceCode(), toVersion, from.consumerSystem(),
-                    from.consumerAgency(), from.environment(), from.purpose(), from.expectedFrequency(), from.periodStart(),
-                    from.periodEnd(), from.webhookUrl(), SubscriptionStatus.PENDING, null, null, null, null, from.id(),
-                    actor.name(), null, now, now);
+                    from.consumerAgency(), from.environment(), from.purpose(), from.expectedFrequency(), from.accessLevel(),
+                    from.accessLevel(), from.periodStart(), from.periodEnd(), from.webhookUrl(), SubscriptionStatus.PENDING,
+                    null, null, null, null, from.id(), actor.name(), null, now, now);
             return insertPending(conn, s, "toVersion");
         })).invoke(s -> audit.record(actor.name(), "subscription.carry-over", "subscription", s.id().toString(),
                 s.consumerAgency(), null, s));
@@ -205,7 +210,16 @@ public class SubscriptionService {
                         throw FieldErrors.of(ProblemType.CONFLICT, "periodEnd", "notPast", "The period of use applied for "
                                 + "ended on " + s.periodEnd() + ": change it (PUT .../period) or reject the application");
                     }
-                    return s.withState(to, orElse(body.requestsPerSecond(), v.rateLimit().requestsPerSecond()),
+                    AccessLevel asked = AccessLevel.of(s.requestedAccessLevel());
+                    AccessLevel granted = body.accessLevel() == null ? asked : AccessLevel.of(body.accessLevel());
+                    if (!asked.covers(granted)) {
+                        // least privilege (Art. 21.2.c): more than the applicant asked for is a new application
+                        throw FieldErrors.of(ProblemType.UNPROCESSABLE, "accessLevel", "notAboveRequested",
+                                "The application asked for " + asked.wire() + "; " + granted.wire()
+                                        + " cannot be granted on it (grant " + asked.wire() + " or lower)");
+                    }
+                    return s.withAccessLevel(s.requestedAccessLevel(), granted.wire(), s.reason(), now).withState(to,
+                            orElse(body.requestsPerSecond(), v.rateLimit().requestsPerSecond()),
                             orElse(body.burst(), v.rateLimit().burst()), orElse(body.dailyQuota(), v.rateLimit().dailyQuota()),
                             body.reason(), actor.name(), now);
                 });
@@ -267,6 +281,79 @@ public class SubscriptionService {
         })).invoke(n -> {
             audit.record(actor.name(), "subscription.period", "subscription", n.id().toString(), n.consumerAgency(),
                     before[0], n);
+            if (webhook[0]) {
+                dispatcher.kick();
+            }
+        });
+    }
+
+    /**
+     * Changes the access level (REQUIREMENTS A3, Art. 21.5.c: levels are reviewed and kept current). The provider side
+     * (operator or the service's owner agency) grants any level to an active or suspended subscription; the consumer
+     * side (the consumer agency's admin) may only lower it, or change what a pending application asks for. routing
+     * applies it within seconds and the subscriber is told ({@code subscription.access-changed}).
+     */
+    @WithSpan("catalog.subscription.access-level")
+    public Uni<Subscription> changeAccessLevel(Actor actor, UUID id, AccessChange change) {
+        Instant now = clock.instant();
+        AccessLevel wanted = AccessLevel.of(change.accessLevel());
+        Subscription[] before = new Subscription[1];
+        boolean[] webhook = new boolean[1];
+        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+            before[0] = s;
+            return services.find(conn, s.serviceCode(), false).map(svc -> {
+                boolean provider = actor.isOperator() || actor.administers(svc.ownerAgencyCode());
+                boolean consumer = actor.administers(s.consumerAgency());
+                if (!provider && !consumer) {
+                    throw ProblemException.forbidden("Only an operator or an admin of agency " + svc.ownerAgencyCode()
+                            + " or " + s.consumerAgency() + " may change this subscription's access level");
+                }
+                AccessLevel current = AccessLevel.of(s.accessLevel());
+                switch (s.status()) {
+                    case PENDING -> {
+                        if (!actor.isOperator() && !consumer) {
+                            throw FieldErrors.of(ProblemType.CONFLICT, "accessLevel", "decidedOnApproval",
+                                    "The application is pending: the provider grants its level when approving it");
+                        }
+                    }
+                    case ACTIVE, SUSPENDED -> {
+                        if (!provider && !current.covers(wanted)) {
+                            throw FieldErrors.of(ProblemType.FORBIDDEN, "accessLevel", "notRaisedByConsumer",
+                                    "The consumer side may only lower the level (" + current.wire() + " now); "
+                                            + wanted.wire() + " is granted by the provider");
+                        }
+                    }
+                    default -> throw FieldErrors.of(ProblemType.CONFLICT, "id", "open",
+                            "Only a pending, active or suspended subscription has a level to change; this one is "
+                                    + s.status().wire());
+                }
+                return s;
+            });
+        }).chain(s -> {
+            String why = change.reason() == null || change.reason().isBlank() ? s.reason() : change.reason();
+            if (s.status() == SubscriptionStatus.PENDING) {
+                Subscription next = s.withAccessLevel(wanted.wire(), wanted.wire(), why, now);
+                return subscriptions.saveAccessLevel(conn, next).chain(() -> changeLog.subscription(conn, next.toEntry()))
+                        .replaceWith(next);
+            }
+            if (s.accessLevel().equals(wanted.wire())) {
+                return Uni.createFrom().item(s);
+            }
+            // Agreed from now on, whichever side changed it: what the application once asked for is in the audit log.
+            Subscription next = s.withAccessLevel(wanted.wire(), wanted.wire(), why, now);
+            Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(), s.serviceCode(),
+                    s.version(), ACCESS_CHANGED, s.status().wire(), s.status().wire(), null, null, null, null, null, null,
+                    next.accessLevel(), "The access level is now " + next.accessLevel() + " (was " + s.accessLevel() + ")"
+                            + (change.reason() == null || change.reason().isBlank() ? "" : ": " + change.reason()), now);
+            return subscriptions.saveAccessLevel(conn, next)
+                    .chain(() -> changeLog.subscription(conn, next.toEntry()))
+                    .chain(() -> notices.send(conn, next, n)).invoke(queued -> webhook[0] = queued)
+                    .replaceWith(next);
+        })).invoke(n -> {
+            if (n != before[0]) {
+                audit.record(actor.name(), "subscription.access-level", "subscription", n.id().toString(),
+                        n.consumerAgency(), before[0], n);
+            }
             if (webhook[0]) {
                 dispatcher.kick();
             }

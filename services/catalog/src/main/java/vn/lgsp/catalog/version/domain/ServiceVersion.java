@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
+import vn.lgsp.common.access.AccessRule;
 
 /** One major version of a data service as stored and shown. {@code rowVersion} is the ETag. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +22,8 @@ public record ServiceVersion(
         long maxRequestBytes,
         int maxConnections,
         RateLimit rateLimit,
+        /** which operations require which access level (REQUIREMENTS A3); never null, maybe empty */
+        List<AccessRule> accessRules,
         JsonNode openapi,
         Instant createdAt,
         Instant updatedAt,
@@ -41,7 +45,7 @@ public record ServiceVersion(
 
     public ServiceVersion withoutDocument() {
         return new ServiceVersion(serviceCode, version, status, upstreams, upstreamAuth, timeoutMs, requestFormat,
-                responseFormat, convert, maxRequestBytes, maxConnections, rateLimit, null, createdAt, updatedAt, publishedAt, deprecatedAt,
+                responseFormat, convert, maxRequestBytes, maxConnections, rateLimit, accessRules, null, createdAt, updatedAt, publishedAt, deprecatedAt,
                 sunsetAt, retirementNoticeAt, retireAt, retiredAt, rowVersion);
     }
 }

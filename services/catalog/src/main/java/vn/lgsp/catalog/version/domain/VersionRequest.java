@@ -6,6 +6,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import vn.lgsp.common.access.AccessRule;
 import vn.lgsp.common.id.Codes;
 
 /** A new major version of a service. Omitted settings take the documented defaults. */
@@ -20,6 +22,8 @@ public record VersionRequest(
         @Min(1) @Max(MAX_REQUEST_BYTES) Long maxRequestBytes,
         @Min(1) @Max(MAX_CONNECTIONS) Integer maxConnections,
         @Valid RateLimit rateLimit,
+        /** REQUIREMENTS A3: first match wins; an operation no rule names needs its method's default level */
+        List<AccessRule> accessRules,
         JsonNode openapi) {
 
     public static final int DEFAULT_TIMEOUT_MS = 10_000;

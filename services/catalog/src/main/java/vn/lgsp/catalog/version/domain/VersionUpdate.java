@@ -5,6 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import java.util.List;
+import vn.lgsp.common.access.AccessRule;
 
 /**
  * The editable configuration of an existing version (PUT body, or the base a merge patch applies to).
@@ -21,22 +23,23 @@ public record VersionUpdate(
         @Min(1) @Max(VersionRequest.MAX_REQUEST_BYTES) Long maxRequestBytes,
         @Min(1) @Max(VersionRequest.MAX_CONNECTIONS) Integer maxConnections,
         @Valid RateLimit rateLimit,
+        List<AccessRule> accessRules,
         JsonNode openapi,
         @Size(max = 2000) String reason) {
 
     public static VersionUpdate of(ServiceVersion v) {
         return new VersionUpdate(v.upstreams(), v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(),
-                v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.openapi(), null);
+                v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.accessRules(), v.openapi(), null);
     }
 
     public VersionUpdate withOpenapi(JsonNode document) {
         return new VersionUpdate(upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert, maxRequestBytes,
-                maxConnections, rateLimit, document, reason);
+                maxConnections, rateLimit, accessRules, document, reason);
     }
 
     /** The same settings as a creation request, so one validator checks both. */
     public VersionRequest asRequest(String version) {
         return new VersionRequest(version, upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert,
-                maxRequestBytes, maxConnections, rateLimit, openapi);
+                maxRequestBytes, maxConnections, rateLimit, accessRules, openapi);
     }
 }

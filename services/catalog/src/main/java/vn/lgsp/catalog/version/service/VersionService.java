@@ -106,6 +106,7 @@ public class VersionService {
                 r.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : r.maxRequestBytes(),
                 r.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : r.maxConnections(),
                 r.rateLimit() == null ? RateLimit.DEFAULT : r.rateLimit().withDefaults(),
+                r.accessRules() == null ? List.of() : List.copyOf(r.accessRules()),
                 r.openapi() == null || r.openapi().isNull() ? null : r.openapi(), now, now, null, null, null, null, null, null, 1);
         Holder<DataService> owner = new Holder<>();
         return pool.withTransaction(conn -> ownedService(conn, actor, code, "add versions to this service").chain(svc -> {
@@ -208,7 +209,7 @@ public class VersionService {
                     LifecycleRules.checkNotice(notice.retireAt(), now, v.sunsetAt());
                     ServiceVersion next = new ServiceVersion(v.serviceCode(), v.version(), v.status(), v.upstreams(),
                             v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(), v.convert(),
-                            v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.openapi(), v.createdAt(), now,
+                            v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.accessRules(), v.openapi(), v.createdAt(), now,
                             v.publishedAt(), v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt(), v.rowVersion() + 1);
                     return apply(conn, actor, out, next, "retirement-notice", notice.comment(), "version.retirement-notice", now);
                 }))
@@ -281,7 +282,7 @@ public class VersionService {
 
     /** What a published or deprecated version may still change: nothing a subscriber's integration depends on. */
     public static final List<String> EDITABLE_WHEN_LIVE = List.of("upstreams.test", "upstreams.production", "timeoutMs",
-            "maxRequestBytes", "maxConnections", "rateLimit");
+            "maxRequestBytes", "maxConnections", "rateLimit", "accessRules");
 
     private static void requireEditable(ServiceVersion v, ServiceVersion next, List<String> fields, String reason) {
         FieldErrors errors = new FieldErrors();
@@ -298,6 +299,11 @@ public class VersionService {
                         && (reason == null || reason.isBlank())) {
                     errors.add("reason", "requiredForUpstreamChange",
                             "say why the upstream URL of a " + v.status().wire() + " version changes; it is audited");
+                }
+                // The data owner sets and reviews who may do what (Lào Cai Art. 21.5): live, it is a decision to explain.
+                if (fields.contains("accessRules") && (reason == null || reason.isBlank())) {
+                    errors.add("reason", "requiredForAccessChange",
+                            "say why the access rules of a " + v.status().wire() + " version change; it is audited");
                 }
                 if (next.upstreams().production() == null) {
                     errors.add("upstreams.production", "required", "a " + v.status().wire() + " version needs a production upstream");
@@ -326,6 +332,7 @@ public class VersionService {
                 u.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : u.maxRequestBytes(),
                 u.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : u.maxConnections(),
                 u.rateLimit() == null ? RateLimit.DEFAULT : u.rateLimit().withDefaults(),
+                u.accessRules() == null ? List.of() : List.copyOf(u.accessRules()),
                 u.openapi() == null || u.openapi().isNull() ? null : u.openapi(), v.createdAt(), now, v.publishedAt(),
                 v.deprecatedAt(), v.sunsetAt(), v.retirementNoticeAt(), v.retireAt(), v.retiredAt(), v.rowVersion() + 1);
     }
@@ -361,6 +368,9 @@ public class VersionService {
         }
         if (!Objects.equals(a.rateLimit(), b.rateLimit())) {
             out.add("rateLimit");
+        }
+        if (!Objects.equals(a.accessRules(), b.accessRules())) {
+            out.add("accessRules");
         }
         if (!Objects.equals(a.openapi(), b.openapi())) {
             out.add("openapi");
@@ -429,7 +439,7 @@ public class VersionService {
         Instant retiredAt = to == VersionStatus.RETIRED ? now : v.retiredAt();
         return new ServiceVersion(v.serviceCode(), v.version(), to, v.upstreams(), v.upstreamAuth(), v.timeoutMs(),
                 v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(),
-                v.openapi(), v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
+                v.accessRules(), v.openapi(), v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
                 v.rowVersion() + 1);
     }
 

@@ -5,6 +5,7 @@ import vn.lgsp.catalog.support.FieldErrors;
 import vn.lgsp.catalog.version.domain.UpstreamAuth;
 import vn.lgsp.catalog.version.domain.Upstreams;
 import vn.lgsp.catalog.version.domain.VersionRequest;
+import vn.lgsp.common.access.AccessRules;
 
 /** Rules of a version's configuration that Bean Validation cannot express; checked when saved, not when a call fails. */
 final class VersionValidator {
@@ -21,6 +22,7 @@ final class VersionValidator {
             url(errors, "upstreams.production", u.production());
         }
         auth(errors, r.upstreamAuth());
+        AccessRules.validate(r.accessRules(), "accessRules").forEach(e -> errors.add(e.field(), e.rule(), e.message()));
         if (r.openapi() != null && !r.openapi().isNull()) {
             openapi(errors, r.openapi());
         }

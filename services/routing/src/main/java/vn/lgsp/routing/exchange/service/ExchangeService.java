@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
+import vn.lgsp.common.access.AccessLevel;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.common.httpsig.ContentDigest;
@@ -158,6 +159,14 @@ public class ExchangeService {
                     + " to " + body.serviceCode() + " " + body.version() + " may be used from "
                     + LocalDate.ofEpochDay(subscription.firstDay()) + " to " + LocalDate.ofEpochDay(subscription.lastDay())
                     + " (Asia/Ho_Chi_Minh); today is outside its period of use");
+        }
+        // Sending puts data into the provider's system: a view-only subscription may read it, not feed it.
+        AccessLevel granted = subscription.accessLevel();
+        if (granted != null && !granted.covers(AccessLevel.USE)) {
+            throw new ProblemException(ProblemType.ACCESS_LEVEL, "The subscription of system " + caller.system()
+                    + " to " + body.serviceCode() + " " + body.version() + " grants " + granted.wire()
+                    + "; sending an exchange to its provider requires " + AccessLevel.USE.wire()
+                    + " (ask the provider for a higher level)");
         }
         if (caller.system().equals(route.providerSystem())) {
             throw unprocessable("serviceCode", "notOwn", "System " + caller.system() + " provides " + body.serviceCode()

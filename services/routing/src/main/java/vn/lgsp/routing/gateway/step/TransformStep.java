@@ -86,7 +86,8 @@ public class TransformStep implements Step {
         SystemIdentity caller = exchange.caller();
         out.set(AssertionSigner.HEADER, assertions.assertionFor(new AssertionSigner.Subject(caller.system(),
                 exchange.consumerAgency(), exchange.serviceCode(), exchange.version(), caller.environment(),
-                exchange.route().providerSystem())));
+                exchange.route().providerSystem(),
+                exchange.subscription() == null ? null : exchange.subscription().accessLevel())));
         exchange.upstreamHeaders(out);
         Route.Conversion conversion = exchange.route().conversion();
         String convertFrom = conversion.enabled() ? requestConversionFrom(exchange, conversion) : null;

@@ -2,6 +2,7 @@ package vn.lgsp.routing.snapshot.domain;
 
 import java.time.Instant;
 import java.util.Map;
+import vn.lgsp.common.access.AccessRules;
 
 /**
  * One service version as the gateway serves it. Header values that depend only on the route (Deprecation,
@@ -28,7 +29,25 @@ public record Route(
         /** how the gateway authenticates to this version's provider; never null */
         UpstreamAuth upstreamAuth,
         /** the formats the provider speaks and whether the gateway converts for callers; never null */
-        Conversion conversion) {
+        Conversion conversion,
+        /** the access level each operation requires (REQUIREMENTS A3), compiled with the snapshot; never null */
+        AccessRules accessRules) {
+
+    public Route {
+        if (accessRules == null) {
+            accessRules = AccessRules.NONE;
+        }
+    }
+
+    /** A version without access rules: every operation requires its method's default level. */
+    public Route(String serviceCode, String version, RouteStatus status, String providerSystem, String providerAgency,
+            Map<String, Upstream> upstreams, long timeoutMs, long maxRequestBytes, int maxConnections,
+            Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, String deprecationHeader, String sunsetHeader,
+            String successorLinkHeader, UpstreamAuth upstreamAuth, Conversion conversion) {
+        this(serviceCode, version, status, providerSystem, providerAgency, upstreams, timeoutMs, maxRequestBytes,
+                maxConnections, deprecatedAt, sunsetAt, retiredAt, deprecationHeader, sunsetHeader, successorLinkHeader,
+                upstreamAuth, conversion, AccessRules.NONE);
+    }
 
     /**
      * @param requestFormat  what the provider accepts (json, xml)

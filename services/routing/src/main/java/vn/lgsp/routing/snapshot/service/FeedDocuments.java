@@ -34,11 +34,20 @@ public final class FeedDocuments {
     public record ChangeDoc(long seq, String kind, String key, JsonNode data) {
     }
 
+    /** accessRules (REQUIREMENTS A3) absent (a catalog older than access levels): none, every method its default. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RouteDoc(String serviceCode, String version, String status, String providerSystem,
             String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes, Integer maxConnections,
             Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, UpstreamAuthDoc upstreamAuth,
-            String requestFormat, String responseFormat, Boolean convert) {
+            String requestFormat, String responseFormat, Boolean convert, List<AccessRuleDoc> accessRules) {
+    }
+
+    /**
+     * One rule as libs' AccessRule, read here rather than into it: the platform's mapper fails on unknown members,
+     * and a rule that gains one in a newer catalog must not make the whole snapshot unreadable.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AccessRuleDoc(List<String> methods, String path, String level) {
     }
 
     /** Names of secrets only; their values are read from routing's own secret store. */
@@ -47,11 +56,15 @@ public final class FeedDocuments {
             String clientSecretRef, String scope) {
     }
 
-    /** periodStart / periodEnd: the first and last day of use (the province's calendar); absent = unbounded. */
+    /**
+     * periodStart / periodEnd: the first and last day of use (the province's calendar); absent = unbounded.
+     * accessLevel (REQUIREMENTS A3): absent (a catalog older than access levels) = unrestricted; a name this gateway
+     * does not know (a newer catalog) = view (RouteTable).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SubscriptionDoc(String id, String serviceCode, String version, String consumerSystem,
             String consumerAgency, String environment, String status, Integer requestsPerSecond, Integer burst,
-            Long dailyQuota, LocalDate periodStart, LocalDate periodEnd) {
+            Long dailyQuota, LocalDate periodStart, LocalDate periodEnd, String accessLevel) {
     }
 
     /**

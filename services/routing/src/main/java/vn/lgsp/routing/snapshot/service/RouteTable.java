@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
+import vn.lgsp.common.access.AccessLevel;
+import vn.lgsp.common.access.AccessRule;
+import vn.lgsp.common.access.AccessRules;
 import vn.lgsp.common.id.Environment;
 import vn.lgsp.routing.snapshot.domain.MaintenanceWindow;
 import vn.lgsp.routing.snapshot.domain.Route;
@@ -20,6 +23,7 @@ import vn.lgsp.routing.snapshot.domain.RouteStatus;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 import vn.lgsp.routing.snapshot.domain.Upstream;
 import vn.lgsp.routing.snapshot.domain.UpstreamAuth;
+import vn.lgsp.routing.snapshot.service.FeedDocuments.AccessRuleDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.MaintenanceDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.RouteDoc;
 import vn.lgsp.routing.snapshot.service.FeedDocuments.SubscriptionDoc;
@@ -60,7 +64,7 @@ public final class RouteTable {
                         d.deprecatedAt(), d.sunsetAt(), d.retiredAt(),
                         d.deprecatedAt() == null ? null : "@" + d.deprecatedAt().getEpochSecond(),
                         d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null, upstreamAuth(d.upstreamAuth()),
-                        conversion(d));
+                        conversion(d), accessRules(d));
                 routes.put(r.key(), r);
             } catch (RuntimeException e) {
                 LOG.warnf("Skipping route %s/%s from the catalog snapshot: %s", d.serviceCode(), d.version(), e.getMessage());
@@ -87,7 +91,7 @@ public final class RouteTable {
             linked.put(r.key(), link == null ? r : new Route(r.serviceCode(), r.version(), r.status(),
                     r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(), r.maxConnections(),
                     r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link,
-                    r.upstreamAuth(), r.conversion()));
+                    r.upstreamAuth(), r.conversion(), r.accessRules()));
         }
         return Map.copyOf(linked);
     }
@@ -97,6 +101,7 @@ public final class RouteTable {
             return Map.of();
         }
         Map<Subscription.Key, Subscription> subs = new HashMap<>();
+        int unknownLevels = 0;
         for (SubscriptionDoc d : docs) {
             if (d.status() != null && !"active".equalsIgnoreCase(d.status())) {
                 continue;
@@ -108,10 +113,51 @@ public final class RouteTable {
             Subscription s = new Subscription(d.id(), d.serviceCode(), d.version(), d.consumerSystem(),
                     d.consumerAgency(), d.environment().toLowerCase(Locale.ROOT), d.requestsPerSecond(), d.burst(),
                     d.dailyQuota(), d.periodStart() == null ? Long.MIN_VALUE : d.periodStart().toEpochDay(),
-                    d.periodEnd() == null ? Long.MAX_VALUE : d.periodEnd().toEpochDay());
+                    d.periodEnd() == null ? Long.MAX_VALUE : d.periodEnd().toEpochDay(), accessLevel(d.accessLevel()));
+            if (d.accessLevel() != null && AccessLevel.of(d.accessLevel()) == null) {
+                unknownLevels++;
+            }
             subs.put(s.key(), s);
         }
+        if (unknownLevels > 0) {
+            // One line per rebuild, not per subscription: a catalog ahead of this gateway may send many.
+            LOG.warnf("%d subscriptions from the catalog carry an access level this gateway does not know; they are "
+                    + "held to view until routing is upgraded", unknownLevels);
+        }
         return Map.copyOf(subs);
+    }
+
+    /**
+     * A subscription's level: absent (a catalog older than access levels) = null, unrestricted as before; a name this
+     * gateway does not know (a newer catalog) = view, since guessing higher could let it change a provider's data.
+     */
+    static AccessLevel accessLevel(String wire) {
+        if (wire == null) {
+            return null;
+        }
+        AccessLevel level = AccessLevel.of(wire);
+        return level == null ? AccessLevel.VIEW : level;
+    }
+
+    /**
+     * Compiled here, once per snapshot, so a call only matches. Rules that do not validate are not dropped (that
+     * could lower what an operation requires): AccessRules.compile then requires share of every call.
+     */
+    private static AccessRules accessRules(RouteDoc d) {
+        if (d.accessRules() == null || d.accessRules().isEmpty()) {
+            return AccessRules.NONE;
+        }
+        List<AccessRule> rules = new ArrayList<>(d.accessRules().size());
+        for (AccessRuleDoc r : d.accessRules()) {
+            rules.add(r == null ? null : new AccessRule(r.methods(), r.path(), r.level()));
+        }
+        var problems = AccessRules.validate(rules, "accessRules");
+        if (!problems.isEmpty()) {
+            LOG.warnf("Route %s/%s from the catalog has access rules this gateway cannot read (%s): every call to it "
+                    + "requires share until they are fixed", d.serviceCode(), d.version(),
+                    problems.get(0).field() + " " + problems.get(0).rule());
+        }
+        return AccessRules.compile(rules);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -96,5 +97,67 @@ class TransformStepTest {
         // once each: the original client (the proxy's word), then the proxy itself (the TCP peer)
         assertEquals("203.0.113.9, 127.0.0.1", h.get("x-forwarded-for"));
         assertTrue(h.get("forwarded").startsWith("for=127.0.0.1;proto=http"), h.get("forwarded"));
+    }
+
+    /** The claims of the assertion the provider received with {@code requestId}, verified with the gateway's JWKS. */
+    private JwtClaims assertionOf(String requestId) throws Exception {
+        String jwks = given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        PublicJsonWebKey key = (PublicJsonWebKey) new JsonWebKeySet(jwks).getJsonWebKeys().get(0);
+        return new JwtConsumerBuilder().setVerificationKey(key.getPublicKey())
+                .setExpectedIssuer("urn:lgsp:routing").setExpectedAudience(RoutingTestResource.PROVIDER)
+                .setRequireExpirationTime().build().processToClaims(forwarded(requestId).get("x-lgsp-gateway-assertion"));
+    }
+
+    /** GET /ho-tich/v1/echo as {@code system}; the request id, or null when the gateway did not answer 200. */
+    private static String call(String system) {
+        String requestId = "level-" + System.nanoTime();
+        int status = gateway().header("Authorization", Tokens.bearer(vn.lgsp.testing.TestJwt.system(system,
+                RoutingTestResource.CONSUMER_AGENCY, "production"))).header("X-Request-Id", requestId)
+                .get("/ho-tich/v1/echo").statusCode();
+        return status == 200 ? requestId : null;
+    }
+
+    /**
+     * The provider learns the subscription's access level (REQUIREMENTS A3) from the assertion, and a changed level
+     * from the next call, not when the cached assertion lapses.
+     */
+    @Test
+    void theAssertionCarriesTheAccessLevelAndANewOneWhenItChanges() throws Exception {
+        assertEquals("use", assertionOf(call(RoutingTestResource.USER)).getStringClaimValue("access_level"));
+        assertEquals("share", assertionOf(call(RoutingTestResource.SHARER)).getStringClaimValue("access_level"));
+        assertNull(assertionOf(call(RoutingTestResource.CONSUMER)).getClaimValue("access_level"),
+                "an unrestricted subscription (no level in the feed) carries no claim");
+
+        String system = "HTTT-DOICAP";
+        io.vertx.core.json.JsonObject sub = RoutingTestResource.sub(system, "ho-tich", "v1", "production", null, null,
+                null);
+        RoutingTestResource.platform().change("subscription", sub.copy().put("accessLevel", "view"));
+        String first = awaitCall(system);
+        JwtClaims before = assertionOf(first);
+        assertEquals("view", before.getStringClaimValue("access_level"));
+
+        RoutingTestResource.platform().change("subscription", sub.copy().put("accessLevel", "update"));
+        long deadline = System.currentTimeMillis() + 3000;
+        String later = call(system);
+        while (!"update".equals(assertionOf(later).getStringClaimValue("access_level"))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            later = call(system);
+        }
+        assertEquals("update", assertionOf(later).getStringClaimValue("access_level"),
+                "a fresh assertion for the new level, not the cached one");
+        assertNotEquals(forwarded(first).get("x-lgsp-gateway-assertion"), forwarded(later).get("x-lgsp-gateway-assertion"));
+    }
+
+    /** Waits (the feed is polled every 200 ms in tests) until {@code system}'s call is served; its request id. */
+    private static String awaitCall(String system) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3000;
+        String requestId = call(system);
+        while (requestId == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            requestId = call(system);
+        }
+        assertNotNull(requestId, system + " is served once its subscription arrives");
+        return requestId;
     }
 }
