@@ -71,6 +71,17 @@ public interface CatalogConfig {
     @WithDefault("24h")
     Duration maintenanceMinNotice();
 
+    /**
+     * How long before a maintenance window starts its subscribers are reminded ({@code maintenance.starting}), once;
+     * 0 turns reminders off. An announcement or new start already within it counts as the reminder.
+     */
+    @WithDefault("1h")
+    Duration maintenanceReminder();
+
+    /** How often windows due for their reminder are looked for. */
+    @WithDefault("1m")
+    Duration maintenanceReminderInterval();
+
     /** The longest one maintenance window may last; longer work is announced as several windows. */
     @WithDefault("7d")
     Duration maintenanceMaxDuration();

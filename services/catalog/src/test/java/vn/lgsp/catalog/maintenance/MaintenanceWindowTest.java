@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import vn.lgsp.catalog.Fixtures;
 import vn.lgsp.catalog.RegistryStub;
 import vn.lgsp.catalog.TestClock;
+import vn.lgsp.catalog.maintenance.service.MaintenanceService;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.testing.PlatformTestResource;
 import vn.lgsp.testing.TestJwt;
@@ -58,6 +59,9 @@ class MaintenanceWindowTest {
 
     @Inject
     AuditPublisher auditPublisher;
+
+    @Inject
+    MaintenanceService maintenance;
 
     @AfterEach
     void resetClock() {
@@ -317,6 +321,76 @@ class MaintenanceWindowTest {
         assertEquals("maintenance.rescheduled", notices(sub).get(0).get("event"));
         assertTrue(auditPublisher.snapshot().stream().anyMatch(e -> "maintenance.update".equals(e.action())
                 && id.equals(e.resourceId()) && e.before() != null && e.after() != null), "audited with before and after");
+    }
+
+    /**
+     * The reminders one subscription received of one window, newest first (whole-platform windows of other tests
+     * concern every subscription, and moving the clock makes them due too).
+     */
+    private static List<Map<String, Object>> reminders(String subscriptionId, String windowId) {
+        return notices(subscriptionId).stream().filter(n -> MaintenanceService.STARTING.equals(n.get("event"))
+                && windowId.equals(n.get("maintenanceId"))).toList();
+    }
+
+    private void remindTwice() {
+        // the timer may run a round of its own meanwhile: what counts is what subscribers received, exactly once
+        maintenance.remindDue().await().atMost(Duration.ofSeconds(30));
+        maintenance.remindDue().await().atMost(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void subscribersAreRemindedOnceShortlyBeforeTheStartAgainAfterAMoveNeverForACancelledWindow() {
+        String code = Fixtures.service("shared", false);
+        String sub = subscribedService(code, null);
+        Instant starts = now().plus(Duration.ofDays(2));
+        String scope = "[\"" + code + "\"]";
+        String id = announce(OPERATOR, window("Nâng cấp CSDL", scope, "production", null, starts,
+                starts.plus(Duration.ofHours(2)), null)).statusCode(201).extract().path("id");
+        remindTwice();
+        assertTrue(reminders(sub, id).isEmpty(), "two days ahead: the announcement was enough");
+
+        clock.shift(Duration.ofDays(2).minusMinutes(30));
+        remindTwice();
+        List<Map<String, Object>> reminded = reminders(sub, id);
+        assertEquals(1, reminded.size(), "reminded once, however many rounds: " + reminded);
+        assertEquals(id, reminded.get(0).get("maintenanceId"));
+        assertEquals(starts, Instant.parse((String) reminded.get(0).get("startsAt")));
+        String comment = (String) reminded.get(0).get("comment");
+        assertTrue(comment.contains("Nâng cấp CSDL") && comment.contains("starts in 29 minutes"), comment);
+
+        // Postponed by a day: reminded again before the new start, not before.
+        Instant later = starts.plus(Duration.ofDays(1));
+        put(OPERATOR, id, "\"1\"", window("Nâng cấp CSDL", scope, "production", null, later, later.plus(Duration.ofHours(2)),
+                null)).statusCode(200);
+        remindTwice();
+        assertEquals(1, reminders(sub, id).size(), "the new start is a day away");
+        clock.shift(Duration.ofDays(1));
+        remindTwice();
+        assertEquals(2, reminders(sub, id).size());
+        assertEquals(later, Instant.parse((String) reminders(sub, id).get(0).get("startsAt")));
+
+        // An emergency announced to start within the hour: its announcement is the reminder.
+        String code2 = Fixtures.service("shared", false);
+        String sub2 = subscribedService(code2, null);
+        Instant soon = now().plus(Duration.ofMinutes(10));
+        String urgent = announce(OPERATOR, window("Sự cố đĩa", "[\"" + code2 + "\"]", null, null, soon,
+                soon.plus(Duration.ofHours(1)), "\"emergency\":true,\"reason\":\"Hỏng ổ đĩa\"")).statusCode(201)
+                .extract().path("id");
+        remindTwice();
+        assertTrue(reminders(sub2, urgent).isEmpty(), reminders(sub2, urgent).toString());
+        assertTrue(notices(sub2).stream().anyMatch(n -> MaintenanceService.SCHEDULED.equals(n.get("event"))
+                && urgent.equals(n.get("maintenanceId"))), "told when announced");
+
+        // A cancelled window reminds nobody.
+        String code3 = Fixtures.service("shared", false);
+        String sub3 = subscribedService(code3, null);
+        Instant next = now().plus(Duration.ofDays(1).plusHours(1));
+        String cancelled = announce(OPERATOR, window("Bảo trì", "[\"" + code3 + "\"]", null, null, next,
+                next.plus(Duration.ofHours(1)), null)).statusCode(201).extract().path("id");
+        cancel(OPERATOR, cancelled, "{\"reason\":\"Hoãn vô thời hạn\"}").statusCode(200);
+        clock.shift(Duration.ofDays(1).plusMinutes(30));
+        remindTwice();
+        assertTrue(reminders(sub3, cancelled).isEmpty(), reminders(sub3, cancelled).toString());
     }
 
     @Test

@@ -38,16 +38,38 @@ public class MaintenanceRepository {
     @Inject
     Clock clock;
 
-    public Uni<Void> insert(SqlClient client, MaintenanceWindow w) {
+    /** {@code remindedAt}: now when the announcement itself comes within the reminder's lead, else null. */
+    public Uni<Void> insert(SqlClient client, MaintenanceWindow w, Instant remindedAt) {
         return client.preparedQuery("""
                 INSERT INTO maintenance_window (id, title, description, service_codes, environment, impact, starts_at,
                   ends_at, emergency, emergency_reason, status, announced_by, announcer_agency, row_version, created_at,
-                  updated_at)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'scheduled',$11,$12,1,$13,$13)""")
+                  updated_at, reminded_at)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'scheduled',$11,$12,1,$13,$13,$14)""")
                 .execute(Tuple.from(new Object[] { w.id(), w.title(), w.description(), w.services().toArray(new String[0]),
                         w.environment(), w.impact(), Sql.utc(w.startsAt()), Sql.utc(w.endsAt()), w.emergency(),
-                        w.emergencyReason(), w.announcedBy(), w.announcerAgency(), Sql.utc(w.createdAt()) }))
+                        w.emergencyReason(), w.announcedBy(), w.announcerAgency(), Sql.utc(w.createdAt()),
+                        Sql.utc(remindedAt) }))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Scheduled windows starting after {@code now} and by {@code until} whose subscribers were not yet reminded,
+     * locked; rows another replica holds are skipped (it is reminding them).
+     */
+    public Uni<List<MaintenanceWindow>> lockDueReminders(SqlClient client, Instant now, Instant until, int limit) {
+        return client.preparedQuery("""
+                SELECT * FROM maintenance_window WHERE status = 'scheduled' AND reminded_at IS NULL
+                  AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at, id LIMIT $3 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(Sql.utc(now), Sql.utc(until), limit)).map(rows -> {
+                    List<MaintenanceWindow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    public Uni<Void> markReminded(SqlClient client, UUID id, Instant now) {
+        return client.preparedQuery("UPDATE maintenance_window SET reminded_at = $2 WHERE id = $1")
+                .execute(Tuple.of(id, Sql.utc(now))).replaceWithVoid();
     }
 
     public Uni<MaintenanceWindow> find(SqlClient client, UUID id, boolean forUpdate) {
@@ -55,13 +77,17 @@ public class MaintenanceRepository {
                 .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    /** Saves a new schedule (times, impact, texts); the version moves. */
-    public Uni<Void> reschedule(SqlClient client, MaintenanceWindow w, Instant now) {
+    /**
+     * Saves a new schedule (times, impact, texts); the version moves. A start that moved takes
+     * {@code remindedIfMoved} (now when the new start is within the reminder's lead, else null: remind again).
+     */
+    public Uni<Void> reschedule(SqlClient client, MaintenanceWindow w, Instant now, Instant remindedIfMoved) {
         return client.preparedQuery("""
-                UPDATE maintenance_window SET title = $2, description = $3, impact = $4, starts_at = $5, ends_at = $6,
+                UPDATE maintenance_window SET title = $2, description = $3, impact = $4,
+                  reminded_at = CASE WHEN starts_at = $5 THEN reminded_at ELSE $10 END, starts_at = $5, ends_at = $6,
                   emergency = $7, emergency_reason = $8, row_version = row_version + 1, updated_at = $9 WHERE id = $1""")
                 .execute(Tuple.from(new Object[] { w.id(), w.title(), w.description(), w.impact(), Sql.utc(w.startsAt()),
-                        Sql.utc(w.endsAt()), w.emergency(), w.emergencyReason(), Sql.utc(now) }))
+                        Sql.utc(w.endsAt()), w.emergency(), w.emergencyReason(), Sql.utc(now), Sql.utc(remindedIfMoved) }))
                 .replaceWithVoid();
     }
 

@@ -50,6 +50,9 @@ public class MaintenanceService {
     public static final String SCHEDULED = "maintenance.scheduled";
     public static final String RESCHEDULED = "maintenance.rescheduled";
     public static final String CANCELLED = "maintenance.cancelled";
+    /** The reminder shortly before a window starts (lgsp.catalog.maintenance-reminder). */
+    public static final String STARTING = "maintenance.starting";
+    static final int REMINDER_BATCH = 50;
 
     /** An emergency window may be dated a little in the past: the operator's clock and ours differ by seconds. */
     private static final Duration EMERGENCY_SLACK = Duration.ofMinutes(5);
@@ -108,7 +111,7 @@ public class MaintenanceService {
                         req.endsAt(), now), null, null, actor.name(), agency, 1, now, now, null);
         Told[] told = new Told[1];
         return pool.withTransaction(conn -> requireServices(conn, actor, codes, req.serviceList())
-                .chain(() -> windows.insert(conn, window))
+                .chain(() -> windows.insert(conn, window, remindedBy(window.startsAt(), now)))
                 .chain(() -> changeLog.maintenance(conn, window.toEntry()))
                 .chain(() -> tell(conn, window, SCHEDULED, null, now)).invoke(t -> told[0] = t)
                 .chain(() -> windows.find(conn, id, false)))
@@ -149,7 +152,7 @@ public class MaintenanceService {
             // wording alone is visible in the listing.
             boolean moved = !next.startsAt().equals(w.startsAt()) || !next.endsAt().equals(w.endsAt())
                     || !next.impact().equals(w.impact());
-            return windows.reschedule(conn, next, now)
+            return windows.reschedule(conn, next, now, remindedBy(next.startsAt(), now))
                     .chain(() -> changeLog.maintenance(conn, next.toEntry()))
                     .chain(() -> moved ? tell(conn, next, RESCHEDULED, "was " + w.startsAt() + " – " + w.endsAt()
                             + (w.impact().equals(next.impact()) ? "" : ", " + w.impact()), now)
@@ -293,6 +296,44 @@ public class MaintenanceService {
     }
 
     // ---- telling -------------------------------------------------------------------------------------------------
+
+    /** Whether telling subscribers now about a window starting then also serves as the reminder: now if so, else null. */
+    private Instant remindedBy(Instant startsAt, Instant now) {
+        Duration lead = config.maintenanceReminder();
+        return lead.isZero() || lead.isNegative() || !startsAt.isAfter(now.plus(lead)) ? now : null;
+    }
+
+    /** What one round of reminders did: windows reminded, and whether webhook deliveries wait. */
+    public record Reminded(int windows, int subscriptions) {
+    }
+
+    /**
+     * Reminds the subscribers of windows that start within {@code lgsp.catalog.maintenance-reminder} and were not yet
+     * reminded ({@code maintenance.starting}), a batch of windows per transaction; replicas skip each other's rows.
+     */
+    public Uni<Reminded> remindDue() {
+        Duration lead = config.maintenanceReminder();
+        if (lead.isZero() || lead.isNegative()) {
+            return Uni.createFrom().item(new Reminded(0, 0));
+        }
+        Instant now = clock.instant();
+        boolean[] webhooks = new boolean[1];
+        return pool.withTransaction(conn -> windows.lockDueReminders(conn, now, now.plus(lead), REMINDER_BATCH)
+                .chain(due -> Multi.createFrom().iterable(due).onItem().transformToUniAndConcatenate(w ->
+                        tell(conn, w, STARTING, "starts in " + human(Duration.between(now, w.startsAt())
+                                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)), now)
+                                .call(() -> windows.markReminded(conn, w.id(), now)))
+                        .collect().asList()))
+                .map(told -> {
+                    told.forEach(t -> webhooks[0] |= t.webhooks());
+                    return new Reminded(told.size(), told.stream().mapToInt(Told::count).sum());
+                })
+                .invoke(r -> {
+                    if (webhooks[0]) {
+                        dispatcher.kick();
+                    }
+                });
+    }
 
     /** One notification (and webhook delivery) per subscription the window concerns, in the change's transaction. */
     private Uni<Told> tell(SqlConnection conn, MaintenanceWindow w, String event, String note, Instant now) {
