@@ -430,6 +430,57 @@ class ExchangeTest {
                 request("json", null, null)).then().statusCode(201).body("sourceSystem", equalTo(RoutingTestResource.USER));
     }
 
+    /**
+     * The right to send is checked again when the content arrives: a subscription lowered to view or suspended after
+     * its envelope opened sends nothing into the provider's system, and sends again once restored.
+     */
+    @Test
+    void theContentOfAnOpenEnvelopeIsRefusedOnceTheSubscriptionNoLongerAllowsSending() throws Exception {
+        String system = "HTTT-GUISAU";
+        String token = TestJwt.system(system, RoutingTestResource.CONSUMER_AGENCY, "production");
+        JsonObject sub = RoutingTestResource.sub(system, "ho-tich", "v1", "production", null, null, null)
+                .put("accessLevel", "use");
+        RoutingTestResource.platform().change("subscription", sub);
+        awaitCreate(token, "201");
+        String id = create(token, request("json", null, null)).then().statusCode(201).extract().path("id");
+        String content = "/api/v1/exchanges/" + id + "/content";
+
+        RoutingTestResource.platform().change("subscription", sub.copy().put("accessLevel", "view"));
+        awaitCreate(token, "403 urn:lgsp:problem:access-level");
+        given().auth().oauth2(token).contentType("application/json").body(JSON_BODY).put(content).then().statusCode(403)
+                .contentType("application/problem+json").body("type", equalTo("urn:lgsp:problem:access-level"));
+
+        RoutingTestResource.platform().change("subscription", sub.copy().put("status", "suspended"));
+        awaitCreate(token, "403 urn:lgsp:problem:not-subscribed");
+        given().auth().oauth2(token).contentType("application/json").body(JSON_BODY).put(content).then().statusCode(403)
+                .body("type", equalTo("urn:lgsp:problem:not-subscribed"));
+        given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id).then().statusCode(200)
+                .body("state", equalTo("awaiting-upload"));
+
+        RoutingTestResource.platform().change("subscription", sub);
+        awaitCreate(token, "201");
+        given().auth().oauth2(token).contentType("application/json").body(JSON_BODY).put(content).then().statusCode(200)
+                .body("state", equalTo("ready"));
+    }
+
+    /**
+     * Opens envelopes until one is answered {@code 201}, or refused with the problem type ending in {@code refusal}
+     * (the feed is polled every 200 ms in tests).
+     */
+    private static void awaitCreate(String token, String refusal) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3000;
+        String got = outcome(create(token, request("json", null, null)));
+        while (!got.equals(refusal) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            got = outcome(create(token, request("json", null, null)));
+        }
+        assertEquals(refusal, got, "opening an envelope");
+    }
+
+    private static String outcome(Response r) {
+        return r.statusCode() == 201 ? "201" : r.statusCode() + " " + r.jsonPath().getString("type");
+    }
+
     private void waitUntilListening() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (!notices.listening() && System.currentTimeMillis() < deadline) {

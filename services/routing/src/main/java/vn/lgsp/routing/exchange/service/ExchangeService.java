@@ -146,28 +146,7 @@ public class ExchangeService {
             throw unprocessable("version", "notRetired", "Service " + body.serviceCode() + " version " + body.version()
                     + " has been retired");
         }
-        Subscription subscription = snapshot.subscriptions().get(new Subscription.Key(caller.system(), body.serviceCode(),
-                body.version(), caller.environment()));
-        if (subscription == null) {
-            throw new ProblemException(ProblemType.NOT_SUBSCRIBED, "System " + caller.system()
-                    + " has no active subscription to " + body.serviceCode() + " " + body.version() + " in the "
-                    + caller.environment() + " environment, so it cannot send to its provider");
-        }
-        long today = ProvinceCalendar.epochDay(now.toEpochMilli());
-        if (!subscription.inPeriod(today)) {
-            throw new ProblemException(ProblemType.NOT_SUBSCRIBED, "The subscription of system " + caller.system()
-                    + " to " + body.serviceCode() + " " + body.version() + " may be used from "
-                    + LocalDate.ofEpochDay(subscription.firstDay()) + " to " + LocalDate.ofEpochDay(subscription.lastDay())
-                    + " (Asia/Ho_Chi_Minh); today is outside its period of use");
-        }
-        // Sending puts data into the provider's system: a view-only subscription may read it, not feed it.
-        AccessLevel granted = subscription.accessLevel();
-        if (granted != null && !granted.covers(AccessLevel.USE)) {
-            throw new ProblemException(ProblemType.ACCESS_LEVEL, "The subscription of system " + caller.system()
-                    + " to " + body.serviceCode() + " " + body.version() + " grants " + granted.wire()
-                    + "; sending an exchange to its provider requires " + AccessLevel.USE.wire()
-                    + " (ask the provider for a higher level)");
-        }
+        Subscription subscription = requireSendingRight(snapshot, caller, body.serviceCode(), body.version(), now);
         if (caller.system().equals(route.providerSystem())) {
             throw unprocessable("serviceCode", "notOwn", "System " + caller.system() + " provides " + body.serviceCode()
                     + " itself: an exchange goes to another system");
@@ -189,6 +168,38 @@ public class ExchangeService {
     }
 
     /**
+     * The source's right to send to the version's provider, now: an active subscription in its environment, a day of
+     * its period of use, and at least {@code use} (sending puts data into the provider's system: a view-only
+     * subscription may read it, not feed it). Checked when the envelope opens and again when its content arrives, so
+     * a subscription suspended, ended or lowered in between sends nothing more.
+     */
+    private static Subscription requireSendingRight(Snapshot snapshot, Party caller, String serviceCode, String version,
+            Instant now) {
+        Subscription subscription = snapshot.subscriptions().get(new Subscription.Key(caller.system(), serviceCode,
+                version, caller.environment()));
+        if (subscription == null) {
+            throw new ProblemException(ProblemType.NOT_SUBSCRIBED, "System " + caller.system()
+                    + " has no active subscription to " + serviceCode + " " + version + " in the "
+                    + caller.environment() + " environment, so it cannot send to its provider");
+        }
+        long today = ProvinceCalendar.epochDay(now.toEpochMilli());
+        if (!subscription.inPeriod(today)) {
+            throw new ProblemException(ProblemType.NOT_SUBSCRIBED, "The subscription of system " + caller.system()
+                    + " to " + serviceCode + " " + version + " may be used from "
+                    + LocalDate.ofEpochDay(subscription.firstDay()) + " to " + LocalDate.ofEpochDay(subscription.lastDay())
+                    + " (Asia/Ho_Chi_Minh); today is outside its period of use");
+        }
+        AccessLevel granted = subscription.accessLevel();
+        if (granted != null && !granted.covers(AccessLevel.USE)) {
+            throw new ProblemException(ProblemType.ACCESS_LEVEL, "The subscription of system " + caller.system()
+                    + " to " + serviceCode + " " + version + " grants " + granted.wire()
+                    + "; sending an exchange to its provider requires " + AccessLevel.USE.wire()
+                    + " (ask the provider for a higher level)");
+        }
+        return subscription;
+    }
+
+    /**
      * Steps 3–5: the source uploads the content; the platform checks it is what the envelope announced, works out the
      * formats it can deliver it in, and tells the recipient (exchange.ready).
      */
@@ -201,6 +212,7 @@ public class ExchangeService {
                 throw ProblemException.forbidden("Only the source system " + e.sourceSystem() + " uploads the content");
             }
             requireState(e, Envelope.AWAITING_UPLOAD, "the content has already been uploaded");
+            requireSendingRight(snapshots.get(), caller, e.serviceCode(), e.version(), Instant.now());
             String type = ContentAnalyser.dataTypeOf(contentType);
             if (!e.dataType().equals(type)) {
                 throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "This envelope carries " + e.dataType()
