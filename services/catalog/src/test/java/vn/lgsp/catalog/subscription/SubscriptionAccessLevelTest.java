@@ -180,6 +180,8 @@ class SubscriptionAccessLevelTest {
                 .body("accessRules[0].methods", equalTo(List.of("POST"))).body("accessRules[1].path", equalTo("/export/**"));
         Fixtures.transition(TestJwt.operator(), code, "v1", "{\"to\":\"testing\"}").statusCode(200);
         Fixtures.transition(TestJwt.operator(), code, "v1", "{\"to\":\"published\"}").statusCode(200);
+        String sub = apply(code, "v1", "update").statusCode(201).extract().path("id");
+        Fixtures.act(PROVIDER, sub, "approve", "{}").statusCode(200);
         JsonPath snap = snapshot();
         assertEquals("share", snap.getString("routes.find { it.serviceCode == '" + code + "' }.accessRules[1].level"),
                 "routing is given the rules");
@@ -196,6 +198,11 @@ class SubscriptionAccessLevelTest {
                 .patch(base + "/v1").then().statusCode(200).body("accessRules.size()", equalTo(1))
                 .body("accessRules[0].level", equalTo("update"));
         assertEquals("update", snapshot().getString("routes.find { it.serviceCode == '" + code + "' }.accessRules[0].level"));
+        // The subscriber is told, with the level it holds: an operation it used may now need more.
+        Map<String, Object> told = notices(sub).get(0);
+        assertEquals("version.access-changed", told.get("event"));
+        assertEquals("update", told.get("accessLevel"));
+        assertTrue(String.valueOf(told.get("comment")).contains("Why: Rà soát quý IV"), String.valueOf(told.get("comment")));
         given().auth().oauth2(TestJwt.auditor()).get(base + "/v1/history").then().statusCode(200)
                 .body("find { it.action == 'edit' }.changedFields", hasItem("accessRules"));
         assertTrue(auditPublisher.snapshot().stream().anyMatch(e -> "version.update".equals(e.action())

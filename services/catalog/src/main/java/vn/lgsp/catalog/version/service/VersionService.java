@@ -252,10 +252,15 @@ public class VersionService {
                         }
                         return versions.addHistory(conn, new HistoryEntry(code, version, "edit", v.status().wire(),
                                 v.status().wire(), actor.name(), now, u.reason(), null, null, fields));
-                    }).chain(() -> changeLog.route(conn, versions.route(next, out.service.providerSystemCode(),
+                    }).chain(() -> fields.contains("accessRules") ? tellAccessChange(conn, next, u.reason(), now, out)
+                            : Uni.createFrom().voidItem())
+                            .chain(() -> changeLog.route(conn, versions.route(next, out.service.providerSystemCode(),
                             out.service.ownerAgencyCode()))).replaceWith(next);
                 }))
                 .invoke(saved -> {
+                    if (out.webhooks) {
+                        dispatcher.kick();
+                    }
                     if (!changed.value.isEmpty()) {
                         ObjectNode after = mapper.valueToTree(saved.withoutDocument());
                         after.set("changedFields", mapper.valueToTree(changed.value));
@@ -442,6 +447,31 @@ public class VersionService {
                 v.accessRules(), v.openapi(), v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
                 v.rowVersion() + 1);
     }
+
+    /**
+     * Which operations need which level changed (REQUIREMENTS A3): every open subscriber is told, with the level it
+     * holds, since an operation it used may now need more (routing applies the rules within seconds).
+     */
+    private Uni<Void> tellAccessChange(SqlConnection conn, ServiceVersion v, String reason, Instant now, Outcome out) {
+        return subscriptions.openFor(conn, v.serviceCode(), v.version()).chain(subs -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Subscription s : subs) {
+                String text = "The access rules of " + v.serviceCode() + " " + v.version() + " changed; your subscription "
+                        + "grants " + s.accessLevel() + ". The version's accessRules say which operations need which level"
+                        + (reason == null || reason.isBlank() ? "." : ". Why: " + reason.strip());
+                // a reason may take the whole 2000 characters a notification holds
+                String comment = text.length() > 2000 ? text.substring(0, 1999) + "…" : text;
+                Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(), s.serviceCode(),
+                        s.version(), ACCESS_RULES_CHANGED, v.status().wire(), v.status().wire(), null, null, null, null,
+                        null, null, s.accessLevel(), comment, now);
+                chain = chain.chain(() -> notices.send(conn, s, n)).invoke(queued -> out.webhooks |= queued)
+                        .replaceWithVoid();
+            }
+            return chain;
+        });
+    }
+
+    public static final String ACCESS_RULES_CHANGED = "version.access-changed";
 
     /** Save, record history, notify subscribers, end subscriptions of a retired version, append to the feed. */
     private Uni<ServiceVersion> apply(SqlConnection conn, Actor actor, Outcome out, ServiceVersion next, String action,
