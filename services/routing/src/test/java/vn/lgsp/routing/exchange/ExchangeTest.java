@@ -421,11 +421,20 @@ class ExchangeTest {
 
     /** Sending puts data into the provider's system: a view-only subscription (REQUIREMENTS A3) may not. */
     @Test
-    void aViewOnlySubscriptionCannotSend() {
-        create(TestJwt.system(RoutingTestResource.VIEWER, RoutingTestResource.CONSUMER_AGENCY, "production"),
+    void aViewOnlySubscriptionCannotSend() throws Exception {
+        String requestId = create(TestJwt.system(RoutingTestResource.VIEWER, RoutingTestResource.CONSUMER_AGENCY, "production"),
                 request("json", null, null)).then().statusCode(403).contentType("application/problem+json")
                 .body("type", equalTo("urn:lgsp:problem:access-level"))
-                .body("detail", containsString("grants view; sending an exchange to its provider requires use"));
+                .body("detail", containsString("grants view; sending an exchange to its provider requires use"))
+                .extract().header("X-Request-Id");
+        // refused before any envelope exists, and still in the audit log as a violation (REQUIREMENTS M2)
+        AuditEvent refusal = refusal(requestId);
+        assertEquals(RoutingTestResource.VIEWER, refusal.consumerSystem());
+        assertEquals(RoutingTestResource.PROVIDER, refusal.providerSystem());
+        assertEquals("ho-tich", refusal.serviceCode());
+        assertEquals(403, refusal.status());
+        assertEquals("access-level", refusal.errorType());
+        assertEquals(AuditEvent.MODE_ASYNC, refusal.mode());
         create(TestJwt.system(RoutingTestResource.USER, RoutingTestResource.CONSUMER_AGENCY, "production"),
                 request("json", null, null)).then().statusCode(201).body("sourceSystem", equalTo(RoutingTestResource.USER));
     }
@@ -454,6 +463,8 @@ class ExchangeTest {
         awaitCreate(token, "403 urn:lgsp:problem:not-subscribed");
         given().auth().oauth2(token).contentType("application/json").body(JSON_BODY).put(content).then().statusCode(403)
                 .body("type", equalTo("urn:lgsp:problem:not-subscribed"));
+        assertTrue(records(id, 3).stream().anyMatch(r -> "PUT".equals(r.method()) && r.status() == 403
+                && "not-subscribed".equals(r.errorType())), "the refused upload is in the audit log");
         given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id).then().statusCode(200)
                 .body("state", equalTo("awaiting-upload"));
 
@@ -461,6 +472,19 @@ class ExchangeTest {
         awaitCreate(token, "201");
         given().auth().oauth2(token).contentType("application/json").body(JSON_BODY).put(content).then().statusCode(200)
                 .body("state", equalTo("ready"));
+    }
+
+    /** The audit record of a request refused before it opened an envelope, waiting for it. */
+    private AuditEvent refusal(String requestId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline) {
+            var found = publisher.snapshot().stream().filter(e -> requestId.equals(e.requestId())).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no audit record of request " + requestId);
     }
 
     /**

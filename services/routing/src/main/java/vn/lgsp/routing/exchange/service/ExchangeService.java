@@ -38,6 +38,7 @@ import vn.lgsp.routing.exchange.domain.Party;
 import vn.lgsp.routing.exchange.repository.EnvelopeRepository;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.Snapshot;
+import vn.lgsp.routing.gateway.ProblemWriter;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 import vn.lgsp.routing.snapshot.service.SnapshotHolder;
 import vn.lgsp.routing.transform.BodyConverter;
@@ -137,6 +138,17 @@ public class ExchangeService {
             long started) {
         Snapshot snapshot = snapshots.get();
         Route route = snapshot.routes().get(new Route.Key(body.serviceCode(), body.version()));
+        try {
+            return open(snapshot, route, caller, body, idempotencyKey, fingerprint, started);
+        } catch (ProblemException refused) {
+            // Refused before any envelope exists: recorded as the gateway records its refusals (REQUIREMENTS M1, M2).
+            refusal(caller, body.serviceCode(), body.version(), route, "POST", BASE, refused, started);
+            throw refused;
+        }
+    }
+
+    private Uni<Envelope> open(Snapshot snapshot, Route route, Party caller, EnvelopeRequest body, String idempotencyKey,
+            String fingerprint, long started) {
         if (route == null || !route.offeredIn(caller.environment())) {
             throw unprocessable("serviceCode", "published", "No published service " + body.serviceCode() + " version "
                     + body.version() + " is available to you");
@@ -212,7 +224,13 @@ public class ExchangeService {
                 throw ProblemException.forbidden("Only the source system " + e.sourceSystem() + " uploads the content");
             }
             requireState(e, Envelope.AWAITING_UPLOAD, "the content has already been uploaded");
-            requireSendingRight(snapshots.get(), caller, e.serviceCode(), e.version(), Instant.now());
+            try {
+                requireSendingRight(snapshots.get(), caller, e.serviceCode(), e.version(), Instant.now());
+            } catch (ProblemException refused) {
+                record(caller, e, "PUT", BASE + "/" + id + "/content", refused.type().status(), started, null, null, null,
+                        null, ProblemWriter.slug(refused));
+                throw refused;
+            }
             String type = ContentAnalyser.dataTypeOf(contentType);
             if (!e.dataType().equals(type)) {
                 throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "This envelope carries " + e.dataType()
@@ -537,6 +555,22 @@ public class ExchangeService {
                 null, null, null, AuditEvent.MODE_ASYNC);
         if (!publisher.offer(event)) {
             LOG.errorf("Audit buffer full: exchange record %s %s (%d) not queued", method, path, status);
+        }
+    }
+
+    /** The record of a request refused before it had an envelope: the caller as consumer, the version's provider. */
+    private void refusal(Party caller, String serviceCode, String version, Route route, String method, String path,
+            ProblemException refused, long startedNanos) {
+        Object requestId = MDC.get(RequestIds.MDC_KEY);
+        long latencyMs = Math.max(0, (System.nanoTime() - startedNanos) / 1_000_000);
+        AuditEvent event = new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, Instant.now(), "routing",
+                requestId == null ? null : requestId.toString(), null, caller.system(), caller.agency(),
+                route == null ? null : route.providerSystem(), route == null ? null : route.providerAgency(), serviceCode,
+                version, caller.environment(), method, path, refused.type().status(), latencyMs, null, null, null, null,
+                null, caller.clientId(), ProblemWriter.slug(refused), null, null, null, null, null, null, null, null,
+                AuditEvent.MODE_ASYNC);
+        if (!publisher.offer(event)) {
+            LOG.errorf("Audit buffer full: exchange refusal %s %s (%d) not queued", method, path, refused.type().status());
         }
     }
 
