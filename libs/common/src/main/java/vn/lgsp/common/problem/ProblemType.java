@@ -59,6 +59,11 @@ public enum ProblemType {
         return URN_PREFIX + slug;
     }
 
+    /** The last part of the URI, e.g. {@code access-level}: what audit records carry as their errorType. */
+    public String slug() {
+        return slug;
+    }
+
     public String title() {
         return title;
     }

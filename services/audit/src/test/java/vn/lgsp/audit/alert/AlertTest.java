@@ -368,6 +368,21 @@ class AlertTest {
         assertEquals(1, second.get("async-" + service));
         assertEquals("resolved", alerts("quiet-" + service).get(0).get("state"));
         assertEquals("open", alerts("async-" + service).get(0).get("state"));
+
+        // The platform refusing a sender (no subscription, access level) is a violation, not data failing to pass.
+        String refusedService = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        createRule(Map.of("name", "async-" + refusedService, "kind", "async-failures", "serviceCode", refusedService,
+                "threshold", 1));
+        List<Map<String, Object>> refusals = new java.util.ArrayList<>();
+        for (String type : List.of("access-level", "not-subscribed", "unprocessable")) {
+            Map<String, Object> r = Fixtures.transaction(now, "000.00.53.H01", "C", "000.00.53.H09", "P", refusedService,
+                    "unprocessable".equals(type) ? 422 : 403, 1);
+            r.put("mode", "async");
+            r.put("errorType", type);
+            refusals.add(r);
+        }
+        Fixtures.ingest(refusals);
+        assertEquals(0, evaluator.evaluate(Instant.now()).get("async-" + refusedService));
     }
 
     @Test

@@ -19,7 +19,7 @@ public class ProblemWriter {
 
     /** Slug of a problem type, e.g. {@code rate-limited}: what the audit record's errorType carries. */
     public static String slug(ProblemException e) {
-        return e.type().uri().substring(vn.lgsp.common.problem.ProblemType.URN_PREFIX.length());
+        return e.type().slug();
     }
 
     public void write(GatewayExchange exchange, ProblemException e) {

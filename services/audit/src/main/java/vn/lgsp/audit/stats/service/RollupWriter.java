@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.IntFunction;
 import vn.lgsp.audit.support.Db;
 import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.time.ProvinceCalendar;
 
 /**
@@ -63,6 +64,12 @@ public class RollupWriter {
 
     /** routing's errorType for calls refused during an announced maintenance window. */
     static final String MAINTENANCE = "maintenance";
+    /**
+     * The platform's own refusals of a caller (4xx problem types: no subscription, access level, bad request...):
+     * violations counted in the statistics, but not data that failed to pass between systems, so not async failures.
+     */
+    static final java.util.Set<String> CALLER_REFUSALS = java.util.Arrays.stream(ProblemType.values())
+            .filter(t -> t.status() < 500).map(ProblemType::slug).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private static final String HEALTH = """
             INSERT INTO audit_provider_health AS h (provider_system, provider_agency, service_code, service_version,
@@ -109,7 +116,8 @@ public class RollupWriter {
                 if (status >= 500 && !MAINTENANCE.equals(e.errorType())) {
                     m[1]++;
                 }
-                if (AuditEvent.MODE_ASYNC.equals(e.mode()) && (status >= 500 || e.errorType() != null)) {
+                if (AuditEvent.MODE_ASYNC.equals(e.mode()) && (status >= 500 || e.errorType() != null
+                        && !(status >= 400 && status < 500 && CALLER_REFUSALS.contains(e.errorType())))) {
                     m[2]++;
                 }
             } else if (AuditEvent.ALERT.equals(e.type())
