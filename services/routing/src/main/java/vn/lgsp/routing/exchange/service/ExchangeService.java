@@ -545,32 +545,33 @@ public class ExchangeService {
      */
     private void record(Party caller, Envelope e, String method, String path, int status, long startedNanos,
             Long requestBytes, String requestSha256, Long responseBytes, String responseSha256, String errorType) {
-        Object requestId = MDC.get(RequestIds.MDC_KEY);
-        long latencyMs = startedNanos == 0 ? 0 : Math.max(0, (System.nanoTime() - startedNanos) / 1_000_000);
-        AuditEvent event = new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, Instant.now(), "routing",
-                requestId == null ? null : requestId.toString(), null, e.sourceSystem(), e.sourceAgency(),
-                e.recipientSystem(), e.recipientAgency(), e.serviceCode(), e.version(), e.environment(), method, path,
-                status, latencyMs, null, requestBytes, responseBytes, requestSha256, responseSha256,
-                caller == null ? null : caller.clientId(), errorType, null, null, "exchange", e.id().toString(), null,
-                null, null, null, AuditEvent.MODE_ASYNC);
-        if (!publisher.offer(event)) {
-            LOG.errorf("Audit buffer full: exchange record %s %s (%d) not queued", method, path, status);
-        }
+        publish(caller, e.sourceSystem(), e.sourceAgency(), e.recipientSystem(), e.recipientAgency(), e.serviceCode(),
+                e.version(), e.environment(), e.id().toString(), method, path, status, startedNanos, requestBytes,
+                requestSha256, responseBytes, responseSha256, errorType);
     }
 
     /** The record of a request refused before it had an envelope: the caller as consumer, the version's provider. */
     private void refusal(Party caller, String serviceCode, String version, Route route, String method, String path,
             ProblemException refused, long startedNanos) {
+        publish(caller, caller.system(), caller.agency(), route == null ? null : route.providerSystem(),
+                route == null ? null : route.providerAgency(), serviceCode, version, caller.environment(), null, method,
+                path, refused.type().status(), startedNanos, null, null, null, null, ProblemWriter.slug(refused));
+    }
+
+    /** {@code envelopeId} null: no envelope yet, so no resource. */
+    private void publish(Party caller, String consumerSystem, String consumerAgency, String providerSystem,
+            String providerAgency, String serviceCode, String version, String environment, String envelopeId,
+            String method, String path, int status, long startedNanos, Long requestBytes, String requestSha256,
+            Long responseBytes, String responseSha256, String errorType) {
         Object requestId = MDC.get(RequestIds.MDC_KEY);
-        long latencyMs = Math.max(0, (System.nanoTime() - startedNanos) / 1_000_000);
+        long latencyMs = startedNanos == 0 ? 0 : Math.max(0, (System.nanoTime() - startedNanos) / 1_000_000);
         AuditEvent event = new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, Instant.now(), "routing",
-                requestId == null ? null : requestId.toString(), null, caller.system(), caller.agency(),
-                route == null ? null : route.providerSystem(), route == null ? null : route.providerAgency(), serviceCode,
-                version, caller.environment(), method, path, refused.type().status(), latencyMs, null, null, null, null,
-                null, caller.clientId(), ProblemWriter.slug(refused), null, null, null, null, null, null, null, null,
-                AuditEvent.MODE_ASYNC);
+                requestId == null ? null : requestId.toString(), null, consumerSystem, consumerAgency, providerSystem,
+                providerAgency, serviceCode, version, environment, method, path, status, latencyMs, null, requestBytes,
+                responseBytes, requestSha256, responseSha256, caller == null ? null : caller.clientId(), errorType, null,
+                null, envelopeId == null ? null : "exchange", envelopeId, null, null, null, null, AuditEvent.MODE_ASYNC);
         if (!publisher.offer(event)) {
-            LOG.errorf("Audit buffer full: exchange refusal %s %s (%d) not queued", method, path, refused.type().status());
+            LOG.errorf("Audit buffer full: exchange record %s %s (%d) not queued", method, path, status);
         }
     }
 
