@@ -155,6 +155,14 @@ class SubscriptionAccessLevelTest {
                 .post("/api/v1/subscriptions/" + id + "/carry-over").then().statusCode(201)
                 .body("requestedAccessLevel", equalTo("view")).body("accessLevel", equalTo("view"));
 
+        // The longest reason allowed still fits the subscriber's notification (clipped there), never a 500.
+        level(PROVIDER, id, "{\"accessLevel\":\"use\",\"reason\":\"" + "x".repeat(2000) + "\"}").statusCode(200);
+        String longest = String.valueOf(notices(id).get(0).get("comment"));
+        assertEquals(2000, longest.length());
+        assertTrue(longest.startsWith("The access level is now use (was view): xxx") && longest.endsWith("…"), longest);
+        level(PROVIDER, id, "{\"accessLevel\":\"use\",\"reason\":\"" + "x".repeat(2001) + "\"}").statusCode(400)
+                .body("errors[0].field", equalTo("reason"));
+
         Fixtures.act(CONSUMER, id, "end", "{}").statusCode(200);
         level(TestJwt.operator(), id, "{\"accessLevel\":\"use\"}").statusCode(409).body("errors[0].rule", equalTo("open"));
     }

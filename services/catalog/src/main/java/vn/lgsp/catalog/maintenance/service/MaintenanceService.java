@@ -356,9 +356,9 @@ public class MaintenanceService {
         String effect = MaintenanceRequest.UNAVAILABLE.equals(w.impact())
                 ? "calls are refused with 503 and Retry-After during the window"
                 : "calls go on but may be slower or partly fail";
-        String text = w.title() + " (maintenance of " + scope + (w.environment() == null ? "" : ", " + w.environment())
+        // may exceed what a notification holds: Notification clips it
+        return w.title() + " (maintenance of " + scope + (w.environment() == null ? "" : ", " + w.environment())
                 + "): " + w.startsAt() + " – " + w.endsAt() + "; " + effect + (note == null ? "" : "; " + note);
-        return text.length() > 2000 ? text.substring(0, 1999) + "…" : text;
     }
 
     private void after(Actor actor, String action, MaintenanceWindow after, MaintenanceWindow before, Told told) {

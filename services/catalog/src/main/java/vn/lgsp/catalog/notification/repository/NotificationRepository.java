@@ -86,6 +86,15 @@ public class NotificationRepository {
             Instant retireAt, LocalDate periodEnd, UUID maintenanceId, Instant startsAt, Instant endsAt,
             String accessLevel, String comment, Instant createdAt) {
 
+        /** What the comment column holds; texts built around a caller's 2000-character reason can be longer. */
+        static final int MAX_COMMENT = 2000;
+
+        public Notification {
+            if (comment != null && comment.length() > MAX_COMMENT) {
+                comment = comment.substring(0, MAX_COMMENT - 1) + "…";
+            }
+        }
+
         /** A notification about the subscription or its version: no maintenance window. */
         public Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
                 String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,

@@ -65,13 +65,17 @@ public class VersionResource {
                     + "maxConnections 1..10000 (default 64): the most connections the whole gateway (all replicas "
                     + "together) opens to the upstream at once, split by routing across its replicas; calls beyond it "
                     + "wait for a free connection within timeoutMs; "
-                    + "openapi, if given, must be an OpenAPI 3.x document.")
+                    + "openapi, if given, must be an OpenAPI 3.x document; accessRules (REQUIREMENTS A3) "
+                    + "[{methods?, path, level}], first match wins, say which operations need which access level (view, "
+                    + "use, update, share; path: literal segments, * or {name} for one, a final ** for the rest); an "
+                    + "operation no rule names needs view for GET/HEAD/OPTIONS, use for POST, update otherwise.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "v1", value = """
             {"version":"v1","upstreams":{"test":"http://dancu-test.angiang.gov.vn/api","production":"https://dancu.angiang.gov.vn/api"},
              "upstreamAuth":{"type":"oauth2_client_credentials","tokenUrl":"https://ndxp.gov.vn/oauth2/token",
              "clientId":"lgsp-angiang","clientSecretRef":"ndxp-client-secret","scope":"dan-cu"},
              "timeoutMs":10000,"requestFormat":"json","responseFormat":"json","convert":false,"maxRequestBytes":1048576,
              "maxConnections":64,"rateLimit":{"requestsPerSecond":20,"burst":40,"dailyQuota":50000},
+             "accessRules":[{"methods":["POST"],"path":"/citizens/search","level":"view"},{"path":"/export/**","level":"share"}],
              "openapi":{"openapi":"3.0.3","info":{"title":"Dân cư","version":"1.0.0"},"paths":{"/citizens/{id}":{"get":{"responses":{"200":{"description":"OK"}}}}}}}""")))
     public Uni<Response> create(@PathParam("code") String code, @Valid @NotNull VersionRequest body) {
         return service.create(Actor.of(caller), code, body).map(v -> Response
@@ -96,7 +100,8 @@ public class VersionResource {
 
     static final String EDIT_RULES = "Needs If-Match (428 without it, 412 when stale). Draft and testing versions take any change "
             + "(an OpenAPI document is validated again). Published and deprecated versions take only upstreams (with a reason, "
-            + "audited), timeoutMs, maxRequestBytes, maxConnections and rateLimit; other fields answer 409 rule "
+            + "audited), timeoutMs, maxRequestBytes, maxConnections, rateLimit and accessRules (with a reason, audited, every "
+            + "open subscriber told: version.access-changed); other fields answer 409 rule "
             + "notEditableWhenPublished. Retired versions take nothing. The new route reaches routing through the change feed. rateLimit is the default "
             + "for subscriptions approved later; existing subscriptions keep their own limits.";
 

@@ -456,11 +456,9 @@ public class VersionService {
         return subscriptions.openFor(conn, v.serviceCode(), v.version()).chain(subs -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Subscription s : subs) {
-                String text = "The access rules of " + v.serviceCode() + " " + v.version() + " changed; your subscription "
-                        + "grants " + s.accessLevel() + ". The version's accessRules say which operations need which level"
-                        + (reason == null || reason.isBlank() ? "." : ". Why: " + reason.strip());
-                // a reason may take the whole 2000 characters a notification holds
-                String comment = text.length() > 2000 ? text.substring(0, 1999) + "…" : text;
+                String comment = "The access rules of " + v.serviceCode() + " " + v.version() + " changed; your "
+                        + "subscription grants " + s.accessLevel() + ". The version's accessRules say which operations "
+                        + "need which level" + (reason == null || reason.isBlank() ? "." : ". Why: " + reason.strip());
                 Notification n = new Notification(null, s.id(), s.consumerSystem(), s.consumerAgency(), s.serviceCode(),
                         s.version(), ACCESS_RULES_CHANGED, v.status().wire(), v.status().wire(), null, null, null, null,
                         null, null, s.accessLevel(), comment, now);
