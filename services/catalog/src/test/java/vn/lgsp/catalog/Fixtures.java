@@ -72,12 +72,12 @@ public final class Fixtures {
                         webhook == null ? "" : ",\"webhookUrl\":\"" + webhook + "\"");
     }
 
-    /** A pending subscription applied for by the consumer agency's admin; returns its id. */
     /** Today in the province's calendar, the one periods of use are dated in. */
     public static LocalDate today() {
         return ProvinceCalendar.dateOf(Instant.now());
     }
 
+    /** A pending subscription applied for by the consumer agency's admin; returns its id. */
     public static String subscribe(String code, String version, String environment, String webhook) {
         return given().auth().oauth2(TestJwt.agencyAdmin(RegistryStub.CONSUMER_AGENCY)).contentType(ContentType.JSON)
                 .body(subscriptionJson(code, version, RegistryStub.CONSUMER_SYSTEM, environment, webhook))

@@ -79,7 +79,9 @@ public class NotificationRepository {
      * One message to one subscriber; {@code event} is e.g. {@code version.deprecated} (statuses are the version's) or
      * {@code subscription.expiring} (statuses are the subscription's; {@code periodEnd} its last day of use) or
      * {@code maintenance.scheduled} ({@code maintenanceId}, {@code startsAt}, {@code endsAt}: the window) or
-     * {@code subscription.access-changed} ({@code accessLevel}: the level granted now).
+     * {@code subscription.access-changed} ({@code accessLevel}: the level granted now) or
+     * {@code subscription.change-approved} / {@code subscription.change-rejected} (a change request's decision;
+     * {@code accessLevel} and {@code periodEnd}: the subscription's terms after it).
      */
     public record Notification(Long id, UUID subscriptionId, String consumerSystem, String consumerAgency,
             String serviceCode, String version, String event, String fromStatus, String toStatus, Instant sunsetAt,

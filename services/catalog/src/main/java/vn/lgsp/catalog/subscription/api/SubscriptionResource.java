@@ -28,11 +28,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.catalog.subscription.domain.AccessChange;
 import vn.lgsp.catalog.subscription.domain.CarryOver;
+import vn.lgsp.catalog.subscription.domain.ChangeTerms;
 import vn.lgsp.catalog.subscription.domain.Decision;
 import vn.lgsp.catalog.subscription.domain.PeriodChange;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionRequest;
 import vn.lgsp.catalog.subscription.repository.SubscriptionRepository;
+import vn.lgsp.catalog.subscription.service.ChangeRequestService;
 import vn.lgsp.catalog.subscription.service.SubscriptionService;
 import vn.lgsp.catalog.subscription.service.SubscriptionService.Action;
 import vn.lgsp.catalog.support.Actor;
@@ -54,6 +56,9 @@ public class SubscriptionResource {
 
     @Inject
     SubscriptionService service;
+
+    @Inject
+    ChangeRequestService changeRequests;
 
     @Inject
     SubscriptionRepository repository;
@@ -209,6 +214,24 @@ public class SubscriptionResource {
     public Uni<Subscription> changeAccessLevel(@PathParam("id") UUID id,
             @Valid @NotNull(message = "a JSON body is required") AccessChange body) {
         return service.changeAccessLevel(Actor.of(caller), id, body);
+    }
+
+    @POST
+    @Path("/{id}/change-requests")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.OPERATOR, Roles.AGENCY_ADMIN })
+    @Operation(summary = "Ask the provider for a higher access level or a later end of use (consumer side)",
+            description = "Operator or the consumer agency's admin, for an active or suspended subscription (else 409): "
+                    + "accessLevel above the one held (422 aboveCurrent: lowering needs no one's approval, PUT "
+                    + ".../access-level), periodEnd after the current last day (422 afterCurrent), or both, and a reason "
+                    + "(required). One pending request per subscription (409 onePending). The provider side decides it "
+                    + "under /api/v1/change-requests; a request still pending when the subscription ends lapses. Audited.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "more",
+            value = "{\"accessLevel\":\"update\",\"periodEnd\":\"2027-12-31\",\"reason\":\"Cập nhật kết quả giải quyết hồ sơ về CSDL chuyên ngành\"}")))
+    public Uni<Response> askForChange(@PathParam("id") UUID id,
+            @Valid @NotNull(message = "a JSON body is required") ChangeTerms body) {
+        return changeRequests.create(Actor.of(caller), id, body)
+                .map(r -> Response.created(URI.create("/api/v1/change-requests/" + r.id())).entity(r).build());
     }
 
     @POST

@@ -25,6 +25,9 @@ public class SubscriptionRepository {
     @Inject
     Pool pool;
 
+    @Inject
+    ChangeRequestRepository changeRequests;
+
     /** False when an open subscription for the same version, consumer and environment already exists. */
     public Uni<Boolean> insert(SqlClient client, Subscription s) {
         return client.preparedQuery("""
@@ -48,13 +51,19 @@ public class SubscriptionRepository {
                 .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? map(rows.iterator().next()) : null);
     }
 
+    /** Saves a status change; an ended subscription's pending change request lapses with it. */
     public Uni<Void> saveState(SqlClient client, Subscription s) {
-        return client.preparedQuery("""
+        Uni<Void> saved = client.preparedQuery("""
                 UPDATE subscription SET status=$2, requests_per_second=$3, burst=$4, daily_quota=$5, reason=$6,
                   decided_by=$7, updated_at=$8, access_level=$9 WHERE id=$1""")
                 .execute(Tuple.from(new Object[] { s.id(), s.status().wire(), s.requestsPerSecond(), s.burst(),
                         s.dailyQuota(), s.reason(), s.decidedBy(), Sql.utc(s.updatedAt()), s.accessLevel() }))
                 .replaceWithVoid();
+        if (s.status() != SubscriptionStatus.ENDED) {
+            return saved;
+        }
+        return saved.chain(() -> changeRequests.lapse(client, s.id(), "The subscription ended"
+                + (s.reason() == null || s.reason().isBlank() ? "" : ": " + s.reason()), s.updatedAt()));
     }
 
     public Uni<Void> saveAccessLevel(SqlClient client, Subscription s) {
