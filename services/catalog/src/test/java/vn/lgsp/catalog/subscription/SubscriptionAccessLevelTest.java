@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,5 +217,34 @@ class SubscriptionAccessLevelTest {
                 .body("find { it.action == 'edit' }.changedFields", hasItem("accessRules"));
         assertTrue(auditPublisher.snapshot().stream().anyMatch(e -> "version.update".equals(e.action())
                 && e.after().path("accessRules").size() == 1), "audited");
+    }
+    @Test
+    void theOpenApiDocumentSaysWhichLevelEachOperationNeeds() {
+        String code = Fixtures.service("shared", false);
+        String base = "/api/v1/services/" + code + "/versions";
+        String version = """
+                {"version":"v1","upstreams":{"test":"http://127.0.0.1:9/t","production":"https://p.example/api"},
+                 "accessRules":[{"methods":["POST"],"path":"/search","level":"view"},{"path":"/export/**","level":"share"}],
+                 "openapi":{"openapi":"3.0.3","info":{"title":"Hộ tịch","version":"1.0.0"},"paths":{
+                   "/citizens/{id}":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],
+                     "get":{"responses":{"200":{"description":"OK"}}},"put":{"responses":{"200":{"description":"OK"}}}},
+                   "/search":{"post":{"x-lgsp-access-level":"share","responses":{"200":{"description":"OK"}}}},
+                   "/export/{year}/all":{"get":{"responses":{"200":{"description":"OK"}}}},
+                   "/records":{"post":{"responses":{"201":{"description":"Created"}}}}}}}""";
+        given().auth().oauth2(TestJwt.operator()).contentType("application/json; charset=UTF-8").body(version).post(base)
+                .then().statusCode(201);
+        JsonPath doc = given().auth().oauth2(CONSUMER).get(base + "/v1/openapi").then().statusCode(200).extract().jsonPath();
+        // By method where no rule matches; a template's parameter matches one segment; the rules first.
+        assertEquals("view", doc.getString("paths.'/citizens/{id}'.get.x-lgsp-access-level"));
+        assertEquals("update", doc.getString("paths.'/citizens/{id}'.put.x-lgsp-access-level"));
+        assertEquals("use", doc.getString("paths.'/records'.post.x-lgsp-access-level"));
+        assertEquals("share", doc.getString("paths.'/export/{year}/all'.get.x-lgsp-access-level"));
+        // The rules are the one source: a value the provider wrote into the document does not count.
+        assertEquals("view", doc.getString("paths.'/search'.post.x-lgsp-access-level"));
+        assertEquals(1, doc.getList("paths.'/citizens/{id}'.parameters").size(), "non-operation keys are left as they are");
+        assertEquals(null, doc.getString("paths.'/citizens/{id}'.parameters[0].x-lgsp-access-level"));
+        // The stored document is as uploaded.
+        given().auth().oauth2(TestJwt.operator()).get(base + "/v1").then().statusCode(200)
+                .body("openapi.paths.'/citizens/{id}'.get", not(hasKey("x-lgsp-access-level")));
     }
 }

@@ -35,6 +35,7 @@ import vn.lgsp.catalog.version.domain.TransitionRequest;
 import vn.lgsp.catalog.version.domain.VersionRequest;
 import vn.lgsp.catalog.version.domain.VersionUpdate;
 import vn.lgsp.catalog.version.repository.VersionRepository.HistoryEntry;
+import vn.lgsp.catalog.version.service.OpenApiAccessLevels;
 import vn.lgsp.catalog.version.service.VersionService;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
@@ -144,13 +145,16 @@ public class VersionResource {
     @GET
     @Path("/{version}/openapi")
     @RolesAllowed({ Roles.OPERATOR, Roles.AUDITOR, Roles.AGENCY_ADMIN, Roles.SERVICE, Roles.SYSTEM })
-    @Operation(summary = "The version's OpenAPI document as uploaded")
+    @Operation(summary = "The version's OpenAPI document, each operation with the access level it needs",
+            description = "As uploaded, plus x-lgsp-access-level (view, use, update or share; REQUIREMENTS A3) on every "
+                    + "operation: what a subscription must hold to call it, computed from the version's accessRules "
+                    + "(else GET/HEAD/OPTIONS view, POST use, other methods update), as routing enforces it.")
     public Uni<JsonNode> openapi(@PathParam("code") String code, @PathParam("version") String version) {
         return service.get(code, version).map(v -> {
             if (v.openapi() == null) {
                 throw ProblemException.notFound("An OpenAPI document for " + code + " " + version);
             }
-            return v.openapi();
+            return OpenApiAccessLevels.annotate(v.openapi(), v.accessRules());
         });
     }
 
