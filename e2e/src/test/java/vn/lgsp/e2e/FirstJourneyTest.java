@@ -183,7 +183,17 @@ class FirstJourneyTest {
         assertEquals(403, event.path("status").asInt(), events.raw());
         assertEquals("access-level", event.path("errorType").asText(), events.raw());
 
-        setLevel("use", "Khôi phục quyền khai thác");
+        // Raising it again is the provider's to grant: the consumer side asks, the provider side approves, and routing
+        // lets the writes through within seconds of the approval.
+        Map<String, String> asOperator = Map.of("Authorization", "Bearer " + world.operatorToken(), "Content-Type",
+                "application/json");
+        Reply asked = client.request("catalog", "POST", "/api/v1/subscriptions/" + world.subscriptionId() + "/change-requests",
+                asOperator, PlatformClient.write(Map.of("accessLevel", "use", "reason", "Cần tiếp nhận hồ sơ trực tuyến"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).expect(201);
+        assertEquals(403, client.request("gateway", "POST", path, asConsumer, body).status(), "asking grants nothing yet");
+        client.request("catalog", "POST", "/api/v1/change-requests/" + asked.json().path("id").asText() + "/approve",
+                asOperator, "{\"reason\":\"Khôi phục quyền khai thác\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .expect(200);
         Reply accepted = eventually(Duration.ofSeconds(2), () -> client.request("gateway", "POST", path, asConsumer, body),
                 r -> r.status() == 200);
         assertEquals(200, accepted.status(), accepted.raw());
