@@ -18,6 +18,7 @@ import vn.lgsp.catalog.dataservice.domain.DataService;
 import vn.lgsp.catalog.dataservice.domain.DataServiceRequest;
 import vn.lgsp.catalog.dataservice.domain.Documentation;
 import vn.lgsp.catalog.dataservice.domain.SharingMethod;
+import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
 
@@ -90,48 +91,23 @@ public class DataServiceRepository {
 
     /** Filtered, sorted, paged list. */
     public Uni<Page<DataService>> list(Filter f, String sortColumn, boolean descending, int page, int size) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
+        Listing listing = new Listing();
         if (f.q() != null && !f.q().isBlank()) {
-            args.add(Sql.likePattern(f.q().trim()));
-            int n = args.size();
-            where.append(" AND (code ILIKE $").append(n).append(" OR name ILIKE $").append(n)
-                    .append(" OR description ILIKE $").append(n).append(" OR category ILIKE $").append(n).append(')');
+            listing.with(Sql.likePattern(f.q().trim()), p -> "(code ILIKE " + p + " OR name ILIKE " + p
+                    + " OR description ILIKE " + p + " OR category ILIKE " + p + ")");
         }
-        eq(where, args, "data_class", f.dataClass());
-        eq(where, args, "owner_agency", f.ownerAgency());
+        listing.eq("data_class", f.dataClass()).eq("owner_agency", f.ownerAgency());
         if (f.versionStatus() != null) {
-            args.add(f.versionStatus());
-            where.append(" AND EXISTS (SELECT 1 FROM service_version v WHERE v.service_code = data_service.code AND v.status = $")
-                    .append(args.size()).append(')');
+            listing.with(f.versionStatus(), p -> "EXISTS (SELECT 1 FROM service_version v"
+                    + " WHERE v.service_code = data_service.code AND v.status = " + p + ")");
         }
         if (f.onlyShared()) {
-            where.append(" AND EXISTS (SELECT 1 FROM service_version v WHERE v.service_code = data_service.code"
+            listing.with("EXISTS (SELECT 1 FROM service_version v WHERE v.service_code = data_service.code"
                     + " AND v.status IN ('published', 'deprecated'))");
         }
-        if (f.personalData() != null) {
-            args.add(f.personalData());
-            where.append(" AND personal_data = $").append(args.size());
-        }
-        String count = "SELECT count(*) AS n FROM data_service" + where;
-        List<Object> listArgs = new ArrayList<>(args);
-        listArgs.add(size);
-        listArgs.add((long) page * size);
-        String select = "SELECT * FROM data_service" + where + " ORDER BY " + sortColumn + (descending ? " DESC" : " ASC")
-                + ", code ASC LIMIT $" + (args.size() + 1) + " OFFSET $" + (args.size() + 2);
-        return pool.preparedQuery(count).execute(Tuple.from(args)).map(rs -> rs.iterator().next().getLong("n"))
-                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs)).map(rows -> {
-                    List<DataService> items = new ArrayList<>();
-                    rows.forEach(r -> items.add(map(r)));
-                    return new Page<>(items, page, size, total);
-                }));
-    }
-
-    private static void eq(StringBuilder sql, List<Object> args, String column, Object value) {
-        if (value != null) {
-            args.add(value);
-            sql.append(" AND ").append(column).append(" = $").append(args.size());
-        }
+        listing.eq("personal_data", f.personalData());
+        return listing.page(pool, "SELECT *", "data_service", sortColumn + (descending ? " DESC" : " ASC") + ", code ASC",
+                page, size, this::map);
     }
 
     private List<Object> values(DataServiceRequest r, Object now) {

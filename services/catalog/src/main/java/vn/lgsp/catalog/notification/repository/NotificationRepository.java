@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
 
@@ -43,36 +44,14 @@ public class NotificationRepository {
     }
 
     public Uni<Page<Notification>> list(String consumerSystem, String visibleToAgency, int page, int size) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
-        if (consumerSystem != null) {
-            args.add(consumerSystem);
-            where.append(" AND consumer_system = $").append(args.size());
-        }
-        if (visibleToAgency != null) {
-            args.add(visibleToAgency);
-            where.append(" AND consumer_agency = $").append(args.size());
-        }
-        List<Object> listArgs = new ArrayList<>(args);
-        listArgs.add(size);
-        listArgs.add((long) page * size);
-        String select = "SELECT * FROM notification" + where + " ORDER BY id DESC LIMIT $" + (args.size() + 1) + " OFFSET $"
-                + (args.size() + 2);
-        return pool.preparedQuery("SELECT count(*) AS n FROM notification" + where).execute(Tuple.from(args))
-                .map(rs -> rs.iterator().next().getLong("n"))
-                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs)).map(rows -> {
-                    List<Notification> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        out.add(new Notification(r.getLong("id"), r.getUUID("subscription_id"), r.getString("consumer_system"),
-                                r.getString("consumer_agency"), r.getString("service_code"), r.getString("version"),
-                                r.getString("event"), r.getString("from_status"), r.getString("to_status"),
-                                Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"), r.getLocalDate("period_end"),
-                                r.getUUID("maintenance_id"), Sql.instant(r, "starts_at"), Sql.instant(r, "ends_at"),
-                                r.getString("access_level"), r.getString("comment"),
-                                Sql.instant(r, "created_at")));
-                    }
-                    return new Page<>(out, page, size, total);
-                }));
+        return new Listing().eq("consumer_system", consumerSystem).eq("consumer_agency", visibleToAgency)
+                .page(pool, "SELECT *", "notification", "id DESC", page, size, r -> new Notification(r.getLong("id"),
+                        r.getUUID("subscription_id"), r.getString("consumer_system"), r.getString("consumer_agency"),
+                        r.getString("service_code"), r.getString("version"), r.getString("event"), r.getString("from_status"),
+                        r.getString("to_status"), Sql.instant(r, "sunset_at"), Sql.instant(r, "retire_at"),
+                        r.getLocalDate("period_end"), r.getUUID("maintenance_id"), Sql.instant(r, "starts_at"),
+                        Sql.instant(r, "ends_at"), r.getString("access_level"), r.getString("comment"),
+                        Sql.instant(r, "created_at")));
     }
 
     /**

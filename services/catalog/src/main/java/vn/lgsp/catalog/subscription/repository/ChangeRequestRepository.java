@@ -3,17 +3,15 @@ package vn.lgsp.catalog.subscription.repository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import vn.lgsp.catalog.subscription.domain.ChangeRequest;
 import vn.lgsp.catalog.subscription.domain.ChangeRequestStatus;
+import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
 
@@ -21,9 +19,10 @@ import vn.lgsp.common.paging.Page;
 @ApplicationScoped
 public class ChangeRequestRepository {
 
-    private static final String SELECT = """
-            SELECT r.*, s.service_code, s.version, s.consumer_system, s.consumer_agency, s.environment
-            FROM subscription_change_request r JOIN subscription s ON s.id = r.subscription_id""";
+    private static final String SELECT_COLUMNS =
+            "SELECT r.*, s.service_code, s.version, s.consumer_system, s.consumer_agency, s.environment";
+    private static final String FROM = "subscription_change_request r JOIN subscription s ON s.id = r.subscription_id";
+    private static final String SELECT = SELECT_COLUMNS + " FROM " + FROM;
 
     @Inject
     Pool pool;
@@ -69,41 +68,10 @@ public class ChangeRequestRepository {
     }
 
     public Uni<Page<ChangeRequest>> list(Filter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
-        eq(where, args, "r.status", f.status());
-        eq(where, args, "r.subscription_id", f.subscriptionId());
-        eq(where, args, "s.service_code", f.serviceCode());
-        eq(where, args, "s.consumer_system", f.consumerSystem());
-        if (f.visibleToAgency() != null) {
-            args.add(f.visibleToAgency());
-            int n = args.size();
-            where.append(" AND (s.consumer_agency = $").append(n)
-                    .append(" OR s.service_code IN (SELECT code FROM data_service WHERE owner_agency = $").append(n).append("))");
-        }
-        List<Object> listArgs = new ArrayList<>(args);
-        listArgs.add(size);
-        listArgs.add((long) page * size);
-        String select = SELECT + where + " ORDER BY r.created_at DESC, r.id LIMIT $" + (args.size() + 1) + " OFFSET $"
-                + (args.size() + 2);
-        return pool.preparedQuery("SELECT count(*) AS n FROM subscription_change_request r JOIN subscription s"
-                + " ON s.id = r.subscription_id" + where).execute(Tuple.from(args))
-                .map(rs -> rs.iterator().next().getLong("n"))
-                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs))
-                        .map(rows -> new Page<>(all(rows), page, size, total)));
-    }
-
-    private static void eq(StringBuilder sql, List<Object> args, String column, Object value) {
-        if (value != null) {
-            args.add(value);
-            sql.append(" AND ").append(column).append(" = $").append(args.size());
-        }
-    }
-
-    private List<ChangeRequest> all(RowSet<Row> rows) {
-        List<ChangeRequest> out = new ArrayList<>();
-        rows.forEach(r -> out.add(map(r)));
-        return out;
+        return new Listing().eq("r.status", f.status()).eq("r.subscription_id", f.subscriptionId())
+                .eq("s.service_code", f.serviceCode()).eq("s.consumer_system", f.consumerSystem())
+                .sideOf(f.visibleToAgency(), "s.consumer_agency", "s.service_code")
+                .page(pool, SELECT_COLUMNS, FROM, "r.created_at DESC, r.id", page, size, ChangeRequestRepository::map);
     }
 
     private static ChangeRequest map(Row r) {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import vn.lgsp.catalog.feed.domain.SubscriptionEntry;
 import vn.lgsp.catalog.subscription.domain.Subscription;
 import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
+import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
 
@@ -141,35 +142,10 @@ public class SubscriptionRepository {
     }
 
     public Uni<Page<Subscription>> list(Filter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
-        eq(where, args, "consumer_system", f.consumerSystem());
-        eq(where, args, "environment", f.environment());
-        eq(where, args, "status", f.status());
-        eq(where, args, "service_code", f.serviceCode());
-        eq(where, args, "version", f.version());
-        if (f.visibleToAgency() != null) {
-            args.add(f.visibleToAgency());
-            int n = args.size();
-            where.append(" AND (consumer_agency = $").append(n)
-                    .append(" OR service_code IN (SELECT code FROM data_service WHERE owner_agency = $").append(n).append("))");
-        }
-        List<Object> listArgs = new ArrayList<>(args);
-        listArgs.add(size);
-        listArgs.add((long) page * size);
-        String select = "SELECT * FROM subscription" + where + " ORDER BY created_at DESC, id LIMIT $" + (args.size() + 1)
-                + " OFFSET $" + (args.size() + 2);
-        return pool.preparedQuery("SELECT count(*) AS n FROM subscription" + where).execute(Tuple.from(args))
-                .map(rs -> rs.iterator().next().getLong("n"))
-                .chain(total -> pool.preparedQuery(select).execute(Tuple.from(listArgs))
-                        .map(rows -> new Page<>(all(rows), page, size, total)));
-    }
-
-    private static void eq(StringBuilder sql, List<Object> args, String column, Object value) {
-        if (value != null) {
-            args.add(value);
-            sql.append(" AND ").append(column).append(" = $").append(args.size());
-        }
+        return new Listing().eq("consumer_system", f.consumerSystem()).eq("environment", f.environment())
+                .eq("status", f.status()).eq("service_code", f.serviceCode()).eq("version", f.version())
+                .sideOf(f.visibleToAgency(), "consumer_agency", "service_code")
+                .page(pool, "SELECT *", "subscription", "created_at DESC, id", page, size, this::map);
     }
 
     private List<Subscription> all(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.catalog.webhook.domain.WebhookDelivery;
 import vn.lgsp.common.paging.Page;
@@ -105,46 +106,27 @@ public class DeliveryRepository {
     }
 
     public Uni<Page<WebhookDelivery>> list(Filter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
-        if (f.subscriptionId() != null) {
-            args.add(f.subscriptionId());
-            where.append(" AND d.subscription_id = $").append(args.size());
-        }
-        if (f.status() != null) {
-            args.add(f.status());
-            where.append(" AND d.status = $").append(args.size());
-        }
-        if (f.consumerSystem() != null) {
-            args.add(f.consumerSystem());
-            where.append(" AND d.consumer_system = $").append(args.size());
-        }
-        if (f.consumerAgency() != null) {
-            args.add(f.consumerAgency());
-            where.append(" AND d.consumer_agency = $").append(args.size());
-        }
-        List<Object> listArgs = new ArrayList<>(args);
-        listArgs.add(size);
-        listArgs.add((long) page * size);
-        String from = " FROM webhook_delivery d JOIN subscription s ON s.id = d.subscription_id";
-        return pool.preparedQuery("SELECT count(*) AS n" + from + where).execute(Tuple.from(args))
-                .map(rs -> rs.iterator().next().getLong("n"))
-                .chain(total -> pool.preparedQuery("SELECT " + COLUMNS + from + where + " ORDER BY d.id DESC LIMIT $"
-                        + (args.size() + 1) + " OFFSET $" + (args.size() + 2)).execute(Tuple.from(listArgs))
-                        .map(rows -> new Page<>(list(rows), page, size, total)));
+        return new Listing().eq("d.subscription_id", f.subscriptionId()).eq("d.status", f.status())
+                .eq("d.consumer_system", f.consumerSystem()).eq("d.consumer_agency", f.consumerAgency())
+                .page(pool, "SELECT " + COLUMNS, "webhook_delivery d JOIN subscription s ON s.id = d.subscription_id",
+                        "d.id DESC", page, size, this::map);
     }
 
     private List<WebhookDelivery> list(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         List<WebhookDelivery> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new WebhookDelivery(r.getLong("id"), r.getLong("notification_id"), r.getUUID("subscription_id"),
+            out.add(map(r));
+        }
+        return out;
+    }
+
+    private WebhookDelivery map(Row r) {
+        return new WebhookDelivery(r.getLong("id"), r.getLong("notification_id"), r.getUUID("subscription_id"),
                     r.getString("consumer_system"), r.getString("consumer_agency"), r.getString("url"), r.getString("event"),
                     r.getString("status"), r.getInteger("attempts"), r.getInteger("max_attempts"),
                     Sql.instant(r, "next_attempt_at"), Sql.instant(r, "last_attempt_at"), r.getInteger("last_status"),
                     r.getString("last_error"), Sql.instant(r, "delivered_at"), r.getLong("redelivery_of"),
                     r.getString("requested_by"), Sql.instant(r, "created_at"),
-                    Sql.read(mapper, r.getValue("payload"), JsonNode.class), r.getInteger("webhook_secret_generation")));
-        }
-        return out;
+                    Sql.read(mapper, r.getValue("payload"), JsonNode.class), r.getInteger("webhook_secret_generation"));
     }
 }
