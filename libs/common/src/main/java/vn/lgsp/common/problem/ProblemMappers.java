@@ -130,9 +130,41 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        String sqlState = dataException(e);
+        if (sqlState != null) {
+            // A value the request carried that the database cannot store, which validation should have refused: the
+            // caller's mistake (400), not an outage. Neither the database's message nor the value is repeated (they can
+            // echo the input); the SQLSTATE tells a developer which check is missing.
+            LOG.warnf("A request value reached the database and was refused (SQLSTATE %s) on %s %s: add a validation",
+                    sqlState, request.method(), request.path());
+            return respond(new ProblemException(ProblemType.VALIDATION, "A value in the request cannot be stored: "
+                    + dataProblem(sqlState)).toProblem(), request, Map.of());
+        }
         LOG.errorf(e, "Unhandled error on %s %s", request.method(), request.path());
         return respond(new ProblemException(ProblemType.INTERNAL,
                 "An unexpected error occurred; quote the request id to the operator").toProblem(), request, Map.of());
+    }
+
+    /** The SQLSTATE of a data exception (class 22: the value, not the database, is at fault) in the causes, else null. */
+    static String dataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.sqlclient.DatabaseException d && d.getSqlState() != null
+                    && d.getSqlState().startsWith("22")) {
+                return d.getSqlState();
+            }
+        }
+        return null;
+    }
+
+    static String dataProblem(String sqlState) {
+        return switch (sqlState) {
+            case "22001" -> "a text is longer than its field allows";
+            case "22003" -> "a number is out of range";
+            case "22007", "22008" -> "a date or time is out of range";
+            case "22021", "22P05" -> "a text contains a character that cannot be stored (such as NUL, U+0000)";
+            case "22P02" -> "a value is not in the form its field requires";
+            default -> "a value is out of what its field can hold (SQLSTATE " + sqlState + ")";
+        };
     }
 
     static ProblemException fromJson(JsonProcessingException e) {

@@ -265,6 +265,9 @@ class MaintenanceWindowTest {
                 .statusCode(400).body("errors[0].field", equalTo("endsAt")).body("errors[0].rule", equalTo("maxDuration"));
         announce(OPERATOR, "{\"title\":\"X\",\"startsAt\":\"tomorrow\",\"endsAt\":\"" + later + "\"}").statusCode(400)
                 .contentType("application/problem+json");
+        // A year the database cannot keep is refused by name, not wrapped into another date.
+        announce(OPERATOR, window("X", "[\"" + code + "\"]", null, null, later, Instant.parse("+999999999-12-31T00:00:00Z"),
+                null)).statusCode(400).body("errors.find { it.field == 'endsAt' }.rule", equalTo("calendarDay"));
         // An unknown service, named by its position.
         announce(OPERATOR, window("X", "[\"" + code + "\",\"no-such-service\"]", null, null, later, later.plusSeconds(60), null))
                 .statusCode(400).body("errors[0].field", equalTo("services[1]")).body("errors[0].rule", equalTo("exists"));

@@ -99,6 +99,13 @@ class SubscriptionChangeRequestTest {
                 .body("errors[0].field", equalTo("periodEnd")).body("errors[0].rule", equalTo("afterCurrent"));
         ask(CONSUMER, id, "{\"accessLevel\":\"share\",\"reason\":\"" + "x".repeat(2001) + "\"}").statusCode(400)
                 .body("errors[0].field", equalTo("reason"));
+        ask(CONSUMER, id, "{\"periodEnd\":\"+999999999-12-31\",\"reason\":\"x\"}").statusCode(400)
+                .body("errors[0].field", equalTo("periodEnd")).body("errors[0].rule", equalTo("calendarDay"));
+        // A character the database cannot store is the caller's mistake, told as such, not a 500.
+        ask(CONSUMER, id, "{\"accessLevel\":\"share\",\"reason\":\"a\\u0000b\"}").statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("cannot be stored"));
+        given().auth().oauth2(CONSUMER).queryParam("subscriptionId", "not-a-uuid").get("/api/v1/change-requests").then()
+                .statusCode(400).body("errors[0].field", equalTo("subscriptionId")).body("errors[0].rule", equalTo("uuid"));
         // Only the consumer side asks.
         ask(PROVIDER, id, "{\"accessLevel\":\"share\",\"reason\":\"x\"}").statusCode(403);
         ask(THIRD, id, "{\"accessLevel\":\"share\",\"reason\":\"x\"}").statusCode(403);
@@ -209,15 +216,28 @@ class SubscriptionChangeRequestTest {
         assertTrue(auditPublisher.snapshot().stream().anyMatch(e -> "change-request.withdraw".equals(e.action())
                 && second.equals(e.resourceId())));
 
+        // A term met meanwhile (the provider raised the level itself) does not stand in the way of the other one.
+        String met = ask(CONSUMER, id, "{\"accessLevel\":\"update\",\"periodEnd\":\"" + end.plusMonths(1)
+                + "\",\"reason\":\"Cập nhật và gia hạn\"}").statusCode(201).extract().path("id");
+        given().auth().oauth2(PROVIDER).contentType(ContentType.JSON).body("{\"accessLevel\":\"share\"}")
+                .put("/api/v1/subscriptions/" + id + "/access-level").then().statusCode(200);
+        decide(PROVIDER, met, "approve", "{\"accessLevel\":\"update\"}").statusCode(422)
+                .body("errors[0].rule", equalTo("notBelowCurrent"));
+        decide(PROVIDER, met, "approve", "{}").statusCode(200).body("grantedAccessLevel", equalTo("share"))
+                .body("grantedPeriodEnd", equalTo(end.plusMonths(1).toString()));
+        assertEquals("share", fed(id).get("accessLevel"));
+        assertEquals(end.plusMonths(1).toString(), fed(id).get("periodEnd"));
+        assertTrue(String.valueOf(notices(id).get(0).get("comment")).contains("access level share (unchanged)"));
+
         // A request still pending when its subscription ends lapses, and cannot be approved afterwards.
-        String third = ask(CONSUMER, id, "{\"accessLevel\":\"update\",\"reason\":\"Cập nhật kết quả\"}").statusCode(201)
-                .extract().path("id");
+        String third = ask(CONSUMER, id, "{\"periodEnd\":\"" + end.plusYears(2) + "\",\"reason\":\"Gia hạn dài\"}")
+                .statusCode(201).extract().path("id");
         Fixtures.act(CONSUMER, id, "end", "{\"reason\":\"Hệ thống ngừng hoạt động\"}").statusCode(200);
         given().auth().oauth2(PROVIDER).get("/api/v1/change-requests/" + third).then().statusCode(200)
                 .body("status", equalTo("lapsed")).body("decisionReason", containsString("ended"));
         decide(PROVIDER, third, "approve", "{}").statusCode(409);
         given().auth().oauth2(TestJwt.operator()).queryParam("subscriptionId", id).get("/api/v1/change-requests").then()
-                .statusCode(200).body("total", equalTo(3)).body("items.status", not(hasItem("pending")));
+                .statusCode(200).body("total", equalTo(4)).body("items.status", not(hasItem("pending")));
 
         // Nothing is asked of a subscription that is not in use: an application changes what it asks for itself.
         String code = Fixtures.service("shared", false);

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import vn.lgsp.catalog.support.CalendarDay;
 import java.util.List;
 
 /**
@@ -19,8 +20,8 @@ public record MaintenanceRequest(
         @Size(max = 100, message = "at most 100 services; announce the whole platform instead") List<String> services,
         String environment,
         String impact,
-        @NotNull(message = "is required (an instant, e.g. 2026-11-29T17:00:00Z)") Instant startsAt,
-        @NotNull(message = "is required (an instant, e.g. 2026-11-29T21:00:00Z)") Instant endsAt,
+        @NotNull(message = "is required (an instant, e.g. 2026-11-29T17:00:00Z)") @CalendarDay Instant startsAt,
+        @NotNull(message = "is required (an instant, e.g. 2026-11-29T21:00:00Z)") @CalendarDay Instant endsAt,
         Boolean emergency,
         @Size(max = 2000, message = "must be at most 2000 characters") String reason) {
 

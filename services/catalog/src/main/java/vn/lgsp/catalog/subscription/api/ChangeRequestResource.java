@@ -55,13 +55,21 @@ public class ChangeRequestResource {
     @Operation(summary = "List change requests, newest first",
             description = "An agency admin sees those of subscriptions where its agency is the consumer or the provider; "
                     + "?status=pending is the provider side's inbox.")
-    public Uni<Page<ChangeRequest>> list(@QueryParam("status") String status, @QueryParam("subscriptionId") UUID subscriptionId,
+    public Uni<Page<ChangeRequest>> list(@QueryParam("status") String status, @QueryParam("subscriptionId") String subscriptionId,
             @QueryParam("serviceCode") String serviceCode, @QueryParam("consumerSystem") String consumerSystem,
             @Valid @BeanParam PageRequest page) {
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.field("status", "enum", "must be one of " + STATUSES);
         }
-        return service.list(Actor.of(caller), new ChangeRequestRepository.Filter(status, subscriptionId, serviceCode,
+        UUID subscription = null;
+        if (subscriptionId != null) {
+            try {
+                subscription = UUID.fromString(subscriptionId);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.field("subscriptionId", "uuid", "must be a subscription id (a UUID)");
+            }
+        }
+        return service.list(Actor.of(caller), new ChangeRequestRepository.Filter(status, subscription, serviceCode,
                 consumerSystem, null), page.page, page.size);
     }
 

@@ -3,6 +3,7 @@ package vn.lgsp.catalog.subscription.domain;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
+import vn.lgsp.catalog.support.CalendarDay;
 import vn.lgsp.common.access.AccessLevel;
 
 /**
@@ -11,7 +12,7 @@ import vn.lgsp.common.access.AccessLevel;
  */
 public record ChangeTerms(
         @Pattern(regexp = AccessLevel.PATTERN, message = AccessLevel.MESSAGE) String accessLevel,
-        LocalDate periodEnd,
+        @CalendarDay LocalDate periodEnd,
         @Size(max = 2000) String reason) {
 
     public static final ChangeTerms EMPTY = new ChangeTerms(null, null, null);

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
+import vn.lgsp.catalog.support.CalendarDay;
 import vn.lgsp.common.access.AccessLevel;
 import vn.lgsp.common.id.Codes;
 
@@ -16,8 +17,8 @@ public record SubscriptionRequest(
         @NotBlank @Pattern(regexp = "^(test|production)$", message = "must be test or production") String environment,
         @NotBlank @Size(max = 2000) String purpose,
         @NotBlank @Size(max = 255) String expectedFrequency,
-        @NotNull LocalDate periodStart,
-        @NotNull LocalDate periodEnd,
+        @NotNull @CalendarDay LocalDate periodStart,
+        @NotNull @CalendarDay LocalDate periodEnd,
         @Size(max = 2048) String webhookUrl,
         /** REQUIREMENTS A3; omitted: {@link AccessLevel#DEFAULT} */
         @Pattern(regexp = AccessLevel.PATTERN, message = AccessLevel.MESSAGE) String accessLevel) {

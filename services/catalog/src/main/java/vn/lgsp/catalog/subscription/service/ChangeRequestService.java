@@ -142,9 +142,14 @@ public class ChangeRequestService {
                 wrong.add("accessLevel", "notRequested", "the request does not ask for another access level");
             } else if (r.accessLevel() != null) {
                 AccessLevel asked = AccessLevel.of(r.accessLevel());
-                AccessLevel granted = g.accessLevel() == null ? asked : AccessLevel.of(g.accessLevel());
                 AccessLevel current = AccessLevel.of(s.accessLevel());
-                if (!asked.covers(granted)) {
+                // Raised to the level asked (or beyond) meanwhile: that term is met as it stands, so the other one can
+                // still be granted.
+                AccessLevel granted = g.accessLevel() != null ? AccessLevel.of(g.accessLevel())
+                        : asked.covers(current) ? asked : current;
+                if (granted == current) {
+                    level = granted.wire();
+                } else if (!asked.covers(granted)) {
                     wrong.add("accessLevel", "notAboveRequested", "the request asks for " + asked.wire() + "; grant it or less");
                 } else if (!granted.covers(current)) {
                     wrong.add("accessLevel", "notBelowCurrent", "the subscription holds " + current.wire()
@@ -157,8 +162,11 @@ public class ChangeRequestService {
             if (g.periodEnd() != null && r.periodEnd() == null) {
                 wrong.add("periodEnd", "notRequested", "the request does not ask for another period of use");
             } else if (r.periodEnd() != null) {
-                LocalDate granted = g.periodEnd() == null ? r.periodEnd() : g.periodEnd();
-                if (granted.isAfter(r.periodEnd())) {
+                LocalDate granted = g.periodEnd() != null ? g.periodEnd()
+                        : r.periodEnd().isBefore(s.periodEnd()) ? s.periodEnd() : r.periodEnd();
+                if (granted.equals(s.periodEnd()) && !granted.isBefore(today)) {
+                    end = granted;
+                } else if (granted.isAfter(r.periodEnd())) {
                     wrong.add("periodEnd", "notAfterRequested", "the request asks for " + r.periodEnd() + "; grant it or earlier");
                 } else if (granted.isBefore(s.periodEnd())) {
                     wrong.add("periodEnd", "notBeforeCurrent", "the period already runs to " + s.periodEnd()
