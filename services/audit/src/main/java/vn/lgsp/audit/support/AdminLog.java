@@ -12,6 +12,7 @@ import org.jboss.logging.MDC;
 import vn.lgsp.audit.event.service.EventService;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.web.RequestIds;
+import vn.lgsp.common.text.Texts;
 
 /**
  * Admin actions on audit itself (legal holds, alert rules, acknowledgements, partition drops). audit is the sink of
@@ -33,8 +34,8 @@ public class AdminLog {
         String rid = requestId == null ? null : requestId.toString();
         AuditEvent e = new AuditEvent(UUID.randomUUID(), AuditEvent.ADMIN_ACTION, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 "audit", rid == null || rid.length() > 64 ? null : rid, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, clip(actor, 128), action,
-                resourceType, clip(resourceId, 128), agencyCode, tree(before), tree(after), null, null);
+                null, null, null, null, null, null, null, null, null, null, null, Texts.clip(actor, 128), action,
+                resourceType, Texts.clip(resourceId, 128), agencyCode, tree(before), tree(after), null, null);
         events.ingest(List.of(e));
     }
 
@@ -42,7 +43,4 @@ public class AdminLog {
         return value == null ? null : mapper.valueToTree(value);
     }
 
-    private static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

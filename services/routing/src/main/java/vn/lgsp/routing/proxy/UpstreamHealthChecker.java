@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import vn.lgsp.common.text.Texts;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.id.Uuids;
 import vn.lgsp.common.audit.AuditPublisher;
-import vn.lgsp.routing.audit.AuditRecords;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.RouteStatus;
@@ -158,7 +158,7 @@ public class UpstreamHealthChecker {
                 null, null, t.route().providerSystem(), t.route().providerAgency(), t.route().serviceCode(),
                 t.route().version(), t.environment(), null, null, null, null, null, null, null, null, null, null,
                 kind, null, null, null, null, null, null, null,
-                AuditRecords.clip("Provider upstream of " + t.route().serviceCode() + " " + t.route().version() + " ("
+                Texts.clip("Provider upstream of " + t.route().serviceCode() + " " + t.route().version() + " ("
                         + t.environment() + ") " + what, 1024));
         if (!publisher.offer(event)) {
             LOG.errorf("Audit buffer full: %s alert for %s not queued", kind, t.route().serviceCode());

@@ -26,6 +26,7 @@ import vn.lgsp.audit.alert.service.AlertRuleService.AlertRule;
 import vn.lgsp.audit.support.AuditClock;
 import vn.lgsp.audit.support.AuditConfig;
 import vn.lgsp.audit.support.Db;
+import vn.lgsp.common.text.Texts;
 
 /**
  * Evaluates every enabled rule every {@code lgsp.audit.alerts.interval} from the per-minute counters and the
@@ -105,7 +106,7 @@ public class AlertEvaluator {
                             INSERT INTO audit_alert (id, rule_id, rule_name, kind, subject, agency_code, state, value,
                               detail, opened_at) VALUES ($1,$2,$3,$4,$5,$6,'open',$7,$8,$9)
                             ON CONFLICT (rule_name, subject) WHERE state = 'open' DO NOTHING""",
-                            id, rule.id(), rule.name(), rule.kind(), f.subject(), f.agency(), f.value(), clip(f.detail()),
+                            id, rule.id(), rule.name(), rule.kind(), f.subject(), f.agency(), f.value(), Texts.clip(f.detail(), 1024),
                             at).rowCount() == 1) {
                         LOG.infof("Alert opened: rule %s, %s", rule.name(), f.subject());
                         webhooks.notify(rule, AlertService.find(db, id));
@@ -222,7 +223,4 @@ public class AlertEvaluator {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static String clip(String s) {
-        return s == null || s.length() <= 1024 ? s : s.substring(0, 1024);
-    }
 }

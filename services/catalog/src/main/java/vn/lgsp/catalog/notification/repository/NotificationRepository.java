@@ -15,6 +15,7 @@ import java.util.UUID;
 import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.text.Texts;
 
 /** What each subscriber was told about the versions it uses. */
 @ApplicationScoped
@@ -71,9 +72,7 @@ public class NotificationRepository {
         static final int MAX_COMMENT = 2000;
 
         public Notification {
-            if (comment != null && comment.length() > MAX_COMMENT) {
-                comment = comment.substring(0, MAX_COMMENT - 1) + "…";
-            }
+            comment = Texts.clipMarked(comment, MAX_COMMENT);
         }
 
         /** A notification about the subscription or its version: no maintenance window. */

@@ -14,6 +14,7 @@ import vn.lgsp.catalog.subscription.domain.ChangeRequestStatus;
 import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.text.Texts;
 
 /** Change requests on subscriptions; read joined with their subscription (service, consumer, environment). */
 @ApplicationScoped
@@ -63,7 +64,7 @@ public class ChangeRequestRepository {
         return client.preparedQuery("""
                 UPDATE subscription_change_request SET status='lapsed', decision_reason=$2, decided_at=$3
                 WHERE subscription_id=$1 AND status='pending'""")
-                .execute(Tuple.of(subscriptionId, why.length() > 2000 ? why.substring(0, 1999) + "…" : why, Sql.utc(now)))
+                .execute(Tuple.of(subscriptionId, Texts.clipMarked(why, 2000), Sql.utc(now)))
                 .replaceWithVoid();
     }
 

@@ -18,6 +18,7 @@ import vn.lgsp.catalog.subscription.domain.SubscriptionStatus;
 import vn.lgsp.catalog.support.Listing;
 import vn.lgsp.catalog.support.Sql;
 import vn.lgsp.common.paging.Page;
+import vn.lgsp.common.problem.ProblemException;
 
 /** The subscription table. Writes take the caller's connection (its transaction). */
 @ApplicationScoped
@@ -50,6 +51,16 @@ public class SubscriptionRepository {
     public Uni<Subscription> find(SqlClient client, UUID id, boolean forUpdate) {
         return client.preparedQuery("SELECT * FROM subscription WHERE id = $1" + (forUpdate ? " FOR UPDATE" : ""))
                 .execute(Tuple.of(id)).map(rows -> rows.iterator().hasNext() ? map(rows.iterator().next()) : null);
+    }
+
+    /** The subscription, locked for the caller's transaction; 404 when there is none. */
+    public Uni<Subscription> lock(SqlClient client, UUID id) {
+        return find(client, id, true).map(s -> {
+            if (s == null) {
+                throw ProblemException.notFound("Subscription " + id);
+            }
+            return s;
+        });
     }
 
     /** Saves a status change; an ended subscription's pending change request lapses with it. */

@@ -93,7 +93,7 @@ public class ChangeRequestService {
         errors.throwIfAny();
         Instant now = clock.instant();
         LocalDate today = ProvinceCalendar.dateOf(now);
-        return pool.withTransaction(conn -> locked(conn, subscriptionId).chain(s -> {
+        return pool.withTransaction(conn -> subscriptions.lock(conn, subscriptionId).chain(s -> {
             actor.requireOperatorOr("ask for changes to this subscription", s.consumerAgency());
             if (s.status() != SubscriptionStatus.ACTIVE && s.status() != SubscriptionStatus.SUSPENDED) {
                 throw FieldErrors.of(ProblemType.CONFLICT, "subscriptionId", "activeOrSuspended",
@@ -291,7 +291,7 @@ public class ChangeRequestService {
             if (found == null) {
                 throw ProblemException.notFound("Change request " + id);
             }
-            return subscriptions.find(conn, found.subscriptionId(), true)
+            return subscriptions.lock(conn, found.subscriptionId())
                     .chain(s -> requests.find(conn, id, true).chain(r -> services.find(conn, r.serviceCode(), false).chain(svc -> {
                         if (to == ChangeRequestStatus.WITHDRAWN) {
                             actor.requireOperatorOr("withdraw this change request", r.consumerAgency());
@@ -346,15 +346,6 @@ public class ChangeRequestService {
             parts.add("period of use to " + r.periodEnd());
         }
         return String.join(", ", parts);
-    }
-
-    private Uni<Subscription> locked(SqlConnection conn, UUID id) {
-        return subscriptions.find(conn, id, true).map(s -> {
-            if (s == null) {
-                throw ProblemException.notFound("Subscription " + id);
-            }
-            return s;
-        });
     }
 
     private static boolean blank(String s) {

@@ -118,7 +118,7 @@ public class SubscriptionService {
     @WithSpan("catalog.subscription.carry-over")
     public Uni<Subscription> carryOver(Actor actor, UUID id, String toVersion) {
         Instant now = clock.instant();
-        return pool.withTransaction(conn -> locked(conn, id).chain(from -> {
+        return pool.withTransaction(conn -> subscriptions.lock(conn, id).chain(from -> {
             actor.requireOperatorOr("carry over this subscription", from.consumerAgency());
             if (from.status() != SubscriptionStatus.ACTIVE && from.status() != SubscriptionStatus.SUSPENDED) {
                 throw FieldErrors.of(ProblemType.CONFLICT, "id", "activeOrSuspended",
@@ -184,7 +184,7 @@ public class SubscriptionService {
         Instant now = clock.instant();
         Subscription[] before = new Subscription[1];
         DataService[] provider = new DataService[1];
-        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+        return pool.withTransaction(conn -> subscriptions.lock(conn, id).chain(s -> {
             before[0] = s;
             return services.find(conn, s.serviceCode(), false).invoke(svc -> provider[0] = svc).replaceWith(s);
         }).chain(s -> {
@@ -249,7 +249,7 @@ public class SubscriptionService {
         LocalDate today = ProvinceCalendar.dateOf(now);
         Subscription[] before = new Subscription[1];
         boolean[] webhook = new boolean[1];
-        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+        return pool.withTransaction(conn -> subscriptions.lock(conn, id).chain(s -> {
             before[0] = s;
             return services.find(conn, s.serviceCode(), false).map(svc -> {
                 actor.requireOperatorOr("change the period of subscriptions to this service", svc.ownerAgencyCode());
@@ -299,7 +299,7 @@ public class SubscriptionService {
         AccessLevel wanted = AccessLevel.of(change.accessLevel());
         Subscription[] before = new Subscription[1];
         boolean[] webhook = new boolean[1];
-        return pool.withTransaction(conn -> locked(conn, id).chain(s -> {
+        return pool.withTransaction(conn -> subscriptions.lock(conn, id).chain(s -> {
             before[0] = s;
             return services.find(conn, s.serviceCode(), false).map(svc -> {
                 boolean provider = actor.isOperator() || actor.administers(svc.ownerAgencyCode());
@@ -396,15 +396,6 @@ public class SubscriptionService {
                 }
                 return s;
             });
-        });
-    }
-
-    private Uni<Subscription> locked(SqlConnection conn, UUID id) {
-        return subscriptions.find(conn, id, true).map(s -> {
-            if (s == null) {
-                throw ProblemException.notFound("Subscription " + id);
-            }
-            return s;
         });
     }
 

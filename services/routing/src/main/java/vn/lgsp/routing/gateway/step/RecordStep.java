@@ -1,6 +1,6 @@
 package vn.lgsp.routing.gateway.step;
 
-import static vn.lgsp.routing.audit.AuditRecords.clip;
+import static vn.lgsp.common.text.Texts.clip;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.id.Uuids;
-import vn.lgsp.routing.audit.AuditRecords;
 import vn.lgsp.routing.gateway.AuditGate;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
@@ -61,6 +60,8 @@ public class RecordStep implements Step {
         int status = !response.headWritten() && "client-closed".equals(exchange.errorType()) ? CLIENT_CLOSED
                 : response.getStatusCode();
         long responseBytes = exchange.responseSha256() != null ? exchange.responseBytes() : response.bytesWritten();
+        // audit validates a batch all-or-nothing: one oversized value would block the backlog, so free text is clipped
+        // to audit's column sizes
         return new AuditEvent(Uuids.fastRandom(), AuditEvent.TRANSACTION, exchange.startedAt(), "routing",
                 exchange.requestId(), traceId(exchange),
                 caller == null ? null : clip(caller.system(), 64), clip(exchange.consumerAgency(), 16),
