@@ -170,8 +170,10 @@ public class ExchangeResource {
                     + "exchange.expired; data is the envelope's summary (id, state, service, parties, title, importance, "
                     + "dataType, expiresAt, href, reason). Each event has an id: reconnect with Last-Event-ID to receive "
                     + "what was missed (kept for the history retention). A comment is sent every keep-alive interval; "
-                    + "the stream ends when the token expires, or within a second of its revocation.")
-    public Multi<OutboundSseEvent> events(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+                    + "the stream ends when the token expires, or within a second of its revocation. A client that stops reading "
+                    + "is disconnected once 1256 events wait for it, and resumes with Last-Event-ID.")
+    public Multi<OutboundSseEvent> events(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse,
+            @Context io.vertx.core.http.HttpServerRequest http) {
         Party me = party();
         Long last = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -189,7 +191,10 @@ public class ExchangeResource {
         String subject = caller.subject();
         long issuedAt = caller.issuedAt();
         BooleanSupplier revoked = () -> revocations.isRevoked(jti, clientId, subject, issuedAt);
-        return notices.stream(me.system(), me.environment(), last, config.exchange().keepAlive().toMillis(), endAt, revoked)
+        // A client too far behind is dropped (HTTP/1.1: the connection closes; HTTP/2: only its stream is reset).
+        Runnable abandon = () -> http.response().reset();
+        return notices.stream(me.system(), me.environment(), last, config.exchange().keepAlive().toMillis(), endAt, revoked,
+                abandon)
                 .map(n -> n.isEmpty() ? sse.newEventBuilder().comment("keep-alive").build()
                         : sse.newEventBuilder().id(String.valueOf(n.get().id())).name(n.get().kind())
                                 .mediaType(MediaType.APPLICATION_JSON_TYPE).data(n.get().body().encode()).build());

@@ -1,5 +1,6 @@
 package vn.lgsp.routing.exchange.service;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -41,6 +44,13 @@ public class ExchangeNotices {
 
     private static final Logger LOG = Logger.getLogger(ExchangeNotices.class);
     private static final int REPLAY_LIMIT = 1000;
+    /**
+     * Notices a stream may hold for a client that reads more slowly than they come (its TCP window full): a
+     * replay's worth plus a margin. Beyond it the connection is dropped (the client's EventSource reconnects
+     * with Last-Event-ID and is replayed the rest from exchange_notice), so one stalled reader cannot grow this
+     * replica's memory without limit.
+     */
+    static final int STREAM_BUFFER = REPLAY_LIMIT + 256;
 
     @Inject
     Vertx vertx;
@@ -55,6 +65,7 @@ public class ExchangeNotices {
     MeterRegistry meters;
 
     private final Map<String, Set<Consumer<Notice>>> listeners = new ConcurrentHashMap<>();
+    private final AtomicLong overflows = new AtomicLong();
     private volatile SqlConnection connection;
     private volatile boolean stopped;
     private volatile boolean listening;
@@ -62,6 +73,9 @@ public class ExchangeNotices {
     void start(@Observes StartupEvent ev) {
         Gauge.builder("lgsp.exchange.streams", this, ExchangeNotices::streams)
                 .description("Exchange event streams open on this replica").register(meters);
+        FunctionCounter.builder("lgsp.exchange.streams.overflowed", overflows, AtomicLong::get)
+                .description("Exchange event streams ended because their client read more slowly than notices came")
+                .register(meters);
         listen();
     }
 
@@ -115,7 +129,8 @@ public class ExchangeNotices {
         });
     }
 
-    private void dispatch(Notice n) {
+    /** Hands a notice to this replica's open streams of its system (package-private for tests). */
+    void dispatch(Notice n) {
         Set<Consumer<Notice>> set = listeners.get(key(n.system(), n.environment()));
         if (set != null) {
             for (Consumer<Notice> l : set) {
@@ -128,39 +143,72 @@ public class ExchangeNotices {
      * The notices for a system from now on, after those it missed since {@code lastEventId} (if given). Completes
      * when {@code endAtMillis} passes (the caller's token expires: it reconnects with a fresh one), or within a
      * second of {@code revoked} turning true (an in-memory look-up, so checking each second costs nothing).
+     * When more than {@link #STREAM_BUFFER} notices wait for a client that does not take them (its TCP window
+     * full, so the SSE writer asks for no more), {@code abandon} is run: the caller drops the connection, the
+     * client reconnects with Last-Event-ID and is replayed the rest, and nothing here holds the notices meanwhile.
      */
     public Multi<Optional<Notice>> stream(String system, String environment, Long lastEventId, long keepAliveMillis,
-            long endAtMillis, BooleanSupplier revoked) {
-        return Multi.createFrom().emitter(em -> open(em, system, environment, lastEventId, keepAliveMillis, endAtMillis,
-                revoked));
+            long endAtMillis, BooleanSupplier revoked, Runnable abandon) {
+        AtomicInteger waiting = new AtomicInteger(); // emitted, not yet taken by the writer
+        return Multi.createFrom().<Optional<Notice>>emitter(em -> open(em, waiting, system, environment, lastEventId,
+                keepAliveMillis, endAtMillis, revoked, abandon))
+                .onItem().invoke(waiting::decrementAndGet);
     }
 
-    private void open(MultiEmitter<? super Optional<Notice>> em, String system, String environment, Long lastEventId,
-            long keepAliveMillis, long endAtMillis, BooleanSupplier revoked) {
+    private void open(MultiEmitter<? super Optional<Notice>> em, AtomicInteger waiting, String system,
+            String environment, Long lastEventId, long keepAliveMillis, long endAtMillis, BooleanSupplier revoked,
+            Runnable abandon) {
         String key = key(system, environment);
         Object lock = new Object();
         List<Notice> buffered = new ArrayList<>();
         Set<Long> replayed = new HashSet<>();
         boolean[] replaying = { lastEventId != null };
+        boolean[] abandoned = { false };
+        Runnable[] release = { () -> { } }; // set below, once the listener and timers exist
+        // Every item goes through here, under the lock: counted, and refused once the client is too far behind.
+        Consumer<Optional<Notice>> send = item -> {
+            if (abandoned[0]) {
+                return;
+            }
+            if (waiting.incrementAndGet() > STREAM_BUFFER || buffered.size() > STREAM_BUFFER) {
+                abandoned[0] = true;
+                overflows.incrementAndGet();
+                LOG.infof("Event stream of %s (%s) dropped: more than %d notices waited for a client reading too "
+                        + "slowly; it resumes with Last-Event-ID", system, environment, STREAM_BUFFER);
+                // Let go here: the SSE writer, waiting on a write that will never complete, may not cancel.
+                release[0].run();
+                em.complete();
+                abandon.run();
+                return;
+            }
+            em.emit(item);
+        };
         Consumer<Notice> listener = n -> {
             synchronized (lock) {
                 if (replaying[0]) {
                     buffered.add(n);
+                    if (buffered.size() > STREAM_BUFFER) {
+                        send.accept(Optional.of(n));
+                    }
                 } else if (!replayed.contains(n.id())) {
-                    em.emit(Optional.of(n));
+                    send.accept(Optional.of(n));
                 }
             }
         };
         listeners.computeIfAbsent(key, k -> new CopyOnWriteArraySet<>()).add(listener);
         // Empty items are keep-alive comments; the stream ends when the token does.
-        long keepAlive = vertx.setPeriodic(keepAliveMillis, keepAliveMillis, id -> em.emit(Optional.empty()));
+        long keepAlive = vertx.setPeriodic(keepAliveMillis, keepAliveMillis, id -> {
+            synchronized (lock) {
+                send.accept(Optional.empty());
+            }
+        });
         long end = vertx.setTimer(Math.max(1, endAtMillis - System.currentTimeMillis()), id -> em.complete());
         long revocation = vertx.setPeriodic(1000, id -> {
             if (revoked.getAsBoolean()) {
                 em.complete();
             }
         });
-        em.onTermination(() -> {
+        release[0] = () -> {
             vertx.cancelTimer(keepAlive);
             vertx.cancelTimer(end);
             vertx.cancelTimer(revocation);
@@ -168,8 +216,11 @@ public class ExchangeNotices {
             if (set != null) {
                 set.remove(listener);
             }
-        });
-        em.emit(Optional.empty()); // sent at once, so the client sees the stream is open
+        };
+        em.onTermination(release[0]);
+        synchronized (lock) {
+            send.accept(Optional.empty()); // sent at once, so the client sees the stream is open
+        }
         if (lastEventId == null) {
             return;
         }
@@ -177,11 +228,11 @@ public class ExchangeNotices {
             synchronized (lock) {
                 for (Notice n : missed) {
                     replayed.add(n.id());
-                    em.emit(Optional.of(n));
+                    send.accept(Optional.of(n));
                 }
                 for (Notice n : buffered) {
                     if (!replayed.contains(n.id())) {
-                        em.emit(Optional.of(n));
+                        send.accept(Optional.of(n));
                     }
                 }
                 buffered.clear();
