@@ -33,6 +33,19 @@ data:
   {{- if eq .component "audit" }}
   LGSP_AUDIT_ANCHOR_REQUIRE_KEY: "true"
   {{- end }}
+  {{- if eq .component "auth" }}
+  {{- /* Single sign-on providers (singleSignOn.identityProviders): lgsp.auth.identity-providers.<name>.* */}}
+  {{- range $name, $p := $root.Values.singleSignOn.identityProviders }}
+  {{- $prefix := printf "LGSP_AUTH_IDENTITY_PROVIDERS_%s_" (upper $name) }}
+  {{ $prefix }}ISSUER: {{ $p.issuer | quote }}
+  {{ $prefix }}AUDIENCE: {{ $p.audience | quote }}
+  {{- range $key, $env := dict "jwksUri" "JWKS_URI" "subjectClaim" "SUBJECT_CLAIM" "maxTokenAge" "MAX_TOKEN_AGE" "keysRefreshMinInterval" "KEYS_REFRESH_MIN_INTERVAL" "timeout" "TIMEOUT" }}
+  {{- if hasKey $p $key }}
+  {{ $prefix }}{{ $env }}: {{ get $p $key | quote }}
+  {{- end }}
+  {{- end }}
+  {{- end }}
+  {{- end }}
   # Audit records wait on local disk (<service>.auditSpool, the emptyDir mounted there) or, with "", in memory only.
   LGSP_PLATFORM_AUDIT_SPOOL_DIR: {{ ternary (include "lgsp.auditSpoolPath" .) "" $c.auditSpool.enabled | quote }}
   {{- if $c.auditSpool.enabled }}

@@ -636,6 +636,28 @@ class ChartRenderingTest {
     }
 
     @Test
+    void singleSignOnProvidersReachAuthAloneUnderTheNamesItReads() {
+        // The env names are those auth maps to lgsp.auth.identity-providers.<name>.* (auth's IdentityProviderEnvTest).
+        Map<String, String> auth = rendered(ChartUnderTest.ciValues("production")).named(ConfigMap.class, name("auth"))
+                .orElseThrow().getData();
+        assertEquals("https://sso.example.gov.vn/realms/can-bo", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_TINH_ISSUER"));
+        assertEquals("lgsp-admin", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_TINH_AUDIENCE"));
+        assertFalse(auth.containsKey("LGSP_AUTH_IDENTITY_PROVIDERS_TINH_JWKS_URI"), "unset: discovery");
+        assertEquals("https://vneid.example.gov.vn/keys", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_JWKS_URI"));
+        assertEquals("preferred_username", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_SUBJECT_CLAIM"));
+        assertEquals("5m", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_MAX_TOKEN_AGE"));
+        Manifests m = rendered(ChartUnderTest.ciValues("production"));
+        for (String svc : SERVICES) {
+            if (!svc.equals("auth")) {
+                assertFalse(m.named(ConfigMap.class, name(svc)).orElseThrow().getData().keySet().stream()
+                        .anyMatch(k -> k.startsWith("LGSP_AUTH_IDENTITY_PROVIDERS_")), svc);
+            }
+        }
+        assertFalse(rendered(ChartUnderTest.ciValues("defaults")).named(ConfigMap.class, name("auth")).orElseThrow()
+                .getData().keySet().stream().anyMatch(k -> k.startsWith("LGSP_AUTH_IDENTITY_PROVIDERS_")), "none by default");
+    }
+
+    @Test
     void theHelmTestPodIsPinnedAndChecksRoutingReadiness() {
         Manifests m = rendered(ChartUnderTest.ciValues("defaults"));
         var pod = m.all(io.fabric8.kubernetes.api.model.Pod.class).get(0);

@@ -122,7 +122,13 @@ class ValuesCheckTest {
                 Arguments.of(ChartUnderTest.sets("tests.image.tag", "latest"), "/tests/image/tag"),
                 Arguments.of(ChartUnderTest.sets("routing.auditSpool.sizeLimit", "2GB"), "/routing/auditSpool/sizeLimit"),
                 Arguments.of(ChartUnderTest.sets("routing.auditSpool.maxBytes", "1G"), "/routing/auditSpool/maxBytes"),
-                Arguments.of(ChartUnderTest.sets("metrics.prometheusRule.gatewayErrorRatio", 5), "/metrics/prometheusRule/gatewayErrorRatio"));
+                Arguments.of(ChartUnderTest.sets("metrics.prometheusRule.gatewayErrorRatio", 5), "/metrics/prometheusRule/gatewayErrorRatio"),
+                Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.tinh.issuer", "https://sso.tinh.gov.vn"),
+                        "missing property 'audience'"),
+                Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.Tinh_SSO.issuer", "https://sso.tinh.gov.vn",
+                        "singleSignOn.identityProviders.Tinh_SSO.audience", "lgsp"), "invalid propertyName 'Tinh_SSO'"),
+                Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.tinh.issuer", "sso.tinh.gov.vn",
+                        "singleSignOn.identityProviders.tinh.audience", "lgsp"), "/singleSignOn/identityProviders/tinh/issuer"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -56,6 +56,21 @@ public class AuthTestResource extends PlatformTestResource {
         catalog.start();
         config.put("lgsp.platform.catalog-url", "http://127.0.0.1:" + catalog.getAddress().getPort());
         config.put("lgsp.auth.scope-from-catalog", "true");
+        // Single sign-on: the province's provider found by discovery, the national one by its JWKS address and
+        // naming people by preferred_username, and one that is never up.
+        TestIdentityProvider.start();
+        config.put("lgsp.auth.identity-providers.tinh.issuer", TestIdentityProvider.PROVINCE.issuer());
+        config.put("lgsp.auth.identity-providers.tinh.audience", TestIdentityProvider.AUDIENCE);
+        config.put("lgsp.auth.identity-providers.tinh.keys-refresh-min-interval", "0s");
+        config.put("lgsp.auth.identity-providers.vneid.issuer", TestIdentityProvider.NATIONAL.issuer());
+        config.put("lgsp.auth.identity-providers.vneid.audience", TestIdentityProvider.AUDIENCE);
+        config.put("lgsp.auth.identity-providers.vneid.jwks-uri", TestIdentityProvider.NATIONAL.jwksUri());
+        config.put("lgsp.auth.identity-providers.vneid.subject-claim", "preferred_username");
+        config.put("lgsp.auth.identity-providers.vneid.max-token-age", "2m");
+        config.put("lgsp.auth.identity-providers.vneid.keys-refresh-min-interval", "0s");
+        config.put("lgsp.auth.identity-providers.offline.issuer", "http://127.0.0.1:1/offline");
+        config.put("lgsp.auth.identity-providers.offline.audience", TestIdentityProvider.AUDIENCE);
+        config.put("lgsp.auth.identity-providers.offline.timeout", "1s");
         return config;
     }
 
@@ -64,6 +79,7 @@ public class AuthTestResource extends PlatformTestResource {
         if (catalog != null) {
             catalog.stop(0);
         }
+        TestIdentityProvider.stop();
         super.stop();
     }
 

@@ -24,7 +24,8 @@ class PlatformEndpointsTest {
                 .body("jwks_uri", equalTo(TestJwt.ISSUER + "/oauth2/jwks"))
                 .body("introspection_endpoint", equalTo(TestJwt.ISSUER + "/oauth2/introspect"))
                 .body("revocation_endpoint", equalTo(TestJwt.ISSUER + "/oauth2/revoke"))
-                .body("grant_types_supported", equalTo(java.util.List.of("client_credentials")))
+                .body("grant_types_supported", equalTo(java.util.List.of("client_credentials",
+                        "urn:ietf:params:oauth:grant-type:token-exchange"))) // identity providers configured (AuthTestResource)
                 .body("token_endpoint_auth_methods_supported", hasItems("client_secret_basic", "client_secret_post"));
     }
 

@@ -49,6 +49,44 @@ public interface AuthConfig {
 
     Bootstrap bootstrap();
 
+    /**
+     * OpenID Connect providers the province trusts for signing people in (REQUIREMENTS A7: its single sign-on, the
+     * national e-ID), by a short name ([a-z0-9]{1,32}): an admin exchanges an ID token from one for a platform token
+     * (RFC 8693). Env: {@code LGSP_AUTH_IDENTITY_PROVIDERS_<NAME>_ISSUER}, {@code ..._AUDIENCE}, ...
+     */
+    Map<String, IdentityProvider> identityProviders();
+
+    interface IdentityProvider {
+        /** The provider's issuer identifier, exactly as its tokens' {@code iss} and its discovery document say. */
+        String issuer();
+
+        /** The platform's client id at the provider: an ID token's {@code aud} must contain it. */
+        String audience();
+
+        /** Where its signing keys are; unset: {@code jwks_uri} of {@code <issuer>/.well-known/openid-configuration}. */
+        Optional<String> jwksUri();
+
+        /** The claim naming the person; {@code sub} (never reassigned by the provider) unless told otherwise. */
+        @WithDefault("sub")
+        String subjectClaim();
+
+        /** How long after it was issued ({@code iat}) an ID token may still be exchanged. */
+        @WithDefault("10m")
+        Duration maxTokenAge();
+
+        /**
+         * Least time between two fetches of the provider's keys: a token naming an unknown key id (a rotation at the
+         * provider) fetches them again, but forged key ids must not make the platform hammer the provider. Also how
+         * long a failed discovery is not retried.
+         */
+        @WithDefault("30s")
+        Duration keysRefreshMinInterval();
+
+        /** Connect and read timeout of discovery and JWKS requests to the provider. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
     interface Throttle {
         /** Failed authentications of one client id within the window before it is blocked. */
         @WithDefault("10")

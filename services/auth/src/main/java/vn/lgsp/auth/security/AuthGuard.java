@@ -75,6 +75,16 @@ public class AuthGuard {
         return address == null ? byUser : byUser.chain(() -> logins.recordFailure("a:" + address));
     }
 
+    /** Seconds a source address must wait after too many failed sign-ins, counted across replicas (0 = go ahead). */
+    public Uni<Long> addressRetryAfter(String address) {
+        return address == null ? Uni.createFrom().item(0L)
+                : logins.retryAfterSeconds("a:" + address, config.throttle().maxFailuresPerAddress());
+    }
+
+    public Uni<Void> addressFailed(String address) {
+        return address == null ? Uni.createFrom().voidItem() : logins.recordFailure("a:" + address);
+    }
+
     /** A successful login clears the username's failures on every replica (never the address's). */
     public Uni<Void> loginSucceeded(String username) {
         return logins.reset("p:account:" + username);

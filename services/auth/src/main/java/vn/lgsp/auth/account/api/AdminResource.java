@@ -68,8 +68,8 @@ public class AdminResource {
 
     public record CreateAccount(
             @NotNull(message = "is required") @Pattern(regexp = USERNAME, message = USERNAME_MESSAGE) String username,
-            @NotNull(message = "is required") @Size(min = AccountService.MIN_PASSWORD, max = 256,
-                    message = "must be 12 to 256 characters") String password,
+            // Omitted: the account signs in only through single sign-on (a linked identity), never with a password.
+            @Size(min = AccountService.MIN_PASSWORD, max = 256, message = "must be 12 to 256 characters") String password,
             @NotNull(message = "is required") @Pattern(regexp = "^(operator|agency-admin|auditor)$",
                     message = "must be 'operator', 'agency-admin' or 'auditor'") String role,
             @Pattern(regexp = AgencyCode.REGEX, message = AgencyCode.RULE_MESSAGE) String agencyCode) {
@@ -159,7 +159,9 @@ public class AdminResource {
     @RolesAllowed(Roles.OPERATOR)
     @SecurityRequirement(name = "bearer")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an admin account")
+    @Operation(summary = "Create an admin account", description = "Without a password the account signs in only through "
+            + "single sign-on, once an operator links it to a person at an identity provider "
+            + "(PUT /api/v1/admin/accounts/{username}/identities/{provider}).")
     public Uni<Response> create(@Valid @NotNull(message = "a JSON body is required") CreateAccount body) {
         String actor = caller.actor();
         return service.create(body.username(), body.password(), body.role(), body.agencyCode()).map(a -> {

@@ -61,6 +61,14 @@ public class AccountRepository {
                 .call(a -> a == null ? Uni.createFrom().voidItem() : RevocationRepository.bump(conn)));
     }
 
+    /** Revokes every token the account holds now (as a password change does); false when there is no such account. */
+    public Uni<Boolean> revokeTokens(String username) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                UPDATE account SET updated_at = now(), tokens_valid_after = now() WHERE username = $1 RETURNING username""")
+                .execute(Tuple.of(username)).map(rows -> rows.size() > 0)
+                .call(found -> found ? RevocationRepository.bump(conn) : Uni.createFrom().voidItem()));
+    }
+
     /** The second up to which the account's tokens are revoked (epoch seconds); null if never, or no such account. */
     public Uni<Long> tokensValidAfterSecond(String username) {
         return pool.preparedQuery("SELECT floor(extract(epoch FROM tokens_valid_after))::bigint FROM account WHERE username = $1")

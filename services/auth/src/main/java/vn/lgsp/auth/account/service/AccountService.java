@@ -122,7 +122,7 @@ public class AccountService {
      * tokens by {@code iat} (whole seconds) at or before that second, so a token issued within it would be refused
      * too. At most a second, and only right after a disable/enable or a password change.
      */
-    private static Uni<Void> afterRevocationSecond(Account account) {
+    public static Uni<Void> afterRevocationSecond(Account account) {
         if (account.tokensValidAfter() == null) {
             return Uni.createFrom().voidItem();
         }
@@ -179,7 +179,9 @@ public class AccountService {
         if (!Roles.AGENCY_ADMIN.equals(role) && agencyCode != null) {
             throw ProblemException.field("agencyCode", "absent", "only agency admins belong to an agency");
         }
-        return Uni.createFrom().item(() -> passwords.hash(password)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // No password: single sign-on only (nothing to hash; a password login can never match a missing hash).
+        return Uni.createFrom().item(() -> password == null ? null : passwords.hash(password))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(hash -> repository.insert(username, hash, role, agencyCode)).map(a -> {
                     if (a == null) {
                         throw ProblemException.duplicate("username", "Account '" + username + "' already exists");

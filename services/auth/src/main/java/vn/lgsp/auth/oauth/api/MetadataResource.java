@@ -12,6 +12,8 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.auth.oauth.service.TokenSigner;
+import vn.lgsp.auth.sso.service.IdentityProviders;
+import vn.lgsp.auth.sso.service.TokenExchange;
 
 /** RFC 8414 server metadata: a standard OAuth client configures itself from this one URL. */
 @Path("/.well-known/oauth-authorization-server")
@@ -20,6 +22,9 @@ public class MetadataResource {
 
     @Inject
     TokenSigner signer;
+
+    @Inject
+    IdentityProviders identityProviders;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -34,7 +39,9 @@ public class MetadataResource {
         m.put("jwks_uri", base + "/oauth2/jwks");
         m.put("introspection_endpoint", base + "/oauth2/introspect");
         m.put("revocation_endpoint", base + "/oauth2/revoke");
-        m.put("grant_types_supported", List.of("client_credentials"));
+        // Token exchange (RFC 8693) only where single sign-on is configured: admins exchange a provider's ID token.
+        m.put("grant_types_supported", identityProviders.issuers().isEmpty() ? List.of("client_credentials")
+                : List.of("client_credentials", TokenExchange.GRANT_TYPE));
         m.put("response_types_supported", List.of());
         m.put("token_endpoint_auth_methods_supported", clientAuth);
         m.put("introspection_endpoint_auth_methods_supported", clientAuth);

@@ -25,7 +25,7 @@ import vn.lgsp.auth.oauth.service.OAuthService;
  * the RFC 6749 error JSON rather than a framework's 415 or a silently merged repeated parameter.
  */
 @Path("/oauth2")
-@Tag(name = "oauth2", description = "OAuth 2.0 client credentials (RFC 6749 §4.4), introspection (RFC 7662), revocation (RFC 7009)")
+@Tag(name = "oauth2", description = "OAuth 2.0 client credentials (RFC 6749 §4.4), token exchange for single sign-on (RFC 8693), introspection (RFC 7662), revocation (RFC 7009)")
 @Produces(MediaType.APPLICATION_JSON)
 public class OAuthResource {
 
@@ -35,9 +35,12 @@ public class OAuthResource {
     @POST
     @Path("/token")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Obtain an access token with client credentials",
+    @Operation(summary = "Obtain an access token with client credentials, or an admin token by single sign-on",
             description = "grant_type=client_credentials; client authentication by HTTP Basic (id and secret form-urlencoded, "
-                    + "then base64) or client_id+client_secret in the body, never both. Errors per RFC 6749 §5.2; "
+                    + "then base64) or client_id+client_secret in the body, never both. Or, for admins, "
+                    + "grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693) with subject_token = an ID token "
+                    + "of a trusted identity provider and subject_token_type=urn:ietf:params:oauth:token-type:id_token, no "
+                    + "client secret: the linked account's admin token. Errors per RFC 6749 §5.2; "
                     + "429 slow_down with Retry-After after repeated failures; 503 temporarily_unavailable when the "
                     + "subscription catalog cannot be read.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
@@ -45,7 +48,9 @@ public class OAuthResource {
     @APIResponse(responseCode = "200", description = "The token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "token", value = """
                     {"access_token":"eyJraWQiOi...","token_type":"Bearer","expires_in":3600,"scope":"dan-cu:v1 dat-dai:v2"}""")))
-    @APIResponse(responseCode = "400", description = "invalid_request, unsupported_grant_type, unauthorized_client, invalid_scope")
+    @APIResponse(responseCode = "400", description = "invalid_request, unsupported_grant_type, unauthorized_client, invalid_scope, "
+            + "invalid_grant (token exchange: the ID token is not valid, already exchanged, or linked to no active account), "
+            + "invalid_target")
     @APIResponse(responseCode = "401", description = "invalid_client")
     @APIResponse(responseCode = "429", description = "slow_down: too many failed authentications")
     public Uni<Response> token(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,

@@ -17,6 +17,7 @@ import vn.lgsp.auth.credential.repository.CredentialRepository;
 import vn.lgsp.auth.oauth.api.FormRequest;
 import vn.lgsp.auth.oauth.api.OAuthException;
 import vn.lgsp.auth.revocation.repository.RevocationRepository;
+import vn.lgsp.auth.sso.service.TokenExchange;
 import vn.lgsp.common.security.Roles;
 
 /** The three OAuth endpoints' logic: token (RFC 6749 §4.4), introspection (RFC 7662), revocation (RFC 7009). */
@@ -38,6 +39,9 @@ public class OAuthService {
     CatalogScopes scopes;
 
     @Inject
+    TokenExchange exchange;
+
+    @Inject
     RevocationRepository revocations;
 
     @Inject
@@ -48,8 +52,12 @@ public class OAuthService {
 
     public Uni<Map<String, Object>> token(FormRequest form, String address, String path) {
         String grantType = form.required("grant_type");
+        if (TokenExchange.GRANT_TYPE.equals(grantType)) {
+            return exchange.exchange(form, address, path); // single sign-on of admins (RFC 8693)
+        }
         if (!CLIENT_CREDENTIALS.equals(grantType)) {
-            throw new OAuthException(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
+            throw new OAuthException(400, "unsupported_grant_type", "Supported grant types: client_credentials, "
+                    + TokenExchange.GRANT_TYPE + " (single sign-on of admins)");
         }
         String requestedScope = form.single("scope");
         return authenticator.authenticate(form.client(), address, path).chain(client -> {

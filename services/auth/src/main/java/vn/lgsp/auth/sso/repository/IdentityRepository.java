@@ -1,0 +1,120 @@
+package vn.lgsp.auth.sso.repository;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Links between people at an identity provider and admin accounts, and the ID tokens already exchanged. */
+@ApplicationScoped
+public class IdentityRepository {
+
+    private static final Logger LOG = Logger.getLogger(IdentityRepository.class);
+    private static final long PURGE_INTERVAL_MS = 600_000;
+
+    /** One link: the person {@code subject} at {@code provider} signs in as {@code username}. */
+    public record Link(String provider, String subject, String username, String linkedBy, Instant linkedAt,
+            Instant lastUsedAt) {
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    private long timer = -1;
+
+    /**
+     * Links (or re-links to another subject) the account's identity at a provider; null when that subject is
+     * already linked to another account (the caller answers 409).
+     */
+    public Uni<Link> link(String username, String provider, String subject, String actor) {
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                "SELECT username FROM account_identity WHERE provider = $1 AND subject = $2 FOR UPDATE")
+                .execute(Tuple.of(provider, subject)).chain(rows -> {
+                    if (rows.size() > 0 && !username.equals(rows.iterator().next().getString(0))) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return conn.preparedQuery("""
+                            INSERT INTO account_identity (provider, subject, username, linked_by) VALUES ($1, $2, $3, $4)
+                            ON CONFLICT (username, provider) DO UPDATE SET subject = EXCLUDED.subject,
+                              linked_by = EXCLUDED.linked_by, linked_at = now(), last_used_at = NULL
+                            RETURNING *""").execute(Tuple.of(provider, subject, username, actor))
+                            .map(r -> map(r.iterator().next()));
+                }))
+                // Another operator linked the same person to another account at the same moment: the key refused it.
+                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))
+                .recoverWithNull();
+    }
+
+    /** Removes the account's link to a provider; the subject it had, or null when there was none. */
+    public Uni<String> unlink(String username, String provider) {
+        return pool.preparedQuery("DELETE FROM account_identity WHERE username = $1 AND provider = $2 RETURNING subject")
+                .execute(Tuple.of(username, provider))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    public Uni<List<Link>> of(String username) {
+        return pool.preparedQuery("SELECT * FROM account_identity WHERE username = $1 ORDER BY provider")
+                .execute(Tuple.of(username)).map(rows -> {
+                    List<Link> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    /** The account a person signs in as (and the time noted), or null when they are linked to none. */
+    public Uni<String> use(String provider, String subject) {
+        return pool.preparedQuery("""
+                UPDATE account_identity SET last_used_at = now() WHERE provider = $1 AND subject = $2 RETURNING username""")
+                .execute(Tuple.of(provider, subject))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    /** True the first time a token (by its SHA-256) is exchanged; remembered until it expires. */
+    public Uni<Boolean> firstExchange(byte[] tokenHash, Instant expiresAt) {
+        return pool.preparedQuery("""
+                INSERT INTO exchanged_token (token_hash, expires_at) VALUES ($1, $2) ON CONFLICT (token_hash) DO NOTHING""")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash), expiresAt.atOffset(ZoneOffset.UTC)))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    public Uni<Integer> purgeExpired() {
+        return pool.query("DELETE FROM exchanged_token WHERE expires_at < now() - interval '1 minute'").execute()
+                .map(rows -> rows.rowCount());
+    }
+
+    void start(@Observes StartupEvent ev) {
+        timer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> purgeExpired().subscribe().with(
+                n -> LOG.debugf("Purged %d expired exchanged tokens", n),
+                e -> LOG.warnf("Purging exchanged tokens failed: %s", e.getMessage())));
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    private static Link map(Row r) {
+        return new Link(r.getString("provider"), r.getString("subject"), r.getString("username"), r.getString("linked_by"),
+                instant(r.getOffsetDateTime("linked_at")), instant(r.getOffsetDateTime("last_used_at")));
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}
