@@ -23,6 +23,9 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTestResource(AuthTestResource.class)
 class AdminResourceTest {
 
+    @jakarta.inject.Inject
+    vn.lgsp.common.audit.AuditPublisher audit;
+
     private static io.restassured.response.Response login(String username, String password) {
         return given().contentType(ContentType.JSON).body("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}")
                 .post("/api/v1/admin/login");
@@ -38,6 +41,10 @@ class AdminResourceTest {
         assertEquals("operator", claims.getSubject());
         assertEquals(List.of("operator"), claims.getStringListClaimValue("groups"));
         assertNull(claims.getClaimValue("agency"));
+        // The sign-in is audited with how it was made (never the password).
+        org.junit.jupiter.api.Assertions.assertTrue(audit.snapshot().stream().anyMatch(e -> "login".equals(e.action())
+                && "operator".equals(e.actor()) && "password".equals(e.after().get("method").asText())
+                && !e.after().toString().contains("bootstrap-operator-pass")));
     }
 
     @Test

@@ -113,7 +113,10 @@ public class AccountService {
             }
             return guard.loginSucceeded(username).chain(() -> repository.touchLogin(username))
                     .chain(() -> afterRevocationSecond(account))
-                    .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()));
+                    .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()))
+                    // Every sign-in is in the audit log, as failed ones are (REQUIREMENTS M1), with how it was made.
+                    .invoke(() -> audit.record(account.username(), "login", "account", account.username(),
+                            account.agencyCode(), null, Map.of("method", "password")));
         });
     }
 
