@@ -644,7 +644,7 @@ class ChartRenderingTest {
         assertEquals("lgsp-admin", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_TINH_AUDIENCE"));
         assertFalse(auth.containsKey("LGSP_AUTH_IDENTITY_PROVIDERS_TINH_JWKS_URI"), "unset: discovery");
         assertEquals("https://vneid.example.gov.vn/keys", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_JWKS_URI"));
-        assertEquals("preferred_username", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_SUBJECT_CLAIM"));
+        assertEquals("sub", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_SUBJECT_CLAIM"));
         assertEquals("5m", auth.get("LGSP_AUTH_IDENTITY_PROVIDERS_VNEID_MAX_TOKEN_AGE"));
         Manifests m = rendered(ChartUnderTest.ciValues("production"));
         for (String svc : SERVICES) {

@@ -127,7 +127,7 @@ class ValuesCheckTest {
                         "missing property 'audience'"),
                 Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.Tinh_SSO.issuer", "https://sso.tinh.gov.vn",
                         "singleSignOn.identityProviders.Tinh_SSO.audience", "lgsp"), "invalid propertyName 'Tinh_SSO'"),
-                Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.tinh.issuer", "sso.tinh.gov.vn",
+                Arguments.of(ChartUnderTest.sets("singleSignOn.identityProviders.tinh.issuer", "http://sso.tinh.gov.vn",
                         "singleSignOn.identityProviders.tinh.audience", "lgsp"), "/singleSignOn/identityProviders/tinh/issuer"));
     }
 

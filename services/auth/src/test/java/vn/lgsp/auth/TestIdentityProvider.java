@@ -64,6 +64,7 @@ public final class TestIdentityProvider {
             JwtClaims c = new JwtClaims();
             c.setIssuer(issuer());
             c.setAudience(AUDIENCE, "account");
+            c.setClaim("azp", AUDIENCE); // the client the person signed in to, as OIDC requires with several audiences
             c.setSubject(subject);
             c.setIssuedAtToNow();
             c.setExpirationTimeMinutesInTheFuture(5);
@@ -81,7 +82,18 @@ public final class TestIdentityProvider {
         }
 
         public static String sign(JwtClaims claims, RsaJsonWebKey key) {
+            return sign(claims, key, null);
+        }
+
+        public String sign(JwtClaims claims, String typ) {
+            return sign(claims, key, typ);
+        }
+
+        static String sign(JwtClaims claims, RsaJsonWebKey key, String typ) {
             JsonWebSignature jws = new JsonWebSignature();
+            if (typ != null) {
+                jws.setHeader("typ", typ);
+            }
             jws.setPayload(claims.toJson());
             jws.setKey(key.getPrivateKey());
             jws.setKeyIdHeaderValue(key.getKeyId());

@@ -1,18 +1,12 @@
 package vn.lgsp.auth.security;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import org.jboss.logging.Logger;
 import vn.lgsp.auth.config.AuthConfig;
 
 /**
@@ -24,18 +18,11 @@ import vn.lgsp.auth.config.AuthConfig;
 @ApplicationScoped
 public class SharedLoginThrottle {
 
-    private static final Logger LOG = Logger.getLogger(SharedLoginThrottle.class);
-
     @Inject
     Pool pool;
 
     @Inject
-    Vertx vertx;
-
-    @Inject
     AuthConfig config;
-
-    private long timer = -1;
 
     /**
      * Seconds until {@code key} may try again (0 = go ahead): blocked while {@code max} or more failures are in the
@@ -60,25 +47,13 @@ public class SharedLoginThrottle {
         return pool.preparedQuery("DELETE FROM login_failure WHERE key = $1").execute(Tuple.of(key)).replaceWithVoid();
     }
 
-    Uni<Integer> purge() {
+    /** Forgets failures older than the window ({@code Housekeeping}). */
+    public Uni<Integer> purge() {
         return pool.preparedQuery("DELETE FROM login_failure WHERE failed_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of(windowSeconds())).map(rows -> rows.rowCount());
     }
 
     private double windowSeconds() {
         return config.throttle().window().toMillis() / 1000.0;
-    }
-
-    void start(@Observes StartupEvent ev) {
-        long every = Math.max(1000, Math.min(Duration.ofMinutes(1).toMillis(), config.throttle().window().toMillis()));
-        timer = vertx.setPeriodic(every, id -> purge().subscribe().with(
-                n -> LOG.debugf("Purged %d old login failures", n),
-                e -> LOG.warnf("Purging old login failures failed: %s", e.getMessage())));
-    }
-
-    void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
     }
 }

@@ -125,8 +125,13 @@ class SingleSignOnTest {
         active(token, true);
         given().auth().oauth2(TestJwt.operator()).get("/api/v1/admin/accounts/" + username + "/identities").then()
                 .statusCode(200).body("[0].subject", equalTo(subject)).body("[0].lastUsedAt", notNullValue());
-        // Each ID token is exchanged once: a copy replayed later is refused.
+        // Each ID token is exchanged once: a copy replayed later is refused, also with its signature re-encoded (the
+        // last base64url character's unused low bits flipped: the same signature bytes to a lenient decoder).
         refused(idToken, "already exchanged");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = idToken.charAt(idToken.length() - 1);
+        String reencoded = idToken.substring(0, idToken.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        exchange(reencoded).then().statusCode(400).body("error", equalTo("invalid_grant"));
         // An account without a password never signs in with one.
         given().contentType(ContentType.JSON).body(Map.of("username", username, "password", "any-password-at-all"))
                 .post("/api/v1/admin/login").then().statusCode(401);
@@ -164,6 +169,17 @@ class SingleSignOnTest {
         hmac.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
         hmac.setKey(new HmacKey(new byte[32]));
         refused(hmac.getCompactSerialization(), "not valid");
+
+        // Issued to another client among several audiences (azp), an access token instead of an ID token, unsigned.
+        JwtClaims otherClient = province.claims(subject);
+        otherClient.setClaim("azp", "another-app");
+        refused(province.sign(otherClient), "not to this platform");
+        refused(province.sign(province.claims(subject), "at+jwt"), "not an ID token");
+        JsonWebSignature none = new JsonWebSignature();
+        none.setPayload(province.claims(subject).toJson());
+        none.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
+        none.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+        refused(none.getCompactSerialization(), "not valid");
 
         // Another issuer, or no JWT at all.
         JwtClaims elsewhere = province.claims(subject);
@@ -244,6 +260,10 @@ class SingleSignOnTest {
                 .body("name", equalTo(List.of("offline", "tinh", "vneid")))
                 .body("find { it.name == 'tinh' }.issuer", equalTo(TestIdentityProvider.PROVINCE.issuer()));
 
+        // Nobody links their own account: a stolen operator token must not become a lasting way in.
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON).body(Map.of("subject", "me"))
+                .put("/api/v1/admin/accounts/operator-1/identities/tinh").then().statusCode(403)
+                .body("detail", containsString("own account"));
         link(username, "tinh", subject).statusCode(200);
         link(other, "tinh", subject).statusCode(409).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("subject"));

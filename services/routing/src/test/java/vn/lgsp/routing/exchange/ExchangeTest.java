@@ -65,6 +65,9 @@ class ExchangeTest {
     ExchangeNotices notices;
 
     @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Inject
     ObjectMapper mapper;
 
     @Test
@@ -546,4 +549,34 @@ class ExchangeTest {
     private static String sha256(byte[] body) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
     }
+
+    @Test
+    void aReconnectionMoreThanAPageBehindGetsThePagesInOrderWithoutAGap() throws Exception {
+        waitUntilListening();
+        // 1100 notices the system missed (as if it was away), written straight into the notice table.
+        String system = "HTTT-VANG-" + UUID.randomUUID().toString().substring(0, 6);
+        String token = TestJwt.system(system, "000.00.00.H11", "production");
+        long first = pool.preparedQuery("""
+                INSERT INTO exchange_notice (system_code, environment, envelope_id, kind, body, created_at)
+                SELECT $1, 'production', gen_random_uuid(), 'exchange.ready', json_build_object('n', n)::jsonb, now()
+                FROM generate_series(1, 1100) AS n RETURNING id""").execute(io.vertx.mutiny.sqlclient.Tuple.of(system))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("id");
+        List<Long> received = new java.util.ArrayList<>();
+        String lastId = String.valueOf(first - 1);
+        try (SseClient page = new SseClient(events, token, lastId)) {
+            assertTrue(page.endsWithin(Duration.ofSeconds(10)), "after a full page the stream ends, to be resumed");
+            page.drain(Duration.ZERO).forEach(e -> received.add(Long.parseLong(e.id())));
+        }
+        assertEquals(1000, received.size(), "one page");
+        try (SseClient rest = new SseClient(events, token, String.valueOf(received.get(received.size() - 1)))) {
+            List<SseClient.Event> more = rest.drain(Duration.ofSeconds(2));
+            more.stream().filter(e -> e.id() != null).forEach(e -> received.add(Long.parseLong(e.id())));
+            assertFalse(rest.endsWithin(Duration.ofMillis(100)), "the last, short page is followed by the live stream");
+        }
+        assertEquals(1100, received.size());
+        for (int i = 0; i < received.size(); i++) {
+            assertEquals(first + i, received.get(i), "every missed notice, in order, none twice");
+        }
+    }
+
 }

@@ -97,7 +97,8 @@ public class AccountService {
     private Uni<IssuedToken> verify(String username, String password, String address, String path) {
         return repository.find(username).emitOn(Infrastructure.getDefaultWorkerPool()).chain(account -> {
             boolean ok;
-            if (account == null) {
+            if (account == null || account.passwordHash() == null) {
+                // Same work whether the account is unknown, single-sign-on only, or has a password: timing tells nothing.
                 passwords.burn(password);
                 ok = false;
             } else {

@@ -1,38 +1,23 @@
 package vn.lgsp.auth.signature.repository;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.jboss.logging.Logger;
-import vn.lgsp.auth.config.AuthConfig;
 
 /**
  * Nonces of verified signatures, in the database so that every auth replica sees every nonce: a replay sent to
- * another replica is still caught by the primary key.
+ * another replica is still caught by the primary key. Expired rows are purged by {@code security.Housekeeping}.
  */
 @ApplicationScoped
 public class NonceRepository {
 
-    private static final Logger LOG = Logger.getLogger(NonceRepository.class);
-
     @Inject
     Pool pool;
 
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AuthConfig config;
-
-    private long timer = -1;
 
     /**
      * True the first time (access key, nonce) is seen. A row whose time has passed may be taken over: by then the
@@ -49,17 +34,5 @@ public class NonceRepository {
 
     public Uni<Integer> purgeExpired() {
         return pool.query("DELETE FROM used_nonce WHERE expires_at < now()").execute().map(rows -> rows.rowCount());
-    }
-
-    void start(@Observes StartupEvent ev) {
-        timer = vertx.setPeriodic(config.hmac().noncePurgeInterval().toMillis(), id -> purgeExpired().subscribe().with(
-                n -> LOG.debugf("Purged %d expired nonces", n),
-                e -> LOG.warnf("Purging expired nonces failed: %s", e.getMessage())));
-    }
-
-    void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
     }
 }

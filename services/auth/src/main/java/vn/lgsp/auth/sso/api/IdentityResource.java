@@ -89,9 +89,13 @@ public class IdentityResource {
     @Operation(summary = "Link a person at an identity provider to an account", description = "From then on that person "
             + "signs in as this account (its role and agency, never the provider's claims). One person per provider per "
             + "account; a person linked to another account is 409. Re-linking to another person ends the account's "
-            + "sessions. Audited.")
+            + "sessions. Not for your own account (403): another operator links it. Audited.")
     public Uni<Link> link(@PathParam("username") String username, @PathParam("provider") String provider,
             @Valid @NotNull(message = "a JSON body is required") LinkRequest body) {
+        if (username.equals(caller.subject())) {
+            // A stolen token must not become a lasting way in through the thief's own identity (as for passwords).
+            throw ProblemException.forbidden("You cannot link your own account; another operator must");
+        }
         String actor = caller.actor();
         return links.link(username, provider, body.subject(), actor).map(l -> {
             audit.record(actor, "link-identity", "account", username, l.account().agencyCode(),

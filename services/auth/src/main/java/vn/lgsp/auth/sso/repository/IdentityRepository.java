@@ -1,28 +1,21 @@
 package vn.lgsp.auth.sso.repository;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /** Links between people at an identity provider and admin accounts, and the ID tokens already exchanged. */
 @ApplicationScoped
 public class IdentityRepository {
 
-    private static final Logger LOG = Logger.getLogger(IdentityRepository.class);
-    private static final long PURGE_INTERVAL_MS = 600_000;
 
     /** One link: the person {@code subject} at {@code provider} signs in as {@code username}. */
     public record Link(String provider, String subject, String username, String linkedBy, Instant linkedAt,
@@ -32,10 +25,6 @@ public class IdentityRepository {
     @Inject
     Pool pool;
 
-    @Inject
-    Vertx vertx;
-
-    private long timer = -1;
 
     /**
      * Links (or re-links to another subject) the account's identity at a provider; null when that subject is
@@ -84,6 +73,12 @@ public class IdentityRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
     }
 
+    /** Whether the person is (still) linked to the account. */
+    public Uni<Boolean> linked(String provider, String subject, String username) {
+        return pool.preparedQuery("SELECT 1 FROM account_identity WHERE provider = $1 AND subject = $2 AND username = $3")
+                .execute(Tuple.of(provider, subject, username)).map(rows -> rows.size() > 0);
+    }
+
     /** True the first time a token (by its SHA-256) is exchanged; remembered until it expires. */
     public Uni<Boolean> firstExchange(byte[] tokenHash, Instant expiresAt) {
         return pool.preparedQuery("""
@@ -92,21 +87,10 @@ public class IdentityRepository {
                 .map(rows -> rows.rowCount() > 0);
     }
 
+    /** Forgets tokens a minute past their expiry (they would be refused as expired anyway); {@code Housekeeping}. */
     public Uni<Integer> purgeExpired() {
         return pool.query("DELETE FROM exchanged_token WHERE expires_at < now() - interval '1 minute'").execute()
                 .map(rows -> rows.rowCount());
-    }
-
-    void start(@Observes StartupEvent ev) {
-        timer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> purgeExpired().subscribe().with(
-                n -> LOG.debugf("Purged %d expired exchanged tokens", n),
-                e -> LOG.warnf("Purging exchanged tokens failed: %s", e.getMessage())));
-    }
-
-    void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
     }
 
     private static Link map(Row r) {

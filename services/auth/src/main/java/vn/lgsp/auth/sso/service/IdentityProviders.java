@@ -126,7 +126,7 @@ public class IdentityProviders {
             provider.consumer().processContext(unverified);
             claims = unverified.getJwtClaims();
         } catch (InvalidJwtException e) {
-            IOException io = ioCause(e);
+            Exception io = ioCause(e);
             if (io != null) {
                 throw new Refused("identity provider " + provider.name + " cannot be reached: " + io.getMessage(), true);
             }
@@ -134,14 +134,30 @@ public class IdentityProviders {
         } catch (ProviderUnavailable e) {
             throw new Refused("identity provider " + provider.name + " cannot be reached: " + e.getMessage(), true);
         }
+        String typ = unverified.getJoseObjects().get(0).getHeader("typ");
+        if (typ != null && (typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"))) {
+            throw new Refused("an access token (typ " + typ + ") is not an ID token", false); // RFC 9068 §2.1
+        }
+        try {
+            // OpenID Connect Core §3.1.3.7: with several audiences, or an azp at all, azp must be the platform.
+            Object azp = claims.getClaimValue("azp");
+            if ((azp != null || claims.getAudience().size() > 1) && !provider.settings.audience().equals(azp)) {
+                throw new Refused("the ID token was issued to " + (azp == null ? "several audiences and no azp" : "azp " + azp)
+                        + ", not to this platform (" + provider.settings.audience() + ")", false);
+            }
+        } catch (MalformedClaimException e) {
+            throw new Refused("the ID token's aud is malformed", false);
+        }
         Object subject = claims.getClaimValue(provider.settings.subjectClaim());
         if (!(subject instanceof String s) || s.isBlank() || s.length() > 255) {
             throw new Refused("the ID token's " + provider.settings.subjectClaim() + " claim is missing or not a string "
                     + "of at most 255 characters", false);
         }
         try {
+            // The signed part only: the same token with a re-encoded or (ECDSA) mirrored signature still verifies,
+            // and must count as the same token for "exchanged once".
             return new VerifiedIdentity(provider.name, s, Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
-                    sha256(idToken));
+                    sha256(idToken.substring(0, idToken.lastIndexOf('.'))));
         } catch (MalformedClaimException e) {
             throw new Refused("the ID token's exp is not a number", false);
         }
@@ -157,11 +173,17 @@ public class IdentityProviders {
         return "its signature does not verify";
     }
 
-    /** The network failure behind a key that could not be resolved (the JWKS fetch), if that was the cause. */
-    private static IOException ioCause(Throwable e) {
+    /**
+     * The failure to fetch the provider's keys behind a key that could not be resolved, if that was the cause: the
+     * network (IOException) or an unreadable JWKS (JoseException under the resolver's UnresolvableKeyException).
+     */
+    private static Exception ioCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException io) {
                 return io;
+            }
+            if (t instanceof org.jose4j.lang.UnresolvableKeyException && t.getCause() instanceof JoseException jose) {
+                return jose;
             }
         }
         return null;

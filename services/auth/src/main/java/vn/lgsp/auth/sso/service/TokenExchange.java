@@ -121,6 +121,11 @@ public class TokenExchange {
                         return accounts.touchLogin(username)
                                 .chain(() -> AccountService.afterRevocationSecond(account))
                                 .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()))
+                                // Still linked once signed: an unlink meanwhile (which revokes up to its second, and
+                                // this token may have been issued after it) must not leave a token behind.
+                                .call(issued -> identities.linked(id.provider(), id.subject(), username).chain(still -> still
+                                        ? Uni.createFrom().voidItem()
+                                        : refuse(who, "the identity was unlinked meanwhile", address, path)))
                                 .map(issued -> {
                                     audit.record(account.username(), "login", "account", account.username(),
                                             account.agencyCode(), null, Map.of("method", "single-sign-on",

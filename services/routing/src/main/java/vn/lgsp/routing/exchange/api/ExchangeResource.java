@@ -170,8 +170,9 @@ public class ExchangeResource {
                     + "exchange.expired; data is the envelope's summary (id, state, service, parties, title, importance, "
                     + "dataType, expiresAt, href, reason). Each event has an id: reconnect with Last-Event-ID to receive "
                     + "what was missed (kept for the history retention). A comment is sent every keep-alive interval; "
-                    + "the stream ends when the token expires, or within a second of its revocation. A client that stops reading "
-                    + "is disconnected once 1256 events wait for it, and resumes with Last-Event-ID.")
+                    + "the stream ends when the token expires, or within a second of its revocation. More than 1000 events behind, "
+                    + "the stream ends after each page of 1000 (reconnect from the last id). A client that stops reading is "
+                    + "disconnected once 1256 events wait and it has taken none for 5 s, and resumes with Last-Event-ID.")
     public Multi<OutboundSseEvent> events(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse,
             @Context io.vertx.core.http.HttpServerRequest http) {
         Party me = party();

@@ -51,6 +51,16 @@ public class ExchangeNotices {
      * replica's memory without limit.
      */
     static final int STREAM_BUFFER = REPLAY_LIMIT + 256;
+    /**
+     * A burst (a sweep expiring many envelopes of one system, a replay) is emitted faster than any socket takes it,
+     * so being {@link #STREAM_BUFFER} behind only counts when the writer has also taken nothing for this long; far
+     * beyond it ({@link #HARD_LIMIT}) the client is dropped whatever, so memory stays bounded.
+     */
+    static final long STALL_MILLIS = 5_000;
+    static final int HARD_LIMIT = 8 * STREAM_BUFFER;
+
+    /** The clock stalls are judged by (tests move it). */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     @Inject
     Vertx vertx;
@@ -143,19 +153,25 @@ public class ExchangeNotices {
      * The notices for a system from now on, after those it missed since {@code lastEventId} (if given). Completes
      * when {@code endAtMillis} passes (the caller's token expires: it reconnects with a fresh one), or within a
      * second of {@code revoked} turning true (an in-memory look-up, so checking each second costs nothing).
-     * When more than {@link #STREAM_BUFFER} notices wait for a client that does not take them (its TCP window
-     * full, so the SSE writer asks for no more), {@code abandon} is run: the caller drops the connection, the
+     * A reconnection more than a page ({@value #REPLAY_LIMIT}) behind gets one page, then the stream ends so it
+     * reconnects for the next. When more than {@link #STREAM_BUFFER} notices wait for a client that has taken none
+     * for {@link #STALL_MILLIS} (its TCP window full, so the SSE writer asks for no more), or more than
+     * {@link #HARD_LIMIT} whatever, {@code abandon} is run: the caller drops the connection, the
      * client reconnects with Last-Event-ID and is replayed the rest, and nothing here holds the notices meanwhile.
      */
     public Multi<Optional<Notice>> stream(String system, String environment, Long lastEventId, long keepAliveMillis,
             long endAtMillis, BooleanSupplier revoked, Runnable abandon) {
         AtomicInteger waiting = new AtomicInteger(); // emitted, not yet taken by the writer
-        return Multi.createFrom().<Optional<Notice>>emitter(em -> open(em, waiting, system, environment, lastEventId,
-                keepAliveMillis, endAtMillis, revoked, abandon))
-                .onItem().invoke(waiting::decrementAndGet);
+        AtomicLong lastTaken = new AtomicLong(clock.getAsLong());
+        return Multi.createFrom().<Optional<Notice>>emitter(em -> open(em, waiting, lastTaken, system, environment,
+                lastEventId, keepAliveMillis, endAtMillis, revoked, abandon))
+                .onItem().invoke(() -> {
+                    waiting.decrementAndGet();
+                    lastTaken.set(clock.getAsLong());
+                });
     }
 
-    private void open(MultiEmitter<? super Optional<Notice>> em, AtomicInteger waiting, String system,
+    private void open(MultiEmitter<? super Optional<Notice>> em, AtomicInteger waiting, AtomicLong lastTaken, String system,
             String environment, Long lastEventId, long keepAliveMillis, long endAtMillis, BooleanSupplier revoked,
             Runnable abandon) {
         String key = key(system, environment);
@@ -170,11 +186,13 @@ public class ExchangeNotices {
             if (abandoned[0]) {
                 return;
             }
-            if (waiting.incrementAndGet() > STREAM_BUFFER || buffered.size() > STREAM_BUFFER) {
+            int behind = Math.max(waiting.incrementAndGet(), buffered.size());
+            boolean stalled = behind > STREAM_BUFFER && clock.getAsLong() - lastTaken.get() >= STALL_MILLIS;
+            if (stalled || behind > HARD_LIMIT) {
                 abandoned[0] = true;
                 overflows.incrementAndGet();
-                LOG.infof("Event stream of %s (%s) dropped: more than %d notices waited for a client reading too "
-                        + "slowly; it resumes with Last-Event-ID", system, environment, STREAM_BUFFER);
+                LOG.infof("Event stream of %s (%s) dropped: %d notices waited for a client reading too slowly; it "
+                        + "resumes with Last-Event-ID", system, environment, behind);
                 // Let go here: the SSE writer, waiting on a write that will never complete, may not cancel.
                 release[0].run();
                 em.complete();
@@ -229,6 +247,13 @@ public class ExchangeNotices {
                 for (Notice n : missed) {
                     replayed.add(n.id());
                     send.accept(Optional.of(n));
+                }
+                if (missed.size() >= REPLAY_LIMIT) {
+                    // More may be missed than one page: end here, so the client reconnects from the last id of this
+                    // page and gets the next, instead of jumping to the live notices over a gap.
+                    release[0].run();
+                    em.complete();
+                    return;
                 }
                 for (Notice n : buffered) {
                     if (!replayed.contains(n.id())) {

@@ -30,6 +30,7 @@ class ExchangeNoticesTest {
         vertx = Vertx.vertx();
         notices = new ExchangeNotices();
         notices.vertx = vertx;
+        notices.clock = now::get;
     }
 
     @AfterEach
@@ -38,6 +39,7 @@ class ExchangeNoticesTest {
     }
 
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
 
     /** A subscriber asking for {@code demand} items; abandoning it cancels it, as the SSE writer does when its connection drops. */
     private AssertSubscriber<Optional<Notice>> open(String system, long demand) {
@@ -74,9 +76,23 @@ class ExchangeNoticesTest {
     }
 
     @Test
+    void aBurstToAClientThatIsReadingIsNoReasonToDropItButTheHardLimitIs() {
+        AssertSubscriber<Optional<Notice>> busy = open("HT-BAN", 1); // a write in progress: it took something just now
+        publish("HT-BAN", ExchangeNotices.STREAM_BUFFER * 2);
+        assertEquals(0, abandoned.get(), "a burst is not a stall");
+        busy.request(10);
+        assertEquals(11, busy.getItems().size(), "the writer goes on taking them in order");
+        assertEquals(10, busy.getItems().get(10).orElseThrow().id());
+        publish("HT-BAN", ExchangeNotices.HARD_LIMIT);
+        assertEquals(1, abandoned.get(), "beyond the hard limit, memory wins");
+        assertEquals(0, notices.streams());
+    }
+
+    @Test
     void aStalledClientsStreamEndsAtTheBufferAndIsLetGo() {
         AssertSubscriber<Optional<Notice>> stalled = open("HT-CHAM", 1); // takes the opening keep-alive, then nothing
         AssertSubscriber<Optional<Notice>> other = open("HT-KHAC", Long.MAX_VALUE);
+        now.addAndGet(ExchangeNotices.STALL_MILLIS); // and has taken nothing since
         publish("HT-CHAM", ExchangeNotices.STREAM_BUFFER);
         assertEquals(0, abandoned.get(), "up to the buffer's size, notices wait for the client");
         assertEquals(2, notices.streams());

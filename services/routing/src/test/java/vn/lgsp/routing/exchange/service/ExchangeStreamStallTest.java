@@ -59,9 +59,10 @@ class ExchangeStreamStallTest {
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
             waitFor(() -> notices.streams() == before + 1, "the stream is open");
 
-            // Notices of ~2 KB until the replica lets go: the socket buffers take a few MB, then 1256 wait on top.
+            // Notices of ~2 KB until the replica lets go: the socket buffers take a few MB, then more wait on top until
+            // the hard limit (sent this fast, the writer's last progress is too recent to call it a stall sooner).
             int sent = 0;
-            while (notices.streams() > before && sent < 20_000) {
+            while (notices.streams() > before && sent < 40_000) {
                 for (int i = 0; i < 200; i++) {
                     sent++;
                     notices.dispatch(new Notice(sent, SYSTEM, "production", "exchange.ready",
@@ -69,26 +70,21 @@ class ExchangeStreamStallTest {
                 }
             }
             assertEquals(before, notices.streams(), "the stalled stream was let go after " + sent + " notices");
-            assertTrue(sent > ExchangeNotices.STREAM_BUFFER, "not before the buffer was full: " + sent);
+            assertTrue(sent > ExchangeNotices.HARD_LIMIT, "not before the hard limit was passed: " + sent);
             assertEquals(overflowedBefore + 1,
                     meters.get("lgsp.exchange.streams.overflowed").functionCounter().count(), "counted for dashboards");
 
-            // What reached the socket before the drop can still be read; then the connection ends.
+            // What reached the socket before the drop can still be read; then the connection ends (an orderly close or a
+            // reset; a read timeout instead would fail the test: the server still held the connection).
             socket.setSoTimeout(10_000);
-            long events = 0;
             byte[] buffer = new byte[65536];
             try {
-                for (int n; (n = in.read(buffer)) >= 0;) {
-                    for (int i = 0; i < n; i++) {
-                        if (buffer[i] == 'i' && i + 3 < n && buffer[i + 1] == 'd' && buffer[i + 2] == ':') {
-                            events++;
-                        }
-                    }
+                while (in.read(buffer) >= 0) {
+                    // drain
                 }
             } catch (java.net.SocketException reset) {
-                // a reset instead of an orderly close also ends it (a read timeout would not: it fails the test)
+                // ended by a reset
             }
-            assertTrue(events < sent, "the client got " + events + " of " + sent + " notices: it resumes with Last-Event-ID");
         }
     }
 
