@@ -112,13 +112,23 @@ public class AccountService {
                 return guard.loginFailed(username, address).chain(() -> Uni.createFrom().<IssuedToken>failure(
                         new ProblemException(ProblemType.UNAUTHENTICATED, "Wrong username or password, or the account is disabled")));
             }
-            return guard.loginSucceeded(username).chain(() -> repository.touchLogin(username))
-                    .chain(() -> afterRevocationSecond(account))
-                    .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()))
-                    // Every sign-in is in the audit log, as failed ones are (REQUIREMENTS M1), with how it was made.
-                    .invoke(() -> audit.record(account.username(), "login", "account", account.username(),
-                            account.agencyCode(), null, Map.of("method", "password")));
+            return guard.loginSucceeded(username).chain(() -> issueFor(account))
+                    .invoke(() -> recordLogin(account, Map.of("method", "password")));
         });
+    }
+
+    /**
+     * The admin token of an account that just proved who it is (password or single sign-on): the sign-in noted,
+     * issued after the second of any revocation of its tokens.
+     */
+    public Uni<IssuedToken> issueFor(Account account) {
+        return repository.touchLogin(account.username()).chain(() -> afterRevocationSecond(account))
+                .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()));
+    }
+
+    /** Every sign-in is in the audit log, as failed ones are (REQUIREMENTS M1), with how it was made. */
+    public void recordLogin(Account account, Map<String, Object> how) {
+        audit.record(account.username(), "login", "account", account.username(), account.agencyCode(), null, how);
     }
 
     /**
@@ -126,7 +136,7 @@ public class AccountService {
      * tokens by {@code iat} (whole seconds) at or before that second, so a token issued within it would be refused
      * too. At most a second, and only right after a disable/enable or a password change.
      */
-    public static Uni<Void> afterRevocationSecond(Account account) {
+    private static Uni<Void> afterRevocationSecond(Account account) {
         if (account.tokensValidAfter() == null) {
             return Uni.createFrom().voidItem();
         }

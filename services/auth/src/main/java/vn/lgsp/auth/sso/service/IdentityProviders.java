@@ -55,7 +55,7 @@ public class IdentityProviders {
     }
 
     /** Why an ID token is refused: said to the client as invalid_grant (or 503 when the provider is unreachable). */
-    public static final class Refused extends Exception {
+    public static final class Refused extends RuntimeException {
         private final boolean providerUnavailable;
 
         Refused(String message, boolean providerUnavailable) {
@@ -102,7 +102,7 @@ public class IdentityProviders {
     }
 
     /** Checks an ID token; blocking (may fetch the provider's discovery document and keys). */
-    public VerifiedIdentity verify(String idToken) throws Refused {
+    public VerifiedIdentity verify(String idToken) {
         JwtContext unverified;
         try {
             // First look, unverified, only to pick the provider by its iss; everything is checked below.

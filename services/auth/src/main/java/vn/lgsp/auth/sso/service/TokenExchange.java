@@ -12,12 +12,10 @@ import vn.lgsp.auth.account.repository.AccountRepository;
 import vn.lgsp.auth.account.service.AccountService;
 import vn.lgsp.auth.oauth.api.FormRequest;
 import vn.lgsp.auth.oauth.api.OAuthException;
-import vn.lgsp.auth.oauth.service.TokenSigner;
 import vn.lgsp.auth.security.AuthGuard;
 import vn.lgsp.auth.sso.repository.IdentityRepository;
 import vn.lgsp.auth.sso.service.IdentityProviders.Refused;
 import vn.lgsp.auth.sso.service.IdentityProviders.VerifiedIdentity;
-import vn.lgsp.common.audit.AdminAudit;
 
 /**
  * Single sign-on for the people who administer the platform (REQUIREMENTS A7), as an OAuth 2.0 Token Exchange
@@ -46,13 +44,11 @@ public class TokenExchange {
     AccountRepository accounts;
 
     @Inject
-    TokenSigner signer;
+    AccountService accountService;
 
     @Inject
     AuthGuard guard;
 
-    @Inject
-    AdminAudit audit;
 
     public Uni<Map<String, Object>> exchange(FormRequest form, String address, String path) {
         if (providers.issuers().isEmpty()) {
@@ -88,14 +84,9 @@ public class TokenExchange {
             if (wait > 0) {
                 return Uni.createFrom().failure(OAuthException.throttled(wait));
             }
-            return Uni.createFrom().item(() -> {
-                try {
-                    return providers.verify(subjectToken);
-                } catch (Refused e) {
-                    throw new RefusedFailure(e);
-                }
-            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).onFailure(RefusedFailure.class).recoverWithUni(f -> {
-                Refused r = ((RefusedFailure) f).refused;
+            return Uni.createFrom().item(() -> providers.verify(subjectToken))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).onFailure(Refused.class).recoverWithUni(f -> {
+                Refused r = (Refused) f;
                 if (r.providerUnavailable()) {
                     LOG.warnf("Single sign-on refused: %s", r.getMessage());
                     return Uni.createFrom().failure(new OAuthException(503, "temporarily_unavailable",
@@ -118,18 +109,15 @@ public class TokenExchange {
                         if (account == null || !Account.ACTIVE.equals(account.status())) {
                             return refuse(who, "the account linked to this identity is disabled", address, path);
                         }
-                        return accounts.touchLogin(username)
-                                .chain(() -> AccountService.afterRevocationSecond(account))
-                                .chain(() -> signer.admin(account.username(), account.role(), account.agencyCode()))
+                        return accountService.issueFor(account)
                                 // Still linked once signed: an unlink meanwhile (which revokes up to its second, and
                                 // this token may have been issued after it) must not leave a token behind.
                                 .call(issued -> identities.linked(id.provider(), id.subject(), username).chain(still -> still
                                         ? Uni.createFrom().voidItem()
                                         : refuse(who, "the identity was unlinked meanwhile", address, path)))
                                 .map(issued -> {
-                                    audit.record(account.username(), "login", "account", account.username(),
-                                            account.agencyCode(), null, Map.of("method", "single-sign-on",
-                                                    "provider", id.provider()));
+                                    accountService.recordLogin(account, Map.of("method", "single-sign-on",
+                                            "provider", id.provider()));
                                     Map<String, Object> body = new LinkedHashMap<>();
                                     body.put("access_token", issued.token());
                                     body.put("issued_token_type", ACCESS_TOKEN_TYPE);
@@ -146,15 +134,5 @@ public class TokenExchange {
         guard.audit(who, null, null, path, 400, "invalid_grant", "single sign-on: " + reason, address);
         return guard.addressFailed(address)
                 .chain(() -> Uni.createFrom().failure(new OAuthException(400, "invalid_grant", reason)));
-    }
-
-    /** Carries a checked refusal out of the worker-thread supplier. */
-    private static final class RefusedFailure extends RuntimeException {
-        final Refused refused;
-
-        RefusedFailure(Refused refused) {
-            super(refused.getMessage(), null, false, false);
-            this.refused = refused;
-        }
     }
 }
