@@ -314,4 +314,37 @@ class SingleSignOnTest {
                 .statusCode(200);
         refused(TestIdentityProvider.PROVINCE.idToken(next), "disabled");
     }
+
+    @Test
+    void operatorsRelinkingOneAccountAtOnceEachReplaceWhatTheOtherLeft() throws Exception {
+        String username = ssoOnlyAccount("auditor", null);
+        String start = "race-0-" + UUID.randomUUID();
+        link(username, "tinh", start).statusCode(200);
+        List<String> subjects = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            subjects.add("race-" + i + "-" + UUID.randomUUID());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(subjects.size());
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (String subject : subjects) {
+                done.add(pool.submit(() -> link(username, "tinh", subject).extract().statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertEquals(200, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        String last = given().auth().oauth2(TestJwt.auditor()).get("/api/v1/admin/accounts/" + username + "/identities")
+                .then().statusCode(200).extract().path("[0].subject");
+        // Serialised on the account: every change replaced a different subject, so each one's sessions were ended.
+        List<String> replaced = events("link-identity", username).stream().filter(e -> e.before() != null)
+                .map(e -> e.before().get("subject").asText()).sorted().toList();
+        List<String> expected = new java.util.ArrayList<>(subjects);
+        expected.add(start);
+        expected.remove(last);
+        java.util.Collections.sort(expected);
+        assertEquals(expected, replaced);
+    }
 }

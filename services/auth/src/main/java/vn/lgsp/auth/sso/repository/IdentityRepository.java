@@ -30,19 +30,37 @@ public class IdentityRepository {
      * Links (or re-links to another subject) the account's identity at a provider; null when that subject is
      * already linked to another account (the caller answers 409).
      */
-    public Uni<Link> link(String username, String provider, String subject, String actor) {
-        return pool.withTransaction(conn -> conn.preparedQuery(
-                "SELECT username FROM account_identity WHERE provider = $1 AND subject = $2 FOR UPDATE")
-                .execute(Tuple.of(provider, subject)).chain(rows -> {
-                    if (rows.size() > 0 && !username.equals(rows.iterator().next().getString(0))) {
-                        return Uni.createFrom().nullItem();
+    /** A link as set, and the subject it replaced at that provider (null when there was none). */
+    public record Change(Link link, String previousSubject) {
+    }
+
+    /**
+     * Links the person to the account, replacing the account's link at that provider; null when the person is linked
+     * to another account. The account's row is locked first, so two operators changing its links at once are
+     * serialised and each sees the subject the other left (whose sessions must end).
+     */
+    public Uni<Change> link(String username, String provider, String subject, String actor) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM account WHERE username = $1 FOR UPDATE")
+                .execute(Tuple.of(username))
+                .chain(() -> conn.preparedQuery("""
+                        SELECT username, subject FROM account_identity
+                        WHERE (provider = $1 AND subject = $2) OR (provider = $1 AND username = $3)""")
+                        .execute(Tuple.of(provider, subject, username)))
+                .chain(rows -> {
+                    String previous = null;
+                    for (Row r : rows) {
+                        if (!username.equals(r.getString("username"))) {
+                            return Uni.createFrom().<Change>nullItem();
+                        }
+                        previous = r.getString("subject");
                     }
+                    String replaced = previous;
                     return conn.preparedQuery("""
                             INSERT INTO account_identity (provider, subject, username, linked_by) VALUES ($1, $2, $3, $4)
                             ON CONFLICT (username, provider) DO UPDATE SET subject = EXCLUDED.subject,
                               linked_by = EXCLUDED.linked_by, linked_at = now(), last_used_at = NULL
                             RETURNING *""").execute(Tuple.of(provider, subject, username, actor))
-                            .map(r -> map(r.iterator().next()));
+                            .map(r -> new Change(map(r.iterator().next()), replaced));
                 }))
                 // Another operator linked the same person to another account at the same moment: the key refused it.
                 .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))

@@ -41,18 +41,15 @@ public class IdentityLinks {
 
     public Uni<Linked> link(String username, String provider, String subject, String actor) {
         configured(provider);
-        return account(username).chain(account -> identities.of(username).chain(existing -> {
-            String previous = existing.stream().filter(l -> l.provider().equals(provider)).map(Link::subject).findFirst()
-                    .orElse(null);
-            return identities.link(username, provider, subject, actor).chain(link -> {
-                if (link == null) {
-                    return Uni.createFrom().failure(ProblemException.duplicate("subject",
-                            "This person at " + provider + " is already linked to another account"));
-                }
-                Uni<Void> end = previous != null && !previous.equals(subject) ? endSessions(username)
-                        : Uni.createFrom().voidItem();
-                return end.map(v -> new Linked(link, previous, account));
-            });
+        return account(username).chain(account -> identities.link(username, provider, subject, actor).chain(change -> {
+            if (change == null) {
+                return Uni.createFrom().failure(ProblemException.duplicate("subject",
+                        "This person at " + provider + " is already linked to another account"));
+            }
+            String previous = change.previousSubject();
+            Uni<Void> end = previous != null && !previous.equals(subject) ? endSessions(username)
+                    : Uni.createFrom().voidItem();
+            return end.map(v -> new Linked(change.link(), previous, account));
         }));
     }
 
