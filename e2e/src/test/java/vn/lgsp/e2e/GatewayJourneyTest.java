@@ -375,11 +375,12 @@ class GatewayJourneyTest {
     @Test
     @Order(8)
     void anAsynchronousExchangeGoesFromTheSubscriberToTheProviderAndOnlyItsStatusStays() throws Exception {
-        // The provider's system has its own credential; the consumer's subscription to SERVICE entitles it to send.
-        JsonNode providerCred = client.post("auth", "/api/v1/credentials", op,
-                DemoData.credential(PROVIDER_SYSTEM, PROVIDER_AGENCY)).expect(201).json();
-        String providerToken = client.token(providerCred.path("clientId").asText(),
-                providerCred.path("clientSecret").asText()).expect(200).json().path("access_token").asText();
+        // The provider's system has its own key pair (Vĩnh Long Art. 11: it connects with it); the consumer, a
+        // token; the consumer's subscription to SERVICE entitles it to send.
+        JsonNode providerKeys = client.post("auth", "/api/v1/credentials", op, Map.of("systemCode", PROVIDER_SYSTEM,
+                "agencyCode", PROVIDER_AGENCY, "environment", DemoData.ENVIRONMENT, "kind", "hmac")).expect(201).json();
+        String providerKey = providerKeys.path("accessKey").asText();
+        String providerSecret = providerKeys.path("secretKey").asText();
 
         JsonNode envelope = eventually(Duration.ofSeconds(5), () -> client.post("routing", "/api/v1/exchanges", token,
                 Map.of("serviceCode", SERVICE, "version", "v1", "title", "Danh sách doanh nghiệp giải thể tháng 11",
@@ -395,19 +396,23 @@ class GatewayJourneyTest {
                 "Content-Digest", ContentDigest.sha256Header(csv)), csv).expect(200);
         assertEquals("ready", uploaded.json().path("state").asText());
 
-        // the provider finds it in its inbox, says it is ready, pulls it and confirms by its digest
-        Reply inbox = client.get("routing", "/api/v1/exchanges?state=ready", providerToken).expect(200);
+        // the provider, signing each request with the keys auth issued (routing learns them from auth's feed), finds
+        // it in its inbox, says it is ready, pulls it and confirms by its digest
+        Reply inbox = eventually(Duration.ofSeconds(5), () -> providerSigned("GET", "/api/v1/exchanges?state=ready", null,
+                providerKey, providerSecret), r -> r.status() == 200).expect(200);
         assertTrue(inbox.raw().contains(id), inbox.raw());
-        client.post("routing", "/api/v1/exchanges/" + id + "/accept", providerToken, Map.of()).expect(200);
-        Reply pulled = client.request("routing", "GET", "/api/v1/exchanges/" + id + "/content", Map.of(
-                "Authorization", "Bearer " + providerToken, "Accept", "text/csv"), null).expect(200);
+        providerSigned("POST", "/api/v1/exchanges/" + id + "/accept", null, providerKey, providerSecret).expect(200);
+        Map<String, String> pull = new java.util.HashMap<>(Signing.headers(client, "routing", providerKey, providerSecret,
+                "GET", "/api/v1/exchanges/" + id + "/content", null));
+        pull.put("Accept", "text/csv");
+        Reply pulled = client.request("routing", "GET", "/api/v1/exchanges/" + id + "/content", pull, null).expect(200);
         assertEquals(new String(csv, StandardCharsets.UTF_8), pulled.raw());
         String digest = pulled.header("x-content-sha256");
-        JsonNode delivered = client.post("routing", "/api/v1/exchanges/" + id + "/confirm", providerToken,
-                Map.of("sha256", digest)).expect(200).json();
+        JsonNode delivered = providerSigned("POST", "/api/v1/exchanges/" + id + "/confirm",
+                ("{\"sha256\":\"" + digest + "\"}").getBytes(StandardCharsets.UTF_8), providerKey, providerSecret)
+                .expect(200).json();
         assertEquals("delivered", delivered.path("state").asText());
-        client.request("routing", "GET", "/api/v1/exchanges/" + id + "/content", Map.of(
-                "Authorization", "Bearer " + providerToken), null).expect(410);
+        providerSigned("GET", "/api/v1/exchanges/" + id + "/content", null, providerKey, providerSecret).expect(410);
         assertEquals("delivered", client.get("routing", "/api/v1/exchanges/" + id, token).expect(200).json()
                 .path("state").asText(), "the source reads the outcome");
 
@@ -418,6 +423,13 @@ class GatewayJourneyTest {
         assertEquals(PROVIDER_SYSTEM, upload.path("providerSystem").asText());
         assertEquals(digest, upload.path("requestSha256").asText());
         assertFalse(upload.toString().contains("Hòa Bình"), "the record never holds the content");
+        JsonNode pullRecord = recorded(pulled.header("x-request-id"));
+        assertEquals(providerKey, pullRecord.path("clientId").asText(), "the pull is recorded with the key that signed it: " + pullRecord);
+    }
+
+    private static Reply providerSigned(String method, String path, byte[] body, String key, String secret) {
+        return client.request("routing", method, path, Signing.headers(client, "routing", key, secret, method, path, body),
+                body);
     }
 
     private static Reply replayOf(String path) {

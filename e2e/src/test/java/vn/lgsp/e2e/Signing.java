@@ -10,7 +10,7 @@ import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.httpsig.HttpSignatures;
 import vn.lgsp.common.httpsig.SignedMessage;
 
-/** Signs gateway calls as an integrator's RFC 9421 client would: method, target URI, content-digest, created, nonce. */
+/** Signs gateway and exchange calls as an integrator's RFC 9421 client would: method, target URI, content-digest, created, nonce. */
 final class Signing {
 
     private Signing() {
@@ -19,7 +19,13 @@ final class Signing {
     /** The headers of a signed call ({@code Signature-Input}, {@code Signature}, and for a body its digest and type). */
     static Map<String, String> headers(PlatformClient client, String accessKey, String secretKey, String method, String path,
             byte[] body) {
-        URI target = URI.create(client.url("gateway") + path);
+        return headers(client, "gateway", accessKey, secretKey, method, path, body);
+    }
+
+    /** As above, to another of the platform's addresses (routing's exchange API takes the same signatures). */
+    static Map<String, String> headers(PlatformClient client, String service, String accessKey, String secretKey,
+            String method, String path, byte[] body) {
+        URI target = URI.create(client.url(service) + path);
         Map<String, String> headers = new HashMap<>();
         if (body != null) {
             headers.put("Content-Digest", ContentDigest.sha256Header(body));

@@ -75,6 +75,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
+        if (e.getCause() instanceof ProblemException pe) {
+            // A mechanism that knows why (e.g. an RFC 9421 signature refused) says so, with its own challenge.
+            return respond(pe.toProblem(), request, pe.headers());
+        }
         if (vn.lgsp.common.security.TokenRevokedException.isCauseOf(e)) {
             return respond(new ProblemException(ProblemType.UNAUTHENTICATED, "The bearer token has been revoked (logout, "
                     + "a disabled account, a changed password or a revoked credential); obtain a new one").toProblem(),

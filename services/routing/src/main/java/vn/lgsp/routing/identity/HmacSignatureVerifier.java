@@ -18,6 +18,7 @@ import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.routing.config.RoutingConfig;
 import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.gateway.GatewayExchange;
+import vn.lgsp.routing.gateway.step.ProxyStep;
 import vn.lgsp.routing.snapshot.domain.HmacKey;
 import vn.lgsp.routing.snapshot.domain.Route;
 import vn.lgsp.routing.snapshot.domain.Snapshot;
@@ -61,11 +62,57 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
 
     @Override
     public Future<SystemIdentity> verify(GatewayExchange exchange) {
-        HttpServerRequest request = exchange.request();
-        Snapshot snapshot = exchange.snapshot();
         long declared = exchange.declaredLength();
-        boolean hasBody = exchange.announcesBody();
+        return verifySignature(exchange.request(), exchange.snapshot(), provesBody(exchange.request())).compose(signed -> {
+            SystemIdentity identity = signed.identity();
+            if (!exchange.announcesBody()) {
+                return Future.succeededFuture(identity);
+            }
+            if (signed.coversContentDigest()) {
+                return readAndCheckBody(exchange, declared).map(identity);
+            }
+            // HTTP/2 without a length (the request handler runs before END_STREAM is seen): an empty body needs no
+            // digest, any other is one the signature does not vouch for.
+            return BodyReader.readWhole(exchange, declared, maxRequestBytes(exchange)).compose(body -> {
+                if (body.length() > 0) {
+                    return Future.failedFuture(uncoveredBody());
+                }
+                exchange.bufferedBody(body);
+                return Future.succeededFuture(identity);
+            });
+        });
+    }
+
+    /**
+     * Whether the headers prove a body (a Content-Length above 0, chunks), so the signature must cover
+     * {@code content-digest} before anything is read. An HTTP/2 request without a length is settled when its body is
+     * read ({@link #uncoveredBody}).
+     */
+    public static boolean provesBody(HttpServerRequest request) {
+        String te = request.getHeader("Transfer-Encoding");
+        return ProxyStep.contentLength(request.getHeader("Content-Length")) > 0
+                || (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked"));
+    }
+
+    /** 401 for a body that came with a signature not covering {@code content-digest}. */
+    public static ProblemException uncoveredBody() {
+        return refused(new SignatureException(SignatureException.Reason.REQUIRED_COMPONENT_NOT_COVERED,
+                "a request with a body must cover content-digest"));
+    }
+
+    /** A valid signature: whose, and whether it covers {@code content-digest} (so vouches for a body). */
+    public record Signed(SystemIdentity identity, boolean coversContentDigest) {
+    }
+
+    /**
+     * The signature and its nonce (this replica, then every replica), not the body: with {@code hasBody} the
+     * signature must cover {@code content-digest}, and whoever reads the body checks it against that header. Fails
+     * with the 401 {@link #refused} names. Shared by the data plane and the exchange API (Vĩnh Long Art. 11–12: a
+     * system connects with its access key and secret key wherever it calls).
+     */
+    public Future<Signed> verifySignature(HttpServerRequest request, Snapshot snapshot, boolean hasBody) {
         HmacKey key;
+        boolean covers;
         String[] nonce = new String[1];
         Instant[] forgetAfter = new Instant[1];
         try {
@@ -77,18 +124,16 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
                         return nonces.firstUse(k, n, t);
                     }, clock);
             key = snapshot.hmacKeys().get(verified.keyId());
+            covers = verified.components().contains("content-digest");
         } catch (SignatureException e) {
             return Future.failedFuture(refused(e));
         }
-        SystemIdentity identity = new SystemIdentity(key.system(), key.agency(), key.environment(), key.accessKey(),
-                null, key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().getEpochSecond());
-        return sharedNonces.firstUse(key.accessKey(), nonce[0], forgetAfter[0]).compose(first -> {
-            if (!first) {
-                return Future.failedFuture(refused(new SignatureException(SignatureException.Reason.REPLAYED_NONCE,
-                        "this nonce was already used (seen by another gateway replica)")));
-            }
-            return hasBody ? readAndCheckBody(exchange, declared).map(identity) : Future.succeededFuture(identity);
-        });
+        Signed signed = new Signed(new SystemIdentity(key.system(), key.agency(), key.environment(), key.accessKey(),
+                null, key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().getEpochSecond()), covers);
+        return sharedNonces.firstUse(key.accessKey(), nonce[0], forgetAfter[0]).compose(first -> first
+                ? Future.succeededFuture(signed)
+                : Future.failedFuture(refused(new SignatureException(SignatureException.Reason.REPLAYED_NONCE,
+                        "this nonce was already used (seen by another gateway replica)"))));
     }
 
     /** Test and status support: nonces currently remembered. */
@@ -106,19 +151,34 @@ public class HmacSignatureVerifier implements RequestSignatureVerifier {
         String digest = String.join(", ", exchange.request().headers().getAll("Content-Digest"));
         return BodyReader.readWhole(exchange, declared, maxRequestBytes(exchange)).compose(body -> {
             try {
-                ContentDigest.verify(digest, body.getBytes());
-            } catch (SignatureException e) {
-                return Future.failedFuture(refused(e));
+                checkBody(digest, body.getBytes());
+            } catch (ProblemException e) {
+                return Future.failedFuture(e);
             }
             exchange.bufferedBody(body);
             return Future.<Void>succeededFuture();
         });
     }
 
+    /** The body a signature vouched for through its covered Content-Digest; else the 401 {@link #refused} names. */
+    public static void checkBody(String contentDigest, byte[] body) {
+        try {
+            ContentDigest.verify(contentDigest, body);
+        } catch (SignatureException e) {
+            throw refused(e);
+        }
+    }
+
     private long maxRequestBytes(GatewayExchange exchange) {
         Route route = exchange.snapshot().routes().get(new Route.Key(exchange.serviceCode(), exchange.version()));
         // An unknown version will be refused by Route anyway; the default limit only bounds what is read before.
         return route != null ? route.maxRequestBytes() : config.upstream().defaultMaxRequestBytes();
+    }
+
+    /** 401 for a valid signature by an access key auth has revoked since (its feed, in the snapshot). */
+    public static ProblemException revokedKey() {
+        return new ProblemException(ProblemType.UNAUTHENTICATED, "The access key behind this signature has been revoked",
+                List.of(), Map.of("WWW-Authenticate", CHALLENGE));
     }
 
     /** 401 naming why, in words a client developer can act on; the library's messages never carry secrets. */

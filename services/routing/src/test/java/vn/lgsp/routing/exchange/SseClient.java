@@ -27,8 +27,13 @@ final class SseClient implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     SseClient(URI uri, String token, String lastEventId) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream");
+        this(uri, java.util.Map.of("Authorization", "Bearer " + token), lastEventId);
+    }
+
+    /** With the given credentials: a bearer token, or an RFC 9421 signature's headers. */
+    SseClient(URI uri, java.util.Map<String, String> credentials, String lastEventId) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        credentials.forEach(req::header);
         if (lastEventId != null) {
             req.header("Last-Event-ID", lastEventId);
         }

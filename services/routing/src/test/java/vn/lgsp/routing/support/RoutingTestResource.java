@@ -49,6 +49,10 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     /** Rotated too, but the overlap has ended: only ROTATED_SECRET_KEY is accepted. */
     public static final String OVERLAP_ENDED_ACCESS_KEY = "ak-motcua-overlap-ended";
     public static final String UNSUBSCRIBED_SYSTEM = "HTTT-LA";
+    /** The provider's own key (it receives exchanges), and one of the consumer's the exchange tests revoke. */
+    public static final String PROVIDER_ACCESS_KEY = "ak-hotich";
+    public static final String PROVIDER_SECRET_KEY = "sk-hotich-00112233445566778899";
+    public static final String EXCHANGE_ACCESS_KEY_TO_REVOKE = "ak-motcua-exchange";
     /**
      * Subscribed to ho-tich v1 and quy-tac v1 in production at one access level each (REQUIREMENTS A3); CONSUMER's
      * subscriptions carry none (a catalog older than access levels): unrestricted.
@@ -91,6 +95,8 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         platform.addRotatedHmacKey(OVERLAP_ENDED_ACCESS_KEY, ROTATED_SECRET_KEY, SECRET_KEY, "2020-01-01T00:00:00Z",
                 CONSUMER, CONSUMER_AGENCY);
         platform.addHmacKey(UNSUBSCRIBED_ACCESS_KEY, SECRET_KEY, UNSUBSCRIBED_SYSTEM, "000.00.00.H09", "production", null);
+        platform.addHmacKey(PROVIDER_ACCESS_KEY, PROVIDER_SECRET_KEY, PROVIDER, PROVIDER_AGENCY, "production", null);
+        platform.addHmacKey(EXCHANGE_ACCESS_KEY_TO_REVOKE, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", null);
         config.put("lgsp.platform.auth-url", platform.baseUrl());
         config.put("lgsp.platform.catalog-url", platform.baseUrl());
         config.put("lgsp.platform.client-secret", "routing-test-secret");

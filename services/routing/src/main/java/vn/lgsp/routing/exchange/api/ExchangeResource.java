@@ -30,7 +30,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.common.paging.Page;
@@ -53,7 +56,16 @@ import vn.lgsp.routing.exchange.service.ExchangeService;
 @Tag(name = "exchange", description = "Asynchronous exchange (REQUIREMENTS X5, Vĩnh Long Art. 11): a source system "
         + "sends data to the provider of a service version it is subscribed to, store and forward, with real-time "
         + "notification (server-sent events); the content is deleted once delivered, the status kept")
+@SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+        description = "A system token from auth's /oauth2/token (client_credentials)")
+@SecurityScheme(securitySchemeName = "httpSignature", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Signature", description = "RFC 9421 hmac-sha256 with the system's access key (keyid) and secret "
+                + "key, as on the data plane: Signature-Input and Signature covering @method, @target-uri (or @authority, "
+                + "@path, @query) and, with a body, content-digest (RFC 9530 Content-Digest, checked against the body); "
+                + "created within 300 s; a fresh nonce. No Authorization header. One signed request opens an event "
+                + "stream for at most an hour (or until the key expires or is revoked).")
 @SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "httpSignature")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExchangeResource {
 

@@ -55,10 +55,9 @@ public class IdentifyStep implements Step {
     private static Future<Void> accept(GatewayExchange exchange, SystemIdentity id, boolean signed) {
         // Revocation is checked on every call against the current snapshot, cached token or not.
         if (exchange.snapshot().revoked(id.clientId(), id.tokenId())) {
-            return Future.failedFuture(new ProblemException(ProblemType.UNAUTHENTICATED,
-                    signed ? "The access key behind this signature has been revoked"
-                            : "The credential behind this token has been revoked", List.of(),
-                    Map.of("WWW-Authenticate", signed ? HmacSignatureVerifier.CHALLENGE : "Bearer error=\"invalid_token\"")));
+            return Future.failedFuture(signed ? HmacSignatureVerifier.revokedKey()
+                    : new ProblemException(ProblemType.UNAUTHENTICATED, "The credential behind this token has been revoked",
+                            List.of(), Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
         }
         exchange.caller(id);
         return Step.proceed();

@@ -1,0 +1,48 @@
+package vn.lgsp.routing.identity;
+
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Holds the body of a signed request to the Content-Digest its signature covered, before any resource sees it: a
+ * signature over the headers alone would let whoever intercepts a request swap its body. The body is read whole
+ * (the HTTP limit bounds it) and handed on unchanged; a mismatch is the 401 {@code HmacSignatureVerifier.refused}
+ * gives, as is a body whose digest the signature does not cover. Bearer requests pass untouched.
+ */
+@Provider
+public class SignedBodyCheck implements ReaderInterceptor {
+
+    @Inject
+    CurrentIdentityAssociation identities;
+
+    @Inject
+    CurrentVertxRequest current;
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        // Only a request the signature mechanism took (so its identity is already established): no other request
+        // makes this look up an identity.
+        if (!SignedRequestAuthentication.applies(current.getCurrent().request())) {
+            return context.proceed();
+        }
+        SecurityIdentity identity = identities.getIdentity();
+        String digest = identity == null ? null : identity.getAttribute(SignedRequestAuthentication.SIGNED_DIGEST);
+        if (digest != null) {
+            byte[] body = context.getInputStream().readAllBytes();
+            if (!digest.equals(SignedRequestAuthentication.NO_BODY)) {
+                HmacSignatureVerifier.checkBody(digest, body);
+            } else if (body.length > 0) {
+                throw HmacSignatureVerifier.uncoveredBody();
+            }
+            context.setInputStream(new ByteArrayInputStream(body));
+        }
+        return context.proceed();
+    }
+}
