@@ -19,7 +19,10 @@ class ContentAnalyserTest {
     @Test
     void jsonObjectsAreOfferedAsXmlToo_otherJsonOnlyAsJson() {
         assertEquals(List.of("json", "xml"), analyse("json", "{\"a\":{\"b\":[1,2]}}"));
-        assertEquals(List.of("json"), analyse("json", "[{\"a\":1}]"), "an array has no single XML document");
+        assertEquals(List.of("json", "csv"), analyse("json", "[{\"a\":1}]"), "an array of records is a table: CSV, not XML");
+        assertEquals(List.of("json"), analyse("json", "[{\"a\":{\"b\":1}}]"), "nested values are no table");
+        assertEquals(List.of("json"), analyse("json", "[1,2]"));
+        assertEquals(List.of("json"), analyse("json", "[]"));
         assertEquals(List.of("json"), analyse("json", "{\"1 not a name\":1}"), "field names that are no XML names");
         assertTrue(refusal("json", "{\"a\":1} {\"b\":2}").contains("more than one value"));
         assertTrue(refusal("json", "{\"a\":\n\n  tru}").contains("line 3"));
@@ -34,8 +37,11 @@ class ContentAnalyserTest {
 
     @Test
     void csvIsRectangularUtf8WithRfc4180Quoting() {
-        assertEquals(List.of("csv"), analyse("csv", "ma,ten\r\n1,\"a, \"\"b\"\"\"\r\n2,\"dòng\nhai\"\r\n"));
-        assertEquals(List.of("csv"), analyse("csv", "ma,ten\n1,x"), "the last record needs no line break");
+        assertEquals(List.of("csv", "json", "xml"), analyse("csv", "ma,ten\r\n1,\"a, \"\"b\"\"\"\r\n2,\"dòng\nhai\"\r\n"));
+        assertEquals(List.of("csv", "json", "xml"), analyse("csv", "ma,ten\n1,x"), "the last record needs no line break");
+        assertEquals(List.of("csv", "json"), analyse("csv", "mã số,tên\n1,x"), "a column name with a space is no XML name");
+        assertEquals(List.of("csv"), analyse("csv", "ma,ma\n1,x"), "columns named twice make no JSON object");
+        assertEquals(List.of("csv"), analyse("csv", "ma,\n1,x"), "an unnamed column makes no JSON object");
         assertTrue(refusal("csv", "ma,ten\n1,x,y\n").contains("line 2 has 3 fields where the first has 2"));
         assertTrue(refusal("csv", "ma,ten\n1,\"x\n").contains("ends inside a quoted field"));
         assertTrue(refusal("csv", "ma,ten\n1,x\"y\n").contains("quote inside an unquoted field"));

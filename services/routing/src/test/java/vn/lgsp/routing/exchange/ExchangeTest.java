@@ -153,12 +153,12 @@ class ExchangeTest {
 
             // the source's stream, reconnecting from the start, is sent what it missed, in order
             try (SseClient sourceStream = new SseClient(events, SOURCE, "0")) {
-                SseClient.Event accepted = sourceStream.next("exchange.accepted", Duration.ofSeconds(5));
+                // (other tests' envelopes from the same source may come first)
+                SseClient.Event accepted = sourceStream.next("exchange.accepted", id, Duration.ofSeconds(5));
                 assertNotNull(accepted);
-                SseClient.Event delivered = sourceStream.next("exchange.delivered", Duration.ofSeconds(5));
+                SseClient.Event delivered = sourceStream.next("exchange.delivered", id, Duration.ofSeconds(5));
                 assertNotNull(delivered);
                 assertTrue(Long.parseLong(delivered.id()) > Long.parseLong(accepted.id()));
-                assertEquals(id, new JsonObject(delivered.data()).getString("id"));
             }
 
             // every call is an async transaction record with sizes and digests, never the content
@@ -250,7 +250,8 @@ class ExchangeTest {
                 .put("/api/v1/exchanges/" + csv + "/content").then().statusCode(422)
                 .body("detail", containsString("line 3 has 1 fields where the first has 2"));
         given().auth().oauth2(SOURCE).contentType("text/csv; charset=utf-8").body("ma,ten\n1,\"Nguyễn, \"\"A\"\"\"\n")
-                .put("/api/v1/exchanges/" + csv + "/content").then().statusCode(200).body("formats", contains("csv"));
+                .put("/api/v1/exchanges/" + csv + "/content").then().statusCode(200)
+                .body("formats", contains("csv", "json", "xml"));
 
         String xml = create(SOURCE, request("xml", null, null)).then().statusCode(201).extract().path("id");
         given().auth().oauth2(SOURCE).contentType("application/xml")
@@ -494,6 +495,46 @@ class ExchangeTest {
      * Opens envelopes until one is answered {@code 201}, or refused with the problem type ending in {@code refusal}
      * (the feed is polled every 200 ms in tests).
      */
+    @Test
+    void aWorkbookIsDeliveredInTheFormatTheRecipientReads() throws Exception {
+        // a real workbook, written by a library that is not ours, as an agency's spreadsheet tool would
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.dhatim.fastexcel.Workbook wb = new org.dhatim.fastexcel.Workbook(out, "So Tu phap", "1.0");
+        org.dhatim.fastexcel.Worksheet ws = wb.newWorksheet("Khai sinh");
+        ws.value(0, 0, "soDinhDanh");
+        ws.value(0, 1, "hoTen");
+        ws.value(0, 2, "ngaySinh");
+        ws.value(1, 0, "001099012345");
+        ws.value(1, 1, "Nguyễn Văn A");
+        ws.value(1, 2, java.time.LocalDate.of(2026, 11, 2));
+        ws.style(1, 2).format("dd/mm/yyyy").set();
+        wb.finish();
+        byte[] xlsx = out.toByteArray();
+
+        String id = create(SOURCE, request("xlsx", null, null)).then().statusCode(201).extract().path("id");
+        given().auth().oauth2(SOURCE).contentType(ContentAnalyserMedia.XLSX).body(xlsx)
+                .put("/api/v1/exchanges/" + id + "/content").then().statusCode(200)
+                .body("formats", contains("xlsx", "csv", "json", "xml"));
+        given().auth().oauth2(RECIPIENT).post("/api/v1/exchanges/" + id + "/accept").then().statusCode(200);
+        Response csv = given().auth().oauth2(RECIPIENT).accept("text/csv").get("/api/v1/exchanges/" + id + "/content");
+        csv.then().statusCode(200).contentType(containsString("text/csv"));
+        assertEquals("soDinhDanh,hoTen,ngaySinh\r\n001099012345,Nguyễn Văn A,2026-11-02\r\n",
+                new String(csv.asByteArray(), StandardCharsets.UTF_8));
+        given().auth().oauth2(RECIPIENT).accept("application/json").get("/api/v1/exchanges/" + id + "/content").then()
+                .statusCode(200).body("[0].soDinhDanh", equalTo("001099012345")).body("[0].ngaySinh", equalTo("2026-11-02"));
+        byte[] original = given().auth().oauth2(RECIPIENT).get("/api/v1/exchanges/" + id + "/content").then()
+                .statusCode(200).extract().asByteArray();
+        assertEquals(sha256(xlsx), sha256(original), "without Accept, the workbook as uploaded");
+        given().auth().oauth2(RECIPIENT).contentType("application/json")
+                .body("{\"sha256\":\"" + sha256(csv.asByteArray()) + "\"}").post("/api/v1/exchanges/" + id + "/confirm")
+                .then().statusCode(200).body("state", equalTo("delivered"));
+    }
+
+    /** The workbook media type, as integrators send it. */
+    private static final class ContentAnalyserMedia {
+        static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    }
+
     private static void awaitCreate(String token, String refusal) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 3000;
         String got = outcome(create(token, request("json", null, null)));

@@ -102,6 +102,18 @@ final class SseClient implements AutoCloseable {
         }
     }
 
+    /** The next event named {@code name} about envelope {@code envelopeId}, skipping others; null after the wait. */
+    Event next(String name, String envelopeId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Event e = left <= 0 ? null : next(name, Duration.ofNanos(left));
+            if (e == null || e.data().contains("\"id\":\"" + envelopeId + "\"")) {
+                return e;
+            }
+        }
+    }
+
     /** Whether the server ended the stream (its body reached its end) within the wait. */
     boolean endsWithin(Duration wait) throws InterruptedException {
         return ended.await(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -10,13 +10,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -25,7 +22,9 @@ import vn.lgsp.routing.transform.BodyConverter;
 /**
  * Step 5 of X5: the platform analyses what the source uploaded before telling anyone — the content must be what the
  * envelope says (well-formed JSON or XML, rectangular UTF-8 CSV, an Office Open XML workbook) — and works out the
- * formats it can deliver it in (JSON ↔ XML through the gateway's own {@link BodyConverter}).
+ * formats it can deliver it in, each conversion tried before it is offered: JSON object ↔ XML through the gateway's
+ * own {@link BodyConverter}; tables ({@link Tables}: CSV, a workbook's first sheet, a JSON array of flat objects) as
+ * CSV, JSON and XML.
  */
 public final class ContentAnalyser {
 
@@ -89,7 +88,11 @@ public final class ContentAnalyser {
             }
             // Only an object has a natural XML document (its fields become elements), and only if every field name
             // is an XML name: the conversion is tried, and its result parsed, before it is offered.
-            return first == JsonToken.START_OBJECT && converts(content, "json", "xml") ? List.of("json", "xml")
+            if (first == JsonToken.START_OBJECT) {
+                return converts(content, "json", "xml") ? List.of("json", "xml") : List.of("json");
+            }
+            // An array of flat objects (records) is a table: offered as CSV.
+            return first == JsonToken.START_ARRAY && converts(content, "json", "csv") ? List.of("json", "csv")
                     : List.of("json");
         } catch (IOException e) {
             throw new IllegalArgumentException("the content is not well-formed JSON" + where(e));
@@ -108,86 +111,20 @@ public final class ContentAnalyser {
         return converts(content, "xml", "json") ? List.of("xml", "json") : List.of("xml");
     }
 
-    /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; every record has the first one's width. */
+    /** RFC 4180 (see {@link Tables#readCsv}); its first record names the columns of the JSON and XML it converts to. */
     private static List<String> csv(byte[] content) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the CSV content is not UTF-8");
-        }
-        int width = -1;
-        int fields = 1;
-        int line = 1;
-        int recordLine = 1;
-        boolean quoted = false;
-        boolean afterQuote = false;
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < n && text.charAt(i + 1) == '"') {
-                        i++;
-                    } else {
-                        quoted = false;
-                        afterQuote = true;
-                    }
-                } else if (c == '\n') {
-                    line++;
-                }
-                continue;
-            }
-            if (c == '"') {
-                if (afterQuote || (i > 0 && text.charAt(i - 1) != ',' && text.charAt(i - 1) != '\n' && text.charAt(i - 1) != '\r')) {
-                    throw new IllegalArgumentException("the CSV content has a quote inside an unquoted field (line " + line + ")");
-                }
-                quoted = true;
-            } else if (c == ',') {
-                fields++;
-                afterQuote = false;
-            } else if (c == '\r' || c == '\n') {
-                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                boolean last = i + 1 >= n;
-                if (width < 0) {
-                    width = fields;
-                } else if (fields != width) {
-                    throw new IllegalArgumentException("the CSV record on line " + recordLine + " has " + fields
-                            + " fields where the first has " + width);
-                }
-                fields = 1;
-                afterQuote = false;
-                line++;
-                recordLine = line;
-                if (last) {
-                    return List.of("csv");
-                }
-            } else if (afterQuote) {
-                throw new IllegalArgumentException("the CSV content has text after a closing quote (line " + line + ")");
-            }
-        }
-        if (quoted) {
-            throw new IllegalArgumentException("the CSV content ends inside a quoted field (opened by line " + recordLine + ")");
-        }
-        if (width >= 0 && fields != width) {
-            throw new IllegalArgumentException("the CSV record on line " + recordLine + " has " + fields
-                    + " fields where the first has " + width);
-        }
-        return List.of("csv");
+        return tableFormats("csv", Tables.readCsv(content));
     }
 
-    /** An Office Open XML workbook is a ZIP holding [Content_Types].xml and xl/workbook.xml; entry names only are read. */
+    /**
+     * An Office Open XML workbook is a ZIP holding [Content_Types].xml and xl/workbook.xml; entry names are read from
+     * its central directory.
+     */
     private static List<String> xlsx(byte[] content) {
-        Set<String> names = new HashSet<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(content))) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                names.add(e.getName());
-            }
-        } catch (IOException | IllegalArgumentException e) {
+        Set<String> names;
+        try {
+            names = ZipArchive.of(content).entries().keySet();
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the content is not a readable ZIP archive, as an XLSX workbook is");
         }
         List<String> missing = new ArrayList<>();
@@ -199,7 +136,69 @@ public final class ContentAnalyser {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the content is not an XLSX workbook: it lacks " + String.join(" and ", missing));
         }
-        return List.of("xlsx");
+        // Its first worksheet is what converts; a workbook whose sheet cannot be read is still delivered as uploaded.
+        List<List<String>> rows;
+        try {
+            rows = Tables.readXlsx(content);
+        } catch (IllegalArgumentException e) {
+            return List.of("xlsx");
+        }
+        return tableFormats("xlsx", rows);
+    }
+
+    /**
+     * The formats a table converts to besides its own: CSV always; JSON (an array of objects) when the first row
+     * names the columns, each non-empty and distinct; XML ({@code <data><row>…</row></data>}) when those names are
+     * XML names too.
+     */
+    private static List<String> tableFormats(String own, List<List<String>> rows) {
+        List<String> formats = new ArrayList<>(List.of(own));
+        if (!own.equals("csv")) {
+            formats.add("csv");
+        }
+        byte[] json;
+        try {
+            json = Tables.toJson(rows);
+        } catch (IllegalArgumentException e) {
+            return formats;
+        }
+        formats.add("json");
+        try {
+            xmlWellFormed(tableXml(json));
+            formats.add("xml");
+        } catch (RuntimeException e) {
+            // a column name that is no XML element name: XML is not offered
+        }
+        return formats;
+    }
+
+    /** A table's JSON array as an XML document: one {@code row} element per object, under {@value #XML_ROOT}. */
+    private static byte[] tableXml(byte[] jsonArray) {
+        byte[] wrapped = new byte[jsonArray.length + 8];
+        System.arraycopy("{\"row\":".getBytes(StandardCharsets.UTF_8), 0, wrapped, 0, 7);
+        System.arraycopy(jsonArray, 0, wrapped, 7, jsonArray.length);
+        wrapped[wrapped.length - 1] = '}';
+        return BodyConverter.convert(wrapped, "json", "xml", XML_ROOT);
+    }
+
+    /**
+     * The content in another of the formats {@link #analyse} offered for it; throws {@link IllegalArgumentException}
+     * for a pair it does not convert.
+     */
+    public static byte[] convert(byte[] content, String from, String to) {
+        if (from.equals(to)) {
+            return content;
+        }
+        return switch (from + ">" + to) {
+            case "json>xml", "xml>json" -> BodyConverter.convert(content, from, to, XML_ROOT);
+            case "json>csv" -> Tables.writeCsv(Tables.fromJson(content));
+            case "csv>json" -> Tables.toJson(Tables.readCsv(content));
+            case "csv>xml" -> tableXml(Tables.toJson(Tables.readCsv(content)));
+            case "xlsx>csv" -> Tables.writeCsv(Tables.readXlsx(content));
+            case "xlsx>json" -> Tables.toJson(Tables.readXlsx(content));
+            case "xlsx>xml" -> tableXml(Tables.toJson(Tables.readXlsx(content)));
+            default -> throw new IllegalArgumentException("no conversion from " + from + " to " + to);
+        };
     }
 
     /** The root element of a JSON object delivered as XML. */
@@ -207,7 +206,7 @@ public final class ContentAnalyser {
 
     private static boolean converts(byte[] content, String from, String to) {
         try {
-            byte[] converted = BodyConverter.convert(content, from, to, XML_ROOT);
+            byte[] converted = convert(content, from, to);
             if ("xml".equals(to)) {
                 xmlWellFormed(converted);
             }

@@ -41,7 +41,6 @@ import vn.lgsp.routing.snapshot.domain.Snapshot;
 import vn.lgsp.routing.gateway.ProblemWriter;
 import vn.lgsp.routing.snapshot.domain.Subscription;
 import vn.lgsp.routing.snapshot.service.SnapshotHolder;
-import vn.lgsp.routing.transform.BodyConverter;
 
 /**
  * The eight steps of REQUIREMENTS X5 (Vĩnh Long Art. 11) as one state machine:
@@ -306,7 +305,7 @@ public class ExchangeService {
                     throw new ProblemException(ProblemType.GONE, "The content of this envelope has been deleted");
                 }
                 byte[] body = format.equals(e.dataType()) ? stored
-                        : BodyConverter.convert(stored, e.dataType(), format, ContentAnalyser.XML_ROOT);
+                        : ContentAnalyser.convert(stored, e.dataType(), format);
                 String digest = sha256(body);
                 return repository.pool().withTransaction(tx -> repository.find(tx, id, true).chain(locked -> {
                     List<String> served = new ArrayList<>(locked.servedSha256());
