@@ -29,20 +29,19 @@ public class SignedBodyCheck implements ReaderInterceptor {
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         // Only a request the signature mechanism took (so its identity is already established): no other request
         // makes this look up an identity.
-        if (!SignedRequestAuthentication.applies(current.getCurrent().request())) {
+        if (!SignedRequestAuthentication.applies(current.getCurrent())) {
             return context.proceed();
         }
         SecurityIdentity identity = identities.getIdentity();
         String digest = identity == null ? null : identity.getAttribute(SignedRequestAuthentication.SIGNED_DIGEST);
-        if (digest != null) {
-            byte[] body = context.getInputStream().readAllBytes();
-            if (!digest.equals(SignedRequestAuthentication.NO_BODY)) {
-                HmacSignatureVerifier.checkBody(digest, body);
-            } else if (body.length > 0) {
-                throw HmacSignatureVerifier.uncoveredBody();
-            }
-            context.setInputStream(new ByteArrayInputStream(body));
+        byte[] body = context.getInputStream().readAllBytes();
+        if (digest != null && !digest.equals(SignedRequestAuthentication.NO_BODY)) {
+            HmacSignatureVerifier.checkBody(digest, body);
+        } else if (body.length > 0) {
+            // no digest the signature covered (or, should the identity ever lack it, none known): no body passes
+            throw HmacSignatureVerifier.uncoveredBody();
         }
+        context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();
     }
 }

@@ -62,7 +62,7 @@ public class SignedRequestAuthentication implements HttpAuthenticationMechanism 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         HttpServerRequest request = context.request();
-        if (!applies(request)) {
+        if (!applies(context)) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
         // An HTTP/2 request without a length is settled when its body is read (SignedBodyCheck).
@@ -77,9 +77,14 @@ public class SignedRequestAuthentication implements HttpAuthenticationMechanism 
                                 : NO_BODY), context)));
     }
 
-    static boolean applies(HttpServerRequest request) {
-        String path = request.path();
-        return path != null && (path.equals(PATH) || path.startsWith(PATH + "/"))
+    /**
+     * A signed request without a bearer token to the exchange API, by the path the router matches (normalised) and
+     * only when the client sent it so: {@code /api/v1/exchanges/../routing/status} is not under the API.
+     */
+    static boolean applies(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String path = context.normalizedPath();
+        return path != null && (path.equals(PATH) || path.startsWith(PATH + "/")) && path.equals(request.path())
                 && request.getHeader("Authorization") == null
                 && (request.headers().contains("Signature-Input") || request.headers().contains("Signature"));
     }
@@ -87,7 +92,7 @@ public class SignedRequestAuthentication implements HttpAuthenticationMechanism 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         // Only for signed requests; a request without credentials gets the bearer mechanism's challenge.
-        return applies(context.request())
+        return applies(context)
                 ? Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", HmacSignatureVerifier.CHALLENGE))
                 : Uni.createFrom().nullItem();
     }

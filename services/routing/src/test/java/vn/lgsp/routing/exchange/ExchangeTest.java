@@ -550,25 +550,11 @@ class ExchangeTest {
     }
 
     private void waitUntilListening() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!notices.listening() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(notices.listening(), "routing listens for exchange notices");
+        ExchangeProbes.waitUntilListening(notices);
     }
 
-    /** The audit records of one envelope, waiting until there are at least {@code atLeast}. */
     private List<AuditEvent> records(String id, int atLeast) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        List<AuditEvent> found = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            found = publisher.snapshot().stream().filter(e -> id.equals(e.resourceId())).toList();
-            if (found.size() >= atLeast) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("only " + found.size() + " audit records for " + id);
+        return ExchangeProbes.records(publisher, id, atLeast);
     }
 
     private static Response create(String token, JsonObject body) {

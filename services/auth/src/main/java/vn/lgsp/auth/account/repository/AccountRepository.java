@@ -63,10 +63,15 @@ public class AccountRepository {
 
     /** Revokes every token the account holds now (as a password change does); false when there is no such account. */
     public Uni<Boolean> revokeTokens(String username) {
-        return pool.withTransaction(conn -> conn.preparedQuery("""
+        return pool.withTransaction(conn -> revokeTokens(conn, username));
+    }
+
+    /** The same, in the caller's transaction (so a change and the end of the sessions it requires commit together). */
+    public static Uni<Boolean> revokeTokens(SqlConnection conn, String username) {
+        return conn.preparedQuery("""
                 UPDATE account SET updated_at = now(), tokens_valid_after = now() WHERE username = $1 RETURNING username""")
                 .execute(Tuple.of(username)).map(rows -> rows.size() > 0)
-                .call(found -> found ? RevocationRepository.bump(conn) : Uni.createFrom().voidItem()));
+                .call(found -> found ? RevocationRepository.bump(conn) : Uni.createFrom().voidItem());
     }
 
     /** The second up to which the account's tokens are revoked (epoch seconds); null if never, or no such account. */

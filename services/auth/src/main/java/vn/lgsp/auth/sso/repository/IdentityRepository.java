@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import vn.lgsp.auth.account.repository.AccountRepository;
 
 /** Links between people at an identity provider and admin accounts, and the ID tokens already exchanged. */
 @ApplicationScoped
@@ -25,11 +26,6 @@ public class IdentityRepository {
     @Inject
     Pool pool;
 
-
-    /**
-     * Links (or re-links to another subject) the account's identity at a provider; null when that subject is
-     * already linked to another account (the caller answers 409).
-     */
     /** A link as set, and the subject it replaced at that provider (null when there was none). */
     public record Change(Link link, String previousSubject) {
     }
@@ -60,18 +56,28 @@ public class IdentityRepository {
                             ON CONFLICT (username, provider) DO UPDATE SET subject = EXCLUDED.subject,
                               linked_by = EXCLUDED.linked_by, linked_at = now(), last_used_at = NULL
                             RETURNING *""").execute(Tuple.of(provider, subject, username, actor))
-                            .map(r -> new Change(map(r.iterator().next()), replaced));
+                            .map(r -> new Change(map(r.iterator().next()), replaced))
+                            // Another person was linked: their sessions end in this same transaction, so no failure
+                            // after the commit can leave them signed in (and a retry would see nothing to replace).
+                            .call(c -> replaced != null && !replaced.equals(subject)
+                                    ? AccountRepository.revokeTokens(conn, username) : Uni.createFrom().voidItem());
                 }))
                 // Another operator linked the same person to another account at the same moment: the key refused it.
                 .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))
                 .recoverWithNull();
     }
 
-    /** Removes the account's link to a provider; the subject it had, or null when there was none. */
+    /**
+     * Removes the account's link to a provider and ends the account's sessions in the same transaction; the subject it
+     * had, or null when there was none.
+     */
     public Uni<String> unlink(String username, String provider) {
-        return pool.preparedQuery("DELETE FROM account_identity WHERE username = $1 AND provider = $2 RETURNING subject")
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                "DELETE FROM account_identity WHERE username = $1 AND provider = $2 RETURNING subject")
                 .execute(Tuple.of(username, provider))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+                .call(subject -> subject != null ? AccountRepository.revokeTokens(conn, username)
+                        : Uni.createFrom().voidItem()));
     }
 
     public Uni<List<Link>> of(String username) {

@@ -47,9 +47,11 @@ public class IdentityLinks {
                         "This person at " + provider + " is already linked to another account"));
             }
             String previous = change.previousSubject();
-            Uni<Void> end = previous != null && !previous.equals(subject) ? endSessions(username)
+            // The sessions were ended in the link's transaction; other services learn of it now rather than at their
+            // next poll.
+            Uni<Void> told = previous != null && !previous.equals(subject) ? refreshRevocations()
                     : Uni.createFrom().voidItem();
-            return end.map(v -> new Linked(change.link(), previous, account));
+            return told.map(v -> new Linked(change.link(), previous, account));
         }));
     }
 
@@ -59,13 +61,12 @@ public class IdentityLinks {
             if (subject == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("A link of account " + username + " to " + provider));
             }
-            return endSessions(username).map(v -> new Linked(null, subject, account));
+            return refreshRevocations().map(v -> new Linked(null, subject, account));
         }));
     }
 
-    private Uni<Void> endSessions(String username) {
-        return accounts.revokeTokens(username).chain(() -> Uni.createFrom().completionStage(revocations.refresh()))
-                .replaceWithVoid();
+    private Uni<Void> refreshRevocations() {
+        return Uni.createFrom().completionStage(revocations.refresh()).replaceWithVoid();
     }
 
     private Uni<Account> account(String username) {

@@ -232,8 +232,8 @@ public class ExchangeResource {
                     + "(application/json, application/xml, text/csv, application/vnd.openxmlformats-officedocument."
                     + "spreadsheetml.sheet; else 415); at most the envelope's maxBytes (413); Content-Digest (RFC 9530) "
                     + "checked when sent. The platform checks the content is well-formed for its type (422 content/"
-                    + "wellFormed, naming the line), works out the formats it can deliver (formats: JSON object ↔ XML; a CSV, an XLSX workbook's first sheet or a "
-                    + "JSON array of flat objects as CSV, JSON and XML), stores "
+                    + "wellFormed, naming the line), works out the formats it can deliver (formats: JSON object ↔ XML; a CSV or an XLSX workbook's first sheet as "
+                    + "CSV, JSON and XML; a JSON array of flat objects as CSV), stores "
                     + "it and tells the recipient (exchange.ready).")
     public Uni<Envelope> upload(@PathParam("id") UUID id, @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Content-Digest") String contentDigest, byte[] body) {

@@ -23,8 +23,8 @@ import vn.lgsp.routing.transform.BodyConverter;
  * Step 5 of X5: the platform analyses what the source uploaded before telling anyone — the content must be what the
  * envelope says (well-formed JSON or XML, rectangular UTF-8 CSV, an Office Open XML workbook) — and works out the
  * formats it can deliver it in, each conversion tried before it is offered: JSON object ↔ XML through the gateway's
- * own {@link BodyConverter}; tables ({@link Tables}: CSV, a workbook's first sheet, a JSON array of flat objects) as
- * CSV, JSON and XML.
+ * own {@link BodyConverter}; tables ({@link Tables}) — a CSV or a workbook's first sheet as CSV, JSON and XML, a JSON
+ * array of flat objects as CSV — within the limits Tables sets.
  */
 public final class ContentAnalyser {
 
@@ -69,13 +69,28 @@ public final class ContentAnalyser {
         if (content.length == 0) {
             throw new IllegalArgumentException("the content is empty");
         }
-        return switch (dataType) {
+        return bounded(() -> switch (dataType) {
             case "json" -> json(content);
             case "xml" -> xml(content);
             case "csv" -> csv(content);
             case "xlsx" -> xlsx(content);
             default -> throw new IllegalArgumentException("unknown data type " + dataType);
-        };
+        });
+    }
+
+    /**
+     * At most two analyses or conversions at once per replica (on worker threads): each may hold a table of up to
+     * {@link Tables#MAX_CELLS} cells and its output, so their number, not only their size, bounds the memory taken.
+     */
+    private static final java.util.concurrent.Semaphore HEAVY = new java.util.concurrent.Semaphore(2, true);
+
+    private static <T> T bounded(java.util.function.Supplier<T> work) {
+        HEAVY.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            HEAVY.release();
+        }
     }
 
     private static List<String> json(byte[] content) {
@@ -113,7 +128,14 @@ public final class ContentAnalyser {
 
     /** RFC 4180 (see {@link Tables#readCsv}); its first record names the columns of the JSON and XML it converts to. */
     private static List<String> csv(byte[] content) {
-        return tableFormats("csv", Tables.readCsv(content));
+        Tables.checkCsv(content);
+        List<List<String>> rows;
+        try {
+            rows = Tables.readCsv(content);
+        } catch (IllegalArgumentException tooLarge) {
+            return List.of("csv");
+        }
+        return tableFormats("csv", rows);
     }
 
     /**
@@ -189,6 +211,10 @@ public final class ContentAnalyser {
         if (from.equals(to)) {
             return content;
         }
+        return bounded(() -> convertNow(content, from, to));
+    }
+
+    private static byte[] convertNow(byte[] content, String from, String to) {
         return switch (from + ">" + to) {
             case "json>xml", "xml>json" -> BodyConverter.convert(content, from, to, XML_ROOT);
             case "json>csv" -> Tables.writeCsv(Tables.fromJson(content));
@@ -206,7 +232,7 @@ public final class ContentAnalyser {
 
     private static boolean converts(byte[] content, String from, String to) {
         try {
-            byte[] converted = convert(content, from, to);
+            byte[] converted = convertNow(content, from, to);
             if ("xml".equals(to)) {
                 xmlWellFormed(converted);
             }

@@ -2,6 +2,7 @@ package vn.lgsp.routing.exchange.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -217,7 +218,9 @@ public class ExchangeService {
     public Uni<Envelope> upload(Party caller, UUID id, String contentType, String contentDigest, byte[] content) {
         long started = System.nanoTime();
         requireAuditRoom();
-        return repository.find(repository.pool(), id, false).chain(current -> {
+        // The analysis (parsing, trial conversions, digests of up to 16 MiB) runs on a worker thread, never on the
+        // event loop the reactive client answers on, which the data plane shares.
+        return repository.find(repository.pool(), id, false).emitOn(Infrastructure.getDefaultWorkerPool()).chain(current -> {
             Envelope e = visible(caller, current, id);
             if (!caller.isSource(e)) {
                 throw ProblemException.forbidden("Only the source system " + e.sourceSystem() + " uploads the content");
@@ -300,7 +303,7 @@ public class ExchangeService {
             }
             requireState(e, Envelope.ACCEPTED, "accept it first (POST " + BASE + "/" + id + "/accept)");
             String format = negotiate(e, accept);
-            return repository.content(id).chain(stored -> {
+            return repository.content(id).emitOn(Infrastructure.getDefaultWorkerPool()).chain(stored -> {
                 if (stored == null) {
                     throw new ProblemException(ProblemType.GONE, "The content of this envelope has been deleted");
                 }

@@ -43,6 +43,15 @@ public final class Tables {
      * exchange takes, so converting a workbook costs a replica no more memory than a CSV of that size.
      */
     static final long MAX_INFLATED = 16L * 1024 * 1024;
+    /**
+     * Cells of a table converted (rows × columns), and characters of what it converts to (estimated before it is
+     * written): a small upload must not become a large table (a sheet padded to its widest row, one long shared
+     * string repeated, sparse JSON keys), so a bigger one is delivered only as uploaded.
+     */
+    static final long MAX_CELLS = 1_000_000;
+    static final long MAX_OUTPUT_CHARS = 32L * 1024 * 1024;
+    /** The last column a workbook has (XFD). */
+    static final int MAX_COLUMNS = 16_384;
 
     /** Decimals kept as written (1.50 stays 1.50), as a table's text would have them. */
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -61,6 +70,17 @@ public final class Tables {
      * the line.
      */
     static List<List<String>> readCsv(byte[] content) {
+        List<List<String>> rows = parseCsv(content, true);
+        checkSize(rows);
+        return rows;
+    }
+
+    /** Checks a CSV text as {@link #readCsv} does, keeping nothing: any size the exchange takes is accepted. */
+    static void checkCsv(byte[] content) {
+        parseCsv(content, false);
+    }
+
+    private static List<List<String>> parseCsv(byte[] content, boolean keep) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -71,6 +91,8 @@ public final class Tables {
         List<List<String>> rows = new ArrayList<>();
         List<String> record = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        int[] width = { -1 };
+        long[] cells = { 0 };
         int line = 1;
         int recordLine = 1;
         boolean quoted = false;
@@ -105,7 +127,7 @@ public final class Tables {
                 quoted = true;
                 fieldStart = false;
             } else if (c == ',') {
-                record.add(field.toString());
+                record.add(text(field, keep));
                 field.setLength(0);
                 afterQuote = false;
                 fieldStart = true;
@@ -113,9 +135,9 @@ public final class Tables {
                 if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
                     i++;
                 }
-                record.add(field.toString());
+                record.add(text(field, keep));
                 field.setLength(0);
-                endRecord(rows, record, recordLine);
+                endRecord(rows, record, recordLine, width, cells, keep);
                 record = new ArrayList<>();
                 afterQuote = false;
                 fieldStart = true;
@@ -132,18 +154,64 @@ public final class Tables {
             throw new IllegalArgumentException("the CSV content ends inside a quoted field (opened by line " + recordLine + ")");
         }
         if (!fieldStart || !record.isEmpty()) {
-            record.add(field.toString());
-            endRecord(rows, record, recordLine);
+            record.add(text(field, keep));
+            endRecord(rows, record, recordLine, width, cells, keep);
         }
         return rows;
     }
 
-    private static void endRecord(List<List<String>> rows, List<String> record, int line) {
-        if (!rows.isEmpty() && record.size() != rows.get(0).size()) {
+    /** A field's text; nothing kept when only checking, and every empty field the same string. */
+    private static String text(StringBuilder field, boolean keep) {
+        return !keep || field.length() == 0 ? "" : field.toString();
+    }
+
+    private static void endRecord(List<List<String>> rows, List<String> record, int line, int[] width, long[] cells,
+            boolean keep) {
+        if (width[0] < 0) {
+            width[0] = record.size();
+        } else if (record.size() != width[0]) {
             throw new IllegalArgumentException("the CSV record on line " + line + " has " + record.size()
-                    + " fields where the first has " + rows.get(0).size());
+                    + " fields where the first has " + width[0]);
         }
-        rows.add(record);
+        if (keep) {
+            cells[0] += record.size();
+            if (cells[0] > MAX_CELLS) {
+                throw tooLarge();
+            }
+            rows.add(record);
+        }
+    }
+
+    private static IllegalArgumentException tooLarge() {
+        return new IllegalArgumentException("the table is too large to convert (more than " + MAX_CELLS + " cells or "
+                + (MAX_OUTPUT_CHARS >> 20) + " Mi characters)");
+    }
+
+    /**
+     * Refuses a table whose cells, or whose JSON or XML (every row repeating the column names), would pass the
+     * limits, before anything is written.
+     */
+    static void checkSize(List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long width = rows.get(0).size();
+        if (width * rows.size() > MAX_CELLS) {
+            throw tooLarge();
+        }
+        long names = 0;
+        for (String name : rows.get(0)) {
+            names += name.length();
+        }
+        long chars = (rows.size() - 1) * (2 * names + 8 * width);
+        for (List<String> row : rows) {
+            for (String v : row) {
+                chars += v.length();
+            }
+            if (chars > MAX_OUTPUT_CHARS) {
+                throw tooLarge();
+            }
+        }
     }
 
     /** RFC 4180 text: CRLF after every record; a field is quoted when it holds a comma, a quote or a line break. */
@@ -214,6 +282,9 @@ public final class Tables {
         }
         LinkedHashSet<String> columns = new LinkedHashSet<>();
         for (JsonNode item : tree) {
+            if (columns.size() > MAX_COLUMNS || (long) columns.size() * tree.size() > MAX_CELLS) {
+                throw tooLarge();
+            }
             if (!item.isObject()) {
                 throw new IllegalArgumentException("only a JSON array of objects is a table");
             }
@@ -228,6 +299,9 @@ public final class Tables {
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("the JSON array holds no fields");
         }
+        if ((long) columns.size() * (tree.size() + 1) > MAX_CELLS) {
+            throw tooLarge();
+        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.copyOf(columns));
         for (JsonNode item : tree) {
@@ -238,6 +312,7 @@ public final class Tables {
             }
             rows.add(row);
         }
+        checkSize(rows);
         return rows;
     }
 
@@ -275,7 +350,7 @@ public final class Tables {
         byte[] shared = part(zip, "xl/sharedStrings.xml", budget, false);
         byte[] styles = part(zip, "xl/styles.xml", budget, false);
         return sheet(part(zip, sheetPath, budget, true), shared == null ? List.of() : sharedStrings(shared),
-                styles == null ? List.of() : dateStyles(styles), date1904);
+                styles == null ? List.of() : kinds(styles), date1904);
     }
 
     /** One part, inflated within what is left of {@link #MAX_INFLATED}; null when optional and absent. */
@@ -357,10 +432,15 @@ public final class Tables {
         return out;
     }
 
-    /** For each cell format (cellXfs index), whether it shows a date or time. */
-    private static List<Boolean> dateStyles(byte[] part) {
+    /** What a number format shows: a number, a date (maybe with a time), or a time of day. */
+    enum Kind {
+        NUMBER, DATE, TIME
+    }
+
+    /** For each cell format (cellXfs index), what it shows. */
+    private static List<Kind> kinds(byte[] part) {
         Map<Integer, String> custom = new HashMap<>();
-        List<Boolean> out = new ArrayList<>();
+        List<Kind> out = new ArrayList<>();
         try {
             XMLStreamReader r = XML.createXMLStreamReader(new ByteArrayInputStream(part));
             boolean inCellXfs = false;
@@ -374,7 +454,7 @@ public final class Tables {
                         case "xf" -> {
                             if (inCellXfs) {
                                 int id = intOr(r.getAttributeValue(null, "numFmtId"), 0);
-                                out.add(isDateFormat(id, custom.get(id)));
+                                out.add(kind(id, custom.get(id)));
                             }
                         }
                         default -> {
@@ -390,34 +470,48 @@ public final class Tables {
         return out;
     }
 
-    /** Built-in date/time formats (ECMA-376 §18.8.30) or a format code with date or time letters outside quotes. */
-    static boolean isDateFormat(int id, String code) {
-        if ((id >= 14 && id <= 22) || (id >= 45 && id <= 47)) {
-            return true;
+    /**
+     * Built-in formats (ECMA-376 §18.8.30: 14–17 and 22 dates, 18–21 and 45–47 times), else the letters of the format
+     * code outside quotes, brackets and escapes: y or d make a date (with a time if h or s too), h or s alone a time,
+     * m alone a month (a date).
+     */
+    static Kind kind(int id, String code) {
+        if ((id >= 14 && id <= 17) || id == 22) {
+            return Kind.DATE;
+        }
+        if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) {
+            return Kind.TIME;
         }
         if (code == null) {
-            return false;
+            return Kind.NUMBER;
         }
         boolean inQuote = false;
         boolean inBracket = false;
+        boolean date = false;
+        boolean time = false;
+        boolean month = false;
         for (int i = 0; i < code.length(); i++) {
-            char c = code.charAt(i);
+            char c = Character.toLowerCase(code.charAt(i));
             if (c == '"') {
                 inQuote = !inQuote;
-            } else if (!inQuote && c == '[') {
+            } else if (inQuote) {
+                continue;
+            } else if (c == '[') {
                 inBracket = true;
-            } else if (!inQuote && c == ']') {
+            } else if (c == ']') {
                 inBracket = false;
-            } else if (!inQuote && (c == '\\' || c == '_' || c == '*')) {
+            } else if (c == '\\' || c == '_' || c == '*') {
                 i++; // an escaped character, a space as wide as the next one, a fill character
-            } else if (!inQuote && !inBracket && "yYmMdDhHsS".indexOf(c) >= 0) {
-                return true;
+            } else if (!inBracket) {
+                date |= c == 'y' || c == 'd';
+                time |= c == 'h' || c == 's';
+                month |= c == 'm';
             }
         }
-        return false;
+        return date || (month && !time) ? Kind.DATE : time ? Kind.TIME : Kind.NUMBER;
     }
 
-    private static List<List<String>> sheet(byte[] part, List<String> strings, List<Boolean> dateStyles, boolean date1904) {
+    private static List<List<String>> sheet(byte[] part, List<String> strings, List<Kind> kinds, boolean date1904) {
         List<Map<Integer, String>> rows = new ArrayList<>();
         int width = 0;
         try {
@@ -434,7 +528,10 @@ public final class Tables {
                     } else if (name.equals("c") && row != null) {
                         String ref = r.getAttributeValue(null, "r");
                         int column = ref == null ? nextColumn : column(ref);
-                        String value = cell(r, strings, dateStyles, date1904);
+                        if (column >= MAX_COLUMNS) {
+                            throw new IllegalArgumentException("a row has cells beyond the last column (XFD)");
+                        }
+                        String value = cell(r, strings, kinds, date1904);
                         if (value != null) {
                             row.put(column, value);
                             width = Math.max(width, column + 1);
@@ -451,6 +548,9 @@ public final class Tables {
         } catch (XMLStreamException e) {
             throw new IllegalArgumentException("the worksheet is not well-formed XML");
         }
+        if ((long) width * rows.size() > MAX_CELLS) {
+            throw tooLarge();
+        }
         List<List<String>> out = new ArrayList<>(rows.size());
         for (Map<Integer, String> row : rows) {
             List<String> cells = new ArrayList<>(width);
@@ -459,11 +559,12 @@ public final class Tables {
             }
             out.add(cells);
         }
+        checkSize(out);
         return out;
     }
 
     /** The text of one cell, reading up to its end; null for an empty one. */
-    private static String cell(XMLStreamReader r, List<String> strings, List<Boolean> dateStyles, boolean date1904)
+    private static String cell(XMLStreamReader r, List<String> strings, List<Kind> kinds, boolean date1904)
             throws XMLStreamException {
         String type = r.getAttributeValue(null, "t");
         int style = intOr(r.getAttributeValue(null, "s"), 0);
@@ -506,7 +607,7 @@ public final class Tables {
                 yield strings.get(i);
             }
             case "b" -> "1".equals(v.strip()) ? "TRUE" : "FALSE";
-            case "n" -> style < dateStyles.size() && dateStyles.get(style) ? date(v, date1904) : plain(v);
+            case "n" -> date(v, style < kinds.size() ? kinds.get(style) : Kind.NUMBER, date1904);
             default -> v; // str (a formula's text), e (an error such as #N/A), d (ISO-8601 already)
         };
     }
@@ -523,35 +624,67 @@ public final class Tables {
         }
     }
 
+    /** Longer than any number a cell holds as written: left as is rather than computed on. */
+    private static final int MAX_NUMBER_LENGTH = 64;
+
     /** A number as written, unless in exponent form (1.5E9), which tables and their readers seldom expect. */
     static String plain(String number) {
         if (number.indexOf('E') < 0 && number.indexOf('e') < 0) {
             return number;
         }
+        BigDecimal value = decimal(number);
+        // 1E+999999999 would be a gigabyte of zeros: only modest exponents are written out
+        return value == null || Math.abs(value.scale()) > 100 ? number : value.toPlainString();
+    }
+
+    /** The number a cell holds, or null when it is none or too long to be one a spreadsheet wrote. */
+    private static BigDecimal decimal(String text) {
+        String t = text.strip();
+        if (t.length() > MAX_NUMBER_LENGTH) {
+            return null;
+        }
         try {
-            return new BigDecimal(number.strip()).toPlainString();
+            return new BigDecimal(t);
         } catch (NumberFormatException e) {
-            return number;
+            return null;
         }
     }
 
-    /** A serial date (days since 1899-12-30, or 1904-01-01) as ISO-8601: a date, or a date and time to the second. */
-    static String date(String serial, boolean date1904) {
-        BigDecimal value;
-        try {
-            value = new BigDecimal(serial.strip());
-        } catch (NumberFormatException e) {
-            return serial;
+    private static final java.time.format.DateTimeFormatter DATE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final java.time.format.DateTimeFormatter TIME_OF_DAY =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /**
+     * A cell's number shown as its format says: a serial date (days since 1899-12-31 in the 1900 system, with
+     * Excel's fictitious 29 February 1900 at 60; since 1904-01-01 in the 1904 system) as an ISO-8601 date, or date and
+     * time to the second; a time of day as HH:mm:ss; anything else as {@link #plain}.
+     */
+    static String date(String serial, Kind kind, boolean date1904) {
+        if (kind == Kind.NUMBER) {
+            return plain(serial);
         }
-        if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(2_958_465)) > 0) {
+        BigDecimal value = decimal(serial);
+        if (value == null || value.signum() < 0 || value.compareTo(BigDecimal.valueOf(2_958_466)) >= 0
+                || Math.abs(value.scale()) > 20) {
             return serial; // outside what Excel shows as a date (up to 9999-12-31)
         }
-        LocalDate epoch = date1904 ? LocalDate.of(1904, 1, 1) : LocalDate.of(1899, 12, 30);
-        long days = value.longValue();
-        long seconds = value.subtract(BigDecimal.valueOf(days)).multiply(BigDecimal.valueOf(86_400))
-                .setScale(0, java.math.RoundingMode.HALF_UP).longValue();
-        LocalDateTime at = epoch.plusDays(days).atStartOfDay().plusSeconds(seconds);
-        return seconds == 0 ? at.toLocalDate().toString() : at.toString();
+        long seconds = value.multiply(BigDecimal.valueOf(86_400)).setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+        if (kind == Kind.TIME && value.compareTo(BigDecimal.ONE) < 0) {
+            return java.time.LocalTime.ofSecondOfDay(seconds % 86_400).format(TIME_OF_DAY);
+        }
+        LocalDate epoch;
+        if (date1904) {
+            epoch = LocalDate.of(1904, 1, 1);
+        } else if (value.compareTo(BigDecimal.valueOf(60)) < 0) {
+            epoch = LocalDate.of(1899, 12, 31);
+        } else if (value.compareTo(BigDecimal.valueOf(61)) < 0) {
+            return serial; // 29 February 1900, a day that never was
+        } else {
+            epoch = LocalDate.of(1899, 12, 30);
+        }
+        LocalDateTime at = epoch.atStartOfDay().plusSeconds(seconds);
+        return at.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? at.toLocalDate().toString() : at.format(DATE_TIME);
     }
 
     /** Column index of a cell reference such as {@code B7} (A = 0). */

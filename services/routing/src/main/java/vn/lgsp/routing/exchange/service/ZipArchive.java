@@ -62,7 +62,7 @@ final class ZipArchive {
                 throw new IllegalArgumentException("the ZIP entry " + e.name() + " has no local header");
             }
             int start = at + 30 + Short.toUnsignedInt(data.getShort(at + 26)) + Short.toUnsignedInt(data.getShort(at + 28));
-            if (e.compressedSize() > data.capacity() - start) {
+            if (start < 0 || e.compressedSize() > data.capacity() - start) {
                 throw new IllegalArgumentException("the ZIP entry " + e.name() + " is truncated");
             }
             int length = (int) e.compressedSize();
@@ -111,12 +111,19 @@ final class ZipArchive {
         long count = Short.toUnsignedInt(data.getShort(end + 10));
         long offset = Integer.toUnsignedLong(data.getInt(end + 16));
         if ((count == 0xFFFF || offset == 0xFFFFFFFFL) && end >= 20 && data.getInt(end - 20) == ZIP64_LOCATOR) {
-            int z = (int) data.getLong(end - 20 + 8);
+            long z64 = data.getLong(end - 20 + 8);
+            if (z64 < 0 || z64 > data.capacity() - 56L) {
+                throw new IllegalArgumentException("the ZIP64 end of central directory points outside the archive");
+            }
+            int z = (int) z64;
             if (data.getInt(z) != ZIP64_EOCD) {
                 throw new IllegalArgumentException("the ZIP64 end of central directory is missing");
             }
             count = data.getLong(z + 32);
             offset = data.getLong(z + 48);
+        }
+        if (offset < 0 || offset > data.capacity() || count < 0 || count > data.capacity() / 46) {
+            throw new IllegalArgumentException("the ZIP central directory points outside the archive");
         }
         Map<String, Entry> out = new LinkedHashMap<>();
         int at = (int) offset;
@@ -156,7 +163,14 @@ final class ZipArchive {
                 x += 4 + len;
             }
             String n = new String(name, StandardCharsets.UTF_8);
-            out.put(n, new Entry(n, method, compressed, size, local));
+            // Sizes and offsets beyond this archive (a ZIP64 value wrapping when cast, a negative one) are damage;
+            // a name twice would let this reader and a spreadsheet program see different parts.
+            if (compressed < 0 || compressed > data.capacity() || size < 0 || local < 0 || local > data.capacity() - 30L) {
+                throw new IllegalArgumentException("the ZIP entry " + n + " points outside the archive");
+            }
+            if (out.put(n, new Entry(n, method, compressed, size, local)) != null) {
+                throw new IllegalArgumentException("the ZIP archive holds " + n + " twice");
+            }
             at += 46 + nameLength + extraLength + commentLength;
         }
         return out;

@@ -156,20 +156,81 @@ class TablesTest {
 
     @Test
     void dateFormatsAndSerials() {
-        assertTrue(Tables.isDateFormat(14, null));
-        assertTrue(Tables.isDateFormat(200, "dd/mm/yyyy"));
-        assertTrue(Tables.isDateFormat(201, "[$-42A]h:mm"));
-        assertFalse(Tables.isDateFormat(202, "#,##0.00 \"đ\""));
-        assertFalse(Tables.isDateFormat(203, "0.00E+00"));
-        assertFalse(Tables.isDateFormat(204, "_-* #,##0_-"), "_ and * take the next character as a width or a fill");
-        assertEquals("2026-11-20", Tables.date("46346", false));
-        assertEquals("1900-03-01", Tables.date("61", false), "after Excel's 29 February 1900");
-        assertEquals("2026-11-20T12:00", Tables.date("46346.5", false));
-        assertEquals("-1", Tables.date("-1", false), "not a date Excel shows");
+        assertEquals(Tables.Kind.DATE, Tables.kind(14, null));
+        assertEquals(Tables.Kind.TIME, Tables.kind(20, null));
+        assertEquals(Tables.Kind.DATE, Tables.kind(200, "dd/mm/yyyy"));
+        assertEquals(Tables.Kind.DATE, Tables.kind(200, "yyyy-mm-dd hh:mm:ss"));
+        assertEquals(Tables.Kind.TIME, Tables.kind(201, "[$-42A]h:mm AM/PM"));
+        assertEquals(Tables.Kind.DATE, Tables.kind(202, "mmm"), "m alone is a month");
+        assertEquals(Tables.Kind.NUMBER, Tables.kind(203, "#,##0.00 \"đ\""));
+        assertEquals(Tables.Kind.NUMBER, Tables.kind(204, "0.00E+00"));
+        assertEquals(Tables.Kind.NUMBER, Tables.kind(205, "_-* #,##0_-"), "_ and * take the next character as a width or a fill");
+
+        assertEquals("2026-11-20", Tables.date("46346", Tables.Kind.DATE, false));
+        assertEquals("2026-11-20T12:00:00", Tables.date("46346.5", Tables.Kind.DATE, false), "to the second, always");
+        assertEquals("2026-11-21", Tables.date("46346.999999999", Tables.Kind.DATE, false), "rounded to the next midnight");
+        assertEquals("12:30:00", Tables.date("0.5208333333", Tables.Kind.TIME, false), "a time of day, not a date in 1899");
+        assertEquals("1900-01-01", Tables.date("1", Tables.Kind.DATE, false), "Excel's first day");
+        assertEquals("1900-02-28", Tables.date("59", Tables.Kind.DATE, false));
+        assertEquals("60", Tables.date("60", Tables.Kind.DATE, false), "29 February 1900 never was");
+        assertEquals("1900-03-01", Tables.date("61", Tables.Kind.DATE, false));
+        assertEquals("1904-01-02", Tables.date("1", Tables.Kind.DATE, true));
+        assertEquals("-1", Tables.date("-1", Tables.Kind.DATE, false), "not a date Excel shows");
+        assertEquals("1E-999999999", Tables.date("1E-999999999", Tables.Kind.DATE, false), "no arithmetic on such a number");
         assertEquals("1500000000.5", Tables.plain("1.5000000005E9"));
         assertEquals("0.001", Tables.plain("1E-3"));
+        assertEquals("1E+999999999", Tables.plain("1E+999999999"), "a gigabyte of zeros is not written out");
+        assertEquals("1E+2147483647", Tables.date("1E+2147483647", Tables.Kind.NUMBER, false));
         assertEquals(27, Tables.column("AB12"));
         assertThrows(IllegalArgumentException.class, () -> Tables.column("XFE1"));
+    }
+
+    @Test
+    void aSmallUploadThatWouldBecomeAHugeTableIsNotConverted() throws IOException {
+        // one cell in the last column, then many one-cell rows: every row would be padded to 16384 columns
+        StringBuilder wide = new StringBuilder("<row><c r=\"XFD1\"><v>1</v></c></row>");
+        wide.append("<row><c><v>1</v></c></row>".repeat(200));
+        assertTooLarge(sheet(wide.toString(), null));
+        // cells without references past the last column
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tables.readXlsx(sheet("<row>"
+                + "<c/>".repeat(16_384) + "<c><v>1</v></c></row>", null))).getMessage().contains("last column"));
+        // one long shared string repeated in every cell
+        StringBuilder repeated = new StringBuilder("<row><c t=\"inlineStr\"><is><t>ten</t></is></c></row>");
+        repeated.append("<row><c t=\"s\"><v>0</v></c></row>".repeat(20_000));
+        assertTooLarge(sheet(repeated.toString(), "<sst><si><t>" + "x".repeat(4096) + "</t></si></sst>"));
+        // sparse JSON keys: each object its own column
+        StringBuilder sparse = new StringBuilder("[");
+        for (int i = 0; i < 5000; i++) {
+            sparse.append(i == 0 ? "" : ",").append("{\"k").append(i).append("\":0}");
+        }
+        byte[] json = sparse.append(']').toString().getBytes(StandardCharsets.UTF_8);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tables.fromJson(json)).getMessage()
+                .contains("too large"));
+        assertEquals(List.of("json"), ContentAnalyser.analyse("json", json), "kept as uploaded, offered as nothing else");
+        // a CSV of only commas is accepted as CSV (any size the exchange takes) without building its table
+        byte[] commas = ",".repeat(2_000_000).getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("csv"), ContentAnalyser.analyse("csv", commas));
+    }
+
+    private static void assertTooLarge(byte[] xlsx) {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Tables.readXlsx(xlsx)).getMessage()
+                .contains("too large to convert"));
+        assertEquals(List.of("xlsx"), ContentAnalyser.analyse("xlsx", xlsx), "accepted as uploaded, offered as nothing else");
+    }
+
+    /** A workbook of one sheet with the given rows (and shared strings). */
+    private static byte[] sheet(String rows, String sharedStrings) throws IOException {
+        Map<String, String> parts = new java.util.HashMap<>(Map.of(
+                "[Content_Types].xml", "<Types/>",
+                "xl/workbook.xml", "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+                        + "<sheets><sheet r:id=\"rId1\"/></sheets></workbook>",
+                "xl/_rels/workbook.xml.rels", "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+                        + "</Relationships>",
+                "xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + rows + "</sheetData></worksheet>"));
+        if (sharedStrings != null) {
+            parts.put("xl/sharedStrings.xml", sharedStrings);
+        }
+        return zip(parts);
     }
 
     private interface Sheet {

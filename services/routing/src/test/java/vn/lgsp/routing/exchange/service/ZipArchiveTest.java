@@ -66,4 +66,44 @@ class ZipArchiveTest {
                 () -> archive.read(archive.entries().get("x.txt"), new long[] { 1 << 20 }, 1 << 20));
         assertThrows(IllegalArgumentException.class, () -> ZipArchive.of(Arrays.copyOf(whole, whole.length - 30)));
     }
+
+    @Test
+    void aDirectoryPointingOutsideTheArchiveOrNamingAnEntryTwiceIsRefused() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("a.xml"));
+            zip.write("<a/>".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("b.xml"));
+            zip.write("<b/>".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = out.toByteArray();
+        int central = indexOf(whole, new byte[] { 0x50, 0x4b, 0x01, 0x02 }, 0);
+        int second = indexOf(whole, new byte[] { 0x50, 0x4b, 0x01, 0x02 }, central + 4);
+
+        // the second entry's name rewritten to the first's: two parts of one name
+        byte[] twice = whole.clone();
+        twice[second + 46] = 'a';
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ZipArchive.of(twice)).getMessage().contains("twice"));
+
+        // a compressed size of 0xFFFFFFFF (no ZIP64 field): far beyond the archive, refused before any allocation
+        byte[] huge = whole.clone();
+        Arrays.fill(huge, central + 20, central + 24, (byte) 0xFF);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ZipArchive.of(huge)).getMessage()
+                .contains("outside the archive"));
+
+        // a local header offset beyond the end
+        byte[] away = whole.clone();
+        away[central + 45] = 0x7F;
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ZipArchive.of(away)).getMessage()
+                .contains("outside the archive"));
+    }
+
+    private static int indexOf(byte[] data, byte[] what, int from) {
+        for (int i = from; i <= data.length - what.length; i++) {
+            if (Arrays.equals(data, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
 }
