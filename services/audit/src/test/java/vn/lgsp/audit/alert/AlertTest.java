@@ -385,6 +385,61 @@ class AlertTest {
         assertEquals(0, evaluator.evaluate(Instant.now()).get("async-" + refusedService));
     }
 
+    static Map<String, Object> authFailure(Instant at, String source, String clientId) {
+        Map<String, Object> e = new HashMap<>();
+        e.put("eventId", UUID.randomUUID().toString());
+        e.put("type", "auth_failure");
+        e.put("occurredAt", at.toString());
+        e.put("source", source);
+        e.put("clientId", clientId);
+        e.put("method", "POST");
+        e.put("path", "/oauth2/token");
+        e.put("status", 401);
+        e.put("errorType", "invalid_client");
+        return e;
+    }
+
+    private static Map<String, Object> alertOf(String rule, String subject) {
+        return alerts(rule).stream().filter(a -> subject.equals(a.get("subject"))).findFirst().orElse(null);
+    }
+
+    @Test
+    void refusedCredentialsClaimingOneIdentityRaiseAnAlertWhereverTheyWereTried() {
+        String name = "auth-" + UUID.randomUUID().toString().substring(0, 8);
+        String guessed = "ck_" + UUID.randomUUID().toString().substring(0, 12);
+        String other = "ck_" + UUID.randomUUID().toString().substring(0, 12);
+        createRule(Map.of("name", name, "kind", "auth-failures", "threshold", 3, "windowMinutes", 10));
+        String subject = "credentials of " + guessed;
+
+        Instant now = Instant.now();
+        // two refusals at auth's token endpoint and one signature refused by routing: three for one identity
+        Fixtures.ingest(List.of(authFailure(now, "auth", guessed), authFailure(now, "auth", guessed),
+                authFailure(now, "auth", other), authFailure(now, "auth", other)));
+        evaluator.evaluate(Instant.now());
+        assertEquals(null, alertOf(name, subject), "two refusals are below the threshold of three");
+        Map<String, Object> signature = authFailure(now, "routing", guessed);
+        signature.put("errorType", "signature-refused");
+        Fixtures.ingest(List.of(signature));
+        evaluator.evaluate(Instant.now());
+        Map<String, Object> open = alertOf(name, subject);
+        assertTrue(open != null && "open".equals(open.get("state")), "three refusals claiming one identity: " + alerts(name));
+        assertEquals(3.0f, ((Number) open.get("value")).floatValue());
+        assertTrue(open.get("detail").toString().contains("auth, routing"), open.get("detail").toString());
+        assertEquals(null, open.get("agencyCode"), "an operators' alert: the identity is as claimed");
+        assertEquals(null, alertOf(name, "credentials of " + other), "another identity with two refusals is not alerted");
+
+        // the window moves past them: resolved
+        evaluator.evaluate(Instant.now().plusSeconds(11 * 60));
+        assertEquals("resolved", alertOf(name, subject).get("state"));
+
+        // a rule of this kind watches every service: a service filter would match nothing, so it is refused
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body(Map.of("name", name + "-x", "kind", "auth-failures", "serviceCode", "ho-tich", "threshold", 0))
+                .post("/api/v1/alert-rules").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("serviceCode")).body("errors.rule", hasItem("notApplicable"))
+                .body("errors.field", hasItem("threshold"));
+    }
+
     @Test
     void aFailingWebhookIsRetriedABoundedNumberOfTimesAndNeverBlocksEvaluation() throws Exception {
         String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);

@@ -9,6 +9,8 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import vn.lgsp.common.problem.ProblemException;
+import vn.lgsp.common.security.AuthenticationFailures;
 
 /**
  * Holds the body of a signed request to the Content-Digest its signature covered, before any resource sees it: a
@@ -25,6 +27,9 @@ public class SignedBodyCheck implements ReaderInterceptor {
     @Inject
     CurrentVertxRequest current;
 
+    @Inject
+    AuthenticationFailures failures;
+
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         // Only a request the signature mechanism took (so its identity is already established): no other request
@@ -35,11 +40,17 @@ public class SignedBodyCheck implements ReaderInterceptor {
         SecurityIdentity identity = identities.getIdentity();
         String digest = identity == null ? null : identity.getAttribute(SignedRequestAuthentication.SIGNED_DIGEST);
         byte[] body = context.getInputStream().readAllBytes();
-        if (digest != null && !digest.equals(SignedRequestAuthentication.NO_BODY)) {
-            HmacSignatureVerifier.checkBody(digest, body);
-        } else if (body.length > 0) {
-            // no digest the signature covered (or, should the identity ever lack it, none known): no body passes
-            throw HmacSignatureVerifier.uncoveredBody();
+        try {
+            if (digest != null && !digest.equals(SignedRequestAuthentication.NO_BODY)) {
+                HmacSignatureVerifier.checkBody(digest, body);
+            } else if (body.length > 0) {
+                // no digest the signature covered (or, should the identity ever lack it, none known): no body passes
+                throw HmacSignatureVerifier.uncoveredBody();
+            }
+        } catch (ProblemException refused) {
+            // as refused a credential as a bad signature: recorded like the failures Quarkus reports
+            failures.record(current.getCurrent(), refused);
+            throw refused;
         }
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();

@@ -215,6 +215,58 @@ class SignedExchangeTest {
     }
 
     @Test
+    void refusedCredentialsAreAuditRecordsNamingTheClaimedIdentity() throws Exception {
+        String path = EXCHANGES + "?box=outbox";
+        String wrongSecret = "req-secret-" + UUID.randomUUID();
+        given().headers(sign("GET", path, null, SOURCE_KEY, "a-wrong-secret-0123456789", now(), nonce()))
+                .header("X-Request-Id", wrongSecret).get(path).then().statusCode(401);
+        AuditEvent refused = single(wrongSecret);
+        assertEquals("routing", refused.source());
+        assertEquals(SOURCE_KEY, refused.clientId(), "the access key the signature named");
+        assertEquals("signature-refused", refused.errorType());
+        assertEquals("GET", refused.method());
+        assertEquals(EXCHANGES, refused.path(), "the path, never the query");
+        assertEquals(401, refused.status());
+        assertTrue(refused.detail().contains("does not match the request"), refused.detail());
+        assertFalse(refused.detail().contains("a-wrong-secret"), "never a secret");
+
+        // a body its signed digest does not vouch for is refused after authentication: recorded too
+        String swapped = "req-swapped-" + UUID.randomUUID();
+        byte[] signedBody = envelope("Ký một nội dung").getBytes(StandardCharsets.UTF_8);
+        given().headers(signed("POST", EXCHANGES, signedBody, SOURCE_KEY, SOURCE_SECRET)).header("X-Request-Id", swapped)
+                .contentType("application/json").body(envelope("Gửi nội dung khác")).post(EXCHANGES).then()
+                .statusCode(401);
+        AuditEvent body = single(swapped);
+        assertEquals(SOURCE_KEY, body.clientId());
+        assertTrue(body.detail().contains("does not match its Content-Digest"), body.detail());
+
+        // a bearer token signed by a stranger: the identity it claimed, marked as claimed
+        String forged = "req-forged-" + UUID.randomUUID();
+        String claimed = "ck-forged-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(TestJwt.signedByStranger(claimed, java.util.Set.of("system")))
+                .header("X-Request-Id", forged).get(path).then().statusCode(401);
+        AuditEvent token = single(forged);
+        assertEquals(claimed, token.clientId());
+        assertEquals("invalid-token", token.errorType());
+        assertTrue(token.detail().contains("as claimed, not verified"), token.detail());
+
+        // neither a request without credentials (a challenge) nor a good signature is a failure
+        String anonymous = "req-anonymous-" + UUID.randomUUID();
+        given().header("X-Request-Id", anonymous).get(path).then().statusCode(401);
+        String good = "req-good-" + UUID.randomUUID();
+        given().headers(signed("GET", path, null, SOURCE_KEY, SOURCE_SECRET)).header("X-Request-Id", good).get(path)
+                .then().statusCode(200);
+        assertEquals(List.of(), ExchangeProbes.authFailures(publisher, anonymous, 0));
+        assertEquals(List.of(), ExchangeProbes.authFailures(publisher, good, 0));
+    }
+
+    private AuditEvent single(String requestId) throws InterruptedException {
+        List<AuditEvent> found = ExchangeProbes.authFailures(publisher, requestId, 1);
+        assertEquals(1, found.size(), "one auth_failure record for " + requestId + ": " + found);
+        return found.get(0);
+    }
+
+    @Test
     void onlyTheExchangeApiTakesSignaturesAndABearerTokenWins() {
         // an operator's API on the same port: a valid system signature is no credential there
         String status = "/api/v1/routing/status";

@@ -145,6 +145,9 @@ public class AlertEvaluator {
             return out;
         }
         Instant since = now.minus(rule.windowMinutes(), ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+        if (AlertRuleService.AUTH_FAILURES.equals(rule.kind())) {
+            return authFailures(rule, since, now);
+        }
         StringBuilder sql = new StringBuilder("""
                 SELECT service_code, service_version, provider_agency, provider_system, sum(calls) AS calls,
                   sum(errors_5xx) AS e5, sum(async_failed) AS af
@@ -183,6 +186,28 @@ public class AlertEvaluator {
                 out.put(subject, new Firing(subject, agency, (double) af,
                         af + " failed asynchronous deliveries in the last " + rule.windowMinutes() + " minutes"));
             }
+        }
+        return out;
+    }
+
+    /**
+     * One alert per claimed identity with at least {@code threshold} refused credentials in the window, wherever they
+     * were tried (auth's token endpoint, a service's API); credentials that claimed no identity count as one subject.
+     * Operators' alerts (no agency): the identity is as claimed, so it may not even exist.
+     */
+    private Map<String, Firing> authFailures(AlertRule rule, Instant since, Instant now) {
+        Map<String, Firing> out = new LinkedHashMap<>();
+        for (Row r : db.q("""
+                SELECT client_id, sum(failures) AS failures, string_agg(DISTINCT source, ', ' ORDER BY source) AS sources
+                FROM audit_stat_auth_minute WHERE minute >= $1 AND minute <= $2
+                GROUP BY client_id HAVING sum(failures) >= $3 ORDER BY client_id""",
+                Db.utc(since), Db.utc(now), (long) Math.ceil(rule.threshold()))) {
+            long failures = ((Number) r.getValue("failures")).longValue();
+            String id = r.getString("client_id");
+            String subject = id.isEmpty() ? "credentials claiming no identity" : "credentials of " + id;
+            out.put(subject, new Firing(Texts.clip(subject, 256), null, (double) failures, failures
+                    + " refused credentials (" + r.getString("sources") + ") in the last " + rule.windowMinutes()
+                    + " minutes"));
         }
         return out;
     }

@@ -28,7 +28,10 @@ public class AlertRuleService {
     public static final String PROVIDER_UNREACHABLE = "provider-unreachable";
     public static final String NO_TRAFFIC = "no-traffic";
     public static final String ASYNC_FAILURES = "async-failures";
-    public static final Set<String> KINDS = Set.of(ERROR_RATE, PROVIDER_UNREACHABLE, NO_TRAFFIC, ASYNC_FAILURES);
+    /** Refused credentials (auth_failure events) claiming one identity: guessing at a secret, or a leaked old token. */
+    public static final String AUTH_FAILURES = "auth-failures";
+    public static final Set<String> KINDS = Set.of(ERROR_RATE, PROVIDER_UNREACHABLE, NO_TRAFFIC, ASYNC_FAILURES,
+            AUTH_FAILURES);
 
     @Inject
     Db db;
@@ -197,6 +200,17 @@ public class AlertRuleService {
             } else if (!(threshold >= 0 && threshold < 1)) {
                 errors.add(new FieldError("threshold", "range", "an error rate is a fraction: 0 <= threshold < 1"));
             }
+        } else if (AUTH_FAILURES.equals(r.kind())) {
+            threshold = threshold == null ? 10.0 : threshold;
+            if (!(threshold >= 1 && threshold <= 1_000_000)) {
+                errors.add(new FieldError("threshold", "range",
+                        "the number of refused credentials claiming one identity in the window: 1 to 1000000"));
+            }
+            // Credentials belong to systems and people, not to a service: a filter here would silently match nothing.
+            notApplicable(errors, "serviceCode", r.serviceCode());
+            notApplicable(errors, "serviceVersion", r.serviceVersion());
+            notApplicable(errors, "providerAgency", r.providerAgency());
+            notApplicable(errors, "providerSystem", r.providerSystem());
         } else if (ASYNC_FAILURES.equals(r.kind())) {
             threshold = threshold == null ? 1.0 : threshold;
             if (!(threshold >= 1)) {
@@ -234,6 +248,12 @@ public class AlertRuleService {
                 threshold, window, minCalls, blank(r.webhookUrl()), r.enabled() == null || r.enabled(),
                 existing == null ? 1 : existing.version() + 1, existing == null ? actor : existing.createdBy(), existing == null ? now : existing.createdAt(), now,
                 existing == null ? 1 : existing.webhookSecretGeneration());
+    }
+
+    private static void notApplicable(List<FieldError> errors, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            errors.add(new FieldError(field, "notApplicable", "an auth-failures rule watches every service; leave it out"));
+        }
     }
 
     private static void size(List<FieldError> errors, String field, String value, int max) {

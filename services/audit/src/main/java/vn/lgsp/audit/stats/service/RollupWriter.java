@@ -19,7 +19,8 @@ import vn.lgsp.common.time.ProvinceCalendar;
 /**
  * Incremental statistics, applied in the ingest transaction to the events that were actually new (duplicates never
  * reach here, so each event counts once): daily rollups with a latency histogram, error-type counts, per-minute
- * counters for alert windows, and the latest reachability of each upstream.
+ * counters for alert windows (calls, and refused credentials per claimed identity), and the latest reachability of
+ * each upstream.
  */
 @ApplicationScoped
 public class RollupWriter {
@@ -62,6 +63,11 @@ public class RollupWriter {
               calls = s.calls + EXCLUDED.calls, errors_5xx = s.errors_5xx + EXCLUDED.errors_5xx,
               async_failed = s.async_failed + EXCLUDED.async_failed""";
 
+    private static final String AUTH_MINUTE = """
+            INSERT INTO audit_stat_auth_minute AS s (minute, source, client_id, failures)
+            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bigint[])
+            ON CONFLICT (minute, client_id, source) DO UPDATE SET failures = s.failures + EXCLUDED.failures""";
+
     /** routing's errorType for calls refused during an announced maintenance window. */
     static final String MAINTENANCE = "maintenance";
     /**
@@ -84,6 +90,7 @@ public class RollupWriter {
         Map<String, long[]> errors = new TreeMap<>();
         Map<String, long[]> minutes = new TreeMap<>();
         Map<String, AuditEvent> health = new TreeMap<>();
+        Map<String, long[]> refused = new TreeMap<>();
         for (AuditEvent e : events) {
             if (AuditEvent.TRANSACTION.equals(e.type())) {
                 List<String> dims = dims(e);
@@ -120,6 +127,10 @@ public class RollupWriter {
                         && !(status >= 400 && status < 500 && CALLER_REFUSALS.contains(e.errorType())))) {
                     m[2]++;
                 }
+            } else if (AuditEvent.AUTH_FAILURE.equals(e.type())) {
+                // Counted per claimed identity for the auth-failures alert rules.
+                refused.computeIfAbsent(e.occurredAt().truncatedTo(ChronoUnit.MINUTES) + "\u0001" + nz(e.source())
+                        + "\u0001" + nz(e.clientId()), k -> new long[1])[0]++;
             } else if (AuditEvent.ALERT.equals(e.type())
                     && (UNREACHABLE.equals(e.errorType()) || RECOVERED.equals(e.errorType()))) {
                 String key = String.join("\u0001", nz(e.providerSystem()), nz(e.providerAgency()), nz(e.serviceCode()),
@@ -169,6 +180,16 @@ public class RollupWriter {
                 c.add(m[0], m[1], m[2]);
             });
             tx.q(MINUTE, c.arrays(OffsetDateTime[]::new, String[]::new, Long[]::new));
+        }
+        if (!refused.isEmpty()) {
+            Columns c = new Columns(4, refused.size());
+            refused.forEach((k, n) -> {
+                String[] p = k.split("\u0001", -1);
+                c.add(Db.utc(Instant.parse(p[0])));
+                c.add(p[1], p[2]);
+                c.add(n[0]);
+            });
+            tx.q(AUTH_MINUTE, c.arrays(OffsetDateTime[]::new, String[]::new, Long[]::new));
         }
         if (!health.isEmpty()) {
             List<Tuple> rows = new ArrayList<>();

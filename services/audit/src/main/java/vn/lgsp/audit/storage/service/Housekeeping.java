@@ -78,6 +78,7 @@ public class Housekeeping {
         step("anchor", integrity::anchorClosedDay);
         step("retention", () -> retention.run(now));
         step("prune", () -> db.q("DELETE FROM audit_stat_minute WHERE minute < $1", now.minusSeconds(2 * 86_400)));
+        step("prune-auth", () -> db.q("DELETE FROM audit_stat_auth_minute WHERE minute < $1", now.minusSeconds(2 * 86_400)));
     }
 
     /** This month and {@code lgsp.audit.partitions.ahead-months} more. */

@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +34,49 @@ class EventResourceTest {
                  "consumerSystem":"HTTT-A","consumerAgency":"%s","providerSystem":"HTTT-B","providerAgency":"000.00.00.H02",
                  "serviceCode":"dan-cu","serviceVersion":"v1","environment":"production","method":"GET",
                  "path":"/dan-cu/v1/x","status":%d,"latencyMs":7}""".formatted(id, Instant.now(), requestId, consumerAgency, status);
+    }
+
+    /** The events of one request id, waiting up to 5 s for at least {@code atLeast} (some are written asynchronously). */
+    private static java.util.List<Map<String, Object>> eventsOf(String requestId, int atLeast) throws InterruptedException {
+        java.util.List<Map<String, Object>> items = java.util.List.of();
+        for (int i = 0; i < 100; i++) {
+            items = given().auth().oauth2(TestJwt.auditor()).queryParam("requestId", requestId).get("/api/v1/events")
+                    .then().statusCode(200).extract().jsonPath().getList("items.event");
+            if (items.size() >= atLeast) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return items;
+    }
+
+    @Test
+    void credentialsRefusedOnAuditsOwnApiAreInItsOwnLog() throws InterruptedException {
+        String claimed = "forged-" + UUID.randomUUID().toString().substring(0, 8);
+        String forged = "req-forged-" + UUID.randomUUID();
+        String expired = "req-expired-" + UUID.randomUUID();
+        String anonymous = "req-anonymous-" + UUID.randomUUID();
+        given().auth().oauth2(TestJwt.signedByStranger(claimed, Set.of("operator"))).header("X-Request-Id", forged)
+                .get("/api/v1/events").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(TestJwt.expired(claimed, Set.of("operator"))).header("X-Request-Id", expired)
+                .get("/api/v1/events").then().statusCode(401);
+        given().header("X-Request-Id", anonymous).get("/api/v1/events").then().statusCode(401);
+
+        Map<String, Object> f = eventsOf(forged, 1).get(0);
+        assertEquals("auth_failure", f.get("type"));
+        assertEquals("audit", f.get("source"));
+        assertEquals(claimed, f.get("clientId"), "the identity the token claimed");
+        assertEquals("invalid-token", f.get("errorType"));
+        assertEquals(401, f.get("status"));
+        assertEquals("GET", f.get("method"));
+        assertEquals("/api/v1/events", f.get("path"));
+        String detail = f.get("detail").toString();
+        assertTrue(detail.contains("not verified") && detail.contains(" (from "), detail);
+        assertFalse(detail.contains("eyJ"), "never the token itself");
+        Map<String, Object> e = eventsOf(expired, 1).get(0);
+        assertTrue(e.get("detail").toString().startsWith("bearer token expired at "), e.get("detail").toString());
+        // no credentials is a challenge, not a refused credential (written in order: the others are already there)
+        assertEquals(0, eventsOf(anonymous, 0).size());
     }
 
     @Test
