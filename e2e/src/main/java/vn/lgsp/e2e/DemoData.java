@@ -102,8 +102,11 @@ public final class DemoData {
         m.put("timeoutMs", 5000);
         // Sized from the provider's latency (Little's law): the demo provider is a local stub answering in well under
         // a millisecond, so 32 connections carry tens of thousands of calls a second; one taking a second per
-        // answer would need about as many connections as calls per second.
-        m.put("maxConnections", 32);
+        // answer would need about as many connections as calls per second. The stub handles HTTP/1.1 pipelining (as
+        // a conforming server must) and answers every call alike, so its GETs go 8 at a time on half of those
+        // connections (catalog's pipelining; the other half carry the other methods one at a time).
+        m.put("maxConnections", 64);
+        m.put("pipelining", 8);
         m.put("rateLimit", Map.of("requestsPerSecond", 1000, "burst", 2000, "dailyQuota", 10_000_000));
         return m;
     }

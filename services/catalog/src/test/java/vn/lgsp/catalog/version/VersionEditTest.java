@@ -260,4 +260,34 @@ class VersionEditTest {
         assertEquals(8, given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200).extract()
                 .jsonPath().getInt("routes.find { it.serviceCode == '" + code + "' && it.version == 'v1' }.maxConnections"));
     }
+
+    @Test
+    void pipeliningDefaultsToNoneIsEditableWhenLiveWithinItsRangeAndRoutingSeesIt() {
+        String code = Fixtures.service("master", true);
+        Fixtures.published(code, "v1");
+        String p = path(code, "v1");
+        given().auth().oauth2(TestJwt.auditor()).get(p).then().statusCode(200).body("pipelining", equalTo(1));
+        String tag = etag(code, "v1");
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"pipelining\":0}").patch(p)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("pipelining"))).body("errors[0].rule", equalTo("min"));
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"pipelining\":17}").patch(p)
+                .then().statusCode(400).body("errors.field", equalTo(List.of("pipelining")))
+                .body("errors[0].rule", equalTo("max"));
+        assertEquals(tag, etag(code, "v1"), "refused edits wrote nothing");
+
+        long before = revision();
+        given().auth().oauth2(OWNER).header("If-Match", tag).contentType(MERGE).body("{\"pipelining\":8}").patch(p)
+                .then().statusCode(200).body("pipelining", equalTo(8)).body("status", equalTo("published"));
+        given().auth().oauth2(TestJwt.auditor()).get(p + "/history").then().statusCode(200)
+                .body("find { it.action == 'edit' }.changedFields", equalTo(List.of("pipelining")));
+        JsonPath snap = given().auth().oauth2(ROUTING).get("/api/v1/feed/snapshot").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(snap.getLong("revision") > before, "the edit moved the snapshot revision");
+        assertEquals(8, snap.getInt("routes.find { it.serviceCode == '" + code + "' }.pipelining"));
+        // a new version states it when created
+        given().auth().oauth2(TestJwt.operator()).contentType(ContentType.JSON)
+                .body("{\"version\":\"v2\",\"pipelining\":4}").post("/api/v1/services/" + code + "/versions").then().statusCode(201)
+                .body("pipelining", equalTo(4));
+    }
 }

@@ -22,6 +22,8 @@ public record Route(
         int timeoutMs,
         long maxRequestBytes,
         int maxConnections,
+        /** GET/HEAD requests sent ahead on one upstream connection (HTTP/1.1 pipelining); 1 = none */
+        int pipelining,
         Instant deprecatedAt,
         Instant sunsetAt,
         Instant retiredAt,

@@ -66,6 +66,9 @@ public class VersionResource {
                     + "maxConnections 1..10000 (default 64): the most connections the whole gateway (all replicas "
                     + "together) opens to the upstream at once, split by routing across its replicas; calls beyond it "
                     + "wait for a free connection within timeoutMs; "
+                    + "pipelining 1..16 (default 1, none): for a provider that handles HTTP/1.1 pipelining, how many "
+                    + "GET/HEAD/OPTIONS requests routing sends ahead on one connection (on half of maxConnections; "
+                    + "other methods one at a time on the other half); "
                     + "openapi, if given, must be an OpenAPI 3.x document; accessRules (REQUIREMENTS A3) "
                     + "[{methods?, path, level}], first match wins, say which operations need which access level (view, "
                     + "use, update, share; path: literal segments, * or {name} for one, a final ** for the rest); an "
@@ -101,7 +104,7 @@ public class VersionResource {
 
     static final String EDIT_RULES = "Needs If-Match (428 without it, 412 when stale). Draft and testing versions take any change "
             + "(an OpenAPI document is validated again). Published and deprecated versions take only upstreams (with a reason, "
-            + "audited), timeoutMs, maxRequestBytes, maxConnections, rateLimit and accessRules (with a reason, audited, every "
+            + "audited), timeoutMs, maxRequestBytes, maxConnections, pipelining, rateLimit and accessRules (with a reason, audited, every "
             + "open subscriber told: version.access-changed); other fields answer 409 rule "
             + "notEditableWhenPublished. Retired versions take nothing. The new route reaches routing through the change feed. rateLimit is the default "
             + "for subscriptions approved later; existing subscriptions keep their own limits.";

@@ -21,6 +21,7 @@ public record ServiceVersion(
         boolean convert,
         long maxRequestBytes,
         int maxConnections,
+        int pipelining,
         RateLimit rateLimit,
         /** which operations require which access level (REQUIREMENTS A3); never null, maybe empty */
         List<AccessRule> accessRules,
@@ -45,7 +46,7 @@ public record ServiceVersion(
 
     public ServiceVersion withoutDocument() {
         return new ServiceVersion(serviceCode, version, status, upstreams, upstreamAuth, timeoutMs, requestFormat,
-                responseFormat, convert, maxRequestBytes, maxConnections, rateLimit, accessRules, null, createdAt, updatedAt, publishedAt, deprecatedAt,
+                responseFormat, convert, maxRequestBytes, maxConnections, pipelining, rateLimit, accessRules, null, createdAt, updatedAt, publishedAt, deprecatedAt,
                 sunsetAt, retirementNoticeAt, retireAt, retiredAt, rowVersion);
     }
 }

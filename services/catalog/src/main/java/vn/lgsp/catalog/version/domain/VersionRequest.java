@@ -21,6 +21,8 @@ public record VersionRequest(
         Boolean convert,
         @Min(1) @Max(MAX_REQUEST_BYTES) Long maxRequestBytes,
         @Min(1) @Max(MAX_CONNECTIONS) Integer maxConnections,
+        /** GET/HEAD requests routing may send ahead on one upstream connection (RFC 9112 pipelining); 1 = none */
+        @Min(1) @Max(MAX_PIPELINING) Integer pipelining,
         @Valid RateLimit rateLimit,
         /** REQUIREMENTS A3: first match wins; an operation no rule names needs its method's default level */
         List<AccessRule> accessRules,
@@ -32,4 +34,6 @@ public record VersionRequest(
     /** Connections the whole gateway (all replicas) may hold to the upstream at once; routing splits it. */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
     public static final int MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_PIPELINING = 1;
+    public static final int MAX_PIPELINING = 16;
 }

@@ -22,6 +22,7 @@ public record VersionUpdate(
         Boolean convert,
         @Min(1) @Max(VersionRequest.MAX_REQUEST_BYTES) Long maxRequestBytes,
         @Min(1) @Max(VersionRequest.MAX_CONNECTIONS) Integer maxConnections,
+        @Min(1) @Max(VersionRequest.MAX_PIPELINING) Integer pipelining,
         @Valid RateLimit rateLimit,
         List<AccessRule> accessRules,
         JsonNode openapi,
@@ -29,17 +30,17 @@ public record VersionUpdate(
 
     public static VersionUpdate of(ServiceVersion v) {
         return new VersionUpdate(v.upstreams(), v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(),
-                v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.accessRules(), v.openapi(), null);
+                v.convert(), v.maxRequestBytes(), v.maxConnections(), v.pipelining(), v.rateLimit(), v.accessRules(), v.openapi(), null);
     }
 
     public VersionUpdate withOpenapi(JsonNode document) {
         return new VersionUpdate(upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert, maxRequestBytes,
-                maxConnections, rateLimit, accessRules, document, reason);
+                maxConnections, pipelining, rateLimit, accessRules, document, reason);
     }
 
     /** The same settings as a creation request, so one validator checks both. */
     public VersionRequest asRequest(String version) {
         return new VersionRequest(version, upstreams, upstreamAuth, timeoutMs, requestFormat, responseFormat, convert,
-                maxRequestBytes, maxConnections, rateLimit, accessRules, openapi);
+                maxRequestBytes, maxConnections, pipelining, rateLimit, accessRules, openapi);
     }
 }

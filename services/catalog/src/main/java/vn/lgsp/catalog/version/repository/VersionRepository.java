@@ -62,15 +62,16 @@ public class VersionRepository {
         return client.preparedQuery("""
                 INSERT INTO service_version (service_code, version, major, status, upstream_test, upstream_production,
                   upstream_auth, timeout_ms, request_format, response_format, convert_format, max_request_bytes,
-                  requests_per_second, burst, daily_quota, openapi, created_at, updated_at, max_connections, access_rules)
-                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18,$19)
+                  requests_per_second, burst, daily_quota, openapi, created_at, updated_at, max_connections, access_rules,
+                  pipelining)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18,$19,$20)
                 ON CONFLICT (service_code, version) DO NOTHING""")
                 .execute(Tuple.from(new Object[] { v.serviceCode(), v.version(), v.major(), v.status().wire(),
                         v.upstreams().test(), v.upstreams().production(), Sql.jsonb(mapper, v.upstreamAuth()),
                         v.timeoutMs(), v.requestFormat().wire(), v.responseFormat().wire(), v.convert(),
                         v.maxRequestBytes(), v.rateLimit().requestsPerSecond(), v.rateLimit().burst(),
                         v.rateLimit().dailyQuota(), Sql.jsonb(mapper, v.openapi()), Sql.utc(v.createdAt()),
-                        v.maxConnections(), Sql.jsonb(mapper, v.accessRules()) }))
+                        v.maxConnections(), Sql.jsonb(mapper, v.accessRules()), v.pipelining() }))
                 .map(rs -> rs.rowCount() == 1);
     }
 
@@ -95,14 +96,14 @@ public class VersionRepository {
                 UPDATE service_version SET row_version = row_version + 1, upstream_test=$3, upstream_production=$4,
                   upstream_auth=$5, timeout_ms=$6, request_format=$7, response_format=$8, convert_format=$9,
                   max_request_bytes=$10, requests_per_second=$11, burst=$12, daily_quota=$13, openapi=$14, updated_at=$15,
-                  max_connections=$17, access_rules=$18
+                  max_connections=$17, access_rules=$18, pipelining=$19
                 WHERE service_code=$1 AND version=$2 AND row_version=$16""")
                 .execute(Tuple.from(new Object[] { v.serviceCode(), v.version(), v.upstreams().test(),
                         v.upstreams().production(), Sql.jsonb(mapper, v.upstreamAuth()), v.timeoutMs(),
                         v.requestFormat().wire(), v.responseFormat().wire(), v.convert(), v.maxRequestBytes(),
                         v.rateLimit().requestsPerSecond(), v.rateLimit().burst(), v.rateLimit().dailyQuota(),
                         Sql.jsonb(mapper, v.openapi()), Sql.utc(v.updatedAt()), expectedRowVersion,
-                        v.maxConnections(), Sql.jsonb(mapper, v.accessRules()) }))
+                        v.maxConnections(), Sql.jsonb(mapper, v.accessRules()), v.pipelining() }))
                 .map(rs -> rs.rowCount() == 1);
     }
 
@@ -152,7 +153,7 @@ public class VersionRepository {
     public Route route(ServiceVersion v, String providerSystem, String providerAgency) {
         return new Route(v.serviceCode(), v.version(), v.status().wire(), providerSystem, providerAgency,
                 new Route.Upstreams(v.upstreams().test(), v.upstreams().production()), v.timeoutMs(), v.maxRequestBytes(),
-                v.maxConnections(), v.deprecatedAt(), v.sunsetAt(), v.retiredAt(), v.publishedAt(), v.retireAt(),
+                v.maxConnections(), v.pipelining(), v.deprecatedAt(), v.sunsetAt(), v.retiredAt(), v.publishedAt(), v.retireAt(),
                 v.requestFormat().wire(), v.responseFormat().wire(), v.convert(), mapper.valueToTree(v.upstreamAuth()),
                 v.accessRules());
     }
@@ -163,7 +164,7 @@ public class VersionRepository {
                 Sql.read(mapper, r.getValue("upstream_auth"), UpstreamAuth.class), r.getInteger("timeout_ms"),
                 BodyFormat.valueOf(r.getString("request_format").toUpperCase()),
                 BodyFormat.valueOf(r.getString("response_format").toUpperCase()), r.getBoolean("convert_format"),
-                r.getLong("max_request_bytes"), r.getInteger("max_connections"),
+                r.getLong("max_request_bytes"), r.getInteger("max_connections"), (int) r.getShort("pipelining"),
                 new RateLimit(r.getInteger("requests_per_second"), r.getInteger("burst"), r.getLong("daily_quota")),
                 accessRules(r), Sql.read(mapper, r.getValue("openapi"), JsonNode.class), Sql.instant(r, "created_at"),
                 Sql.instant(r, "updated_at"), Sql.instant(r, "published_at"), Sql.instant(r, "deprecated_at"),

@@ -105,6 +105,7 @@ public class VersionService {
                 Boolean.TRUE.equals(r.convert()),
                 r.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : r.maxRequestBytes(),
                 r.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : r.maxConnections(),
+                r.pipelining() == null ? VersionRequest.DEFAULT_PIPELINING : r.pipelining(),
                 r.rateLimit() == null ? RateLimit.DEFAULT : r.rateLimit().withDefaults(),
                 r.accessRules() == null ? List.of() : List.copyOf(r.accessRules()),
                 r.openapi() == null || r.openapi().isNull() ? null : r.openapi(), now, now, null, null, null, null, null, null, 1);
@@ -209,7 +210,7 @@ public class VersionService {
                     LifecycleRules.checkNotice(notice.retireAt(), now, v.sunsetAt());
                     ServiceVersion next = new ServiceVersion(v.serviceCode(), v.version(), v.status(), v.upstreams(),
                             v.upstreamAuth(), v.timeoutMs(), v.requestFormat(), v.responseFormat(), v.convert(),
-                            v.maxRequestBytes(), v.maxConnections(), v.rateLimit(), v.accessRules(), v.openapi(), v.createdAt(), now,
+                            v.maxRequestBytes(), v.maxConnections(), v.pipelining(), v.rateLimit(), v.accessRules(), v.openapi(), v.createdAt(), now,
                             v.publishedAt(), v.deprecatedAt(), v.sunsetAt(), now, notice.retireAt(), v.retiredAt(), v.rowVersion() + 1);
                     return apply(conn, actor, out, next, "retirement-notice", notice.comment(), "version.retirement-notice", now);
                 }))
@@ -287,7 +288,7 @@ public class VersionService {
 
     /** What a published or deprecated version may still change: nothing a subscriber's integration depends on. */
     public static final List<String> EDITABLE_WHEN_LIVE = List.of("upstreams.test", "upstreams.production", "timeoutMs",
-            "maxRequestBytes", "maxConnections", "rateLimit", "accessRules");
+            "maxRequestBytes", "maxConnections", "pipelining", "rateLimit", "accessRules");
 
     private static void requireEditable(ServiceVersion v, ServiceVersion next, List<String> fields, String reason) {
         FieldErrors errors = new FieldErrors();
@@ -336,6 +337,7 @@ public class VersionService {
                 u.responseFormat() == null ? BodyFormat.JSON : u.responseFormat(), Boolean.TRUE.equals(u.convert()),
                 u.maxRequestBytes() == null ? VersionRequest.DEFAULT_MAX_REQUEST_BYTES : u.maxRequestBytes(),
                 u.maxConnections() == null ? VersionRequest.DEFAULT_MAX_CONNECTIONS : u.maxConnections(),
+                u.pipelining() == null ? VersionRequest.DEFAULT_PIPELINING : u.pipelining(),
                 u.rateLimit() == null ? RateLimit.DEFAULT : u.rateLimit().withDefaults(),
                 u.accessRules() == null ? List.of() : List.copyOf(u.accessRules()),
                 u.openapi() == null || u.openapi().isNull() ? null : u.openapi(), v.createdAt(), now, v.publishedAt(),
@@ -370,6 +372,9 @@ public class VersionService {
         }
         if (a.maxConnections() != b.maxConnections()) {
             out.add("maxConnections");
+        }
+        if (a.pipelining() != b.pipelining()) {
+            out.add("pipelining");
         }
         if (!Objects.equals(a.rateLimit(), b.rateLimit())) {
             out.add("rateLimit");
@@ -443,7 +448,7 @@ public class VersionService {
         Instant retireAt = to == VersionStatus.DEPRECATED && t.retireAt() != null ? t.retireAt() : v.retireAt();
         Instant retiredAt = to == VersionStatus.RETIRED ? now : v.retiredAt();
         return new ServiceVersion(v.serviceCode(), v.version(), to, v.upstreams(), v.upstreamAuth(), v.timeoutMs(),
-                v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.maxConnections(), v.rateLimit(),
+                v.requestFormat(), v.responseFormat(), v.convert(), v.maxRequestBytes(), v.maxConnections(), v.pipelining(), v.rateLimit(),
                 v.accessRules(), v.openapi(), v.createdAt(), now, publishedAt, deprecatedAt, sunsetAt, noticeAt, retireAt, retiredAt,
                 v.rowVersion() + 1);
     }

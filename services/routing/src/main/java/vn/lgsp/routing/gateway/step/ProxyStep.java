@@ -218,7 +218,8 @@ public class ProxyStep implements Step {
             timer = vertx.setTimer(route.timeoutMs(), id -> onTimer(thisAttempt));
             attemptNanos = System.nanoTime();
             sentNanos = 0;
-            clients.forRoute(route).request(options).onComplete(ar -> {
+            boolean pipelinable = UpstreamClients.pipelinable(request.method(), hasBody);
+            clients.forRoute(route, pipelinable).request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     onTransportFailure(ar.cause());
                     return;

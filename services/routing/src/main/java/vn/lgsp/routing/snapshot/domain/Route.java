@@ -31,12 +31,25 @@ public record Route(
         /** the formats the provider speaks and whether the gateway converts for callers; never null */
         Conversion conversion,
         /** the access level each operation requires (REQUIREMENTS A3), compiled with the snapshot; never null */
-        AccessRules accessRules) {
+        AccessRules accessRules,
+        /** GET/HEAD/OPTIONS requests sent ahead on one upstream connection (HTTP/1.1 pipelining); 1 = none */
+        int pipelining) {
 
     public Route {
         if (accessRules == null) {
             accessRules = AccessRules.NONE;
         }
+        pipelining = Math.max(1, pipelining);
+    }
+
+    /** A version without pipelining. */
+    public Route(String serviceCode, String version, RouteStatus status, String providerSystem, String providerAgency,
+            Map<String, Upstream> upstreams, long timeoutMs, long maxRequestBytes, int maxConnections,
+            Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, String deprecationHeader, String sunsetHeader,
+            String successorLinkHeader, UpstreamAuth upstreamAuth, Conversion conversion, AccessRules accessRules) {
+        this(serviceCode, version, status, providerSystem, providerAgency, upstreams, timeoutMs, maxRequestBytes,
+                maxConnections, deprecatedAt, sunsetAt, retiredAt, deprecationHeader, sunsetHeader, successorLinkHeader,
+                upstreamAuth, conversion, accessRules, 1);
     }
 
     /** A version without access rules: every operation requires its method's default level. */
@@ -46,7 +59,7 @@ public record Route(
             String successorLinkHeader, UpstreamAuth upstreamAuth, Conversion conversion) {
         this(serviceCode, version, status, providerSystem, providerAgency, upstreams, timeoutMs, maxRequestBytes,
                 maxConnections, deprecatedAt, sunsetAt, retiredAt, deprecationHeader, sunsetHeader, successorLinkHeader,
-                upstreamAuth, conversion, AccessRules.NONE);
+                upstreamAuth, conversion, AccessRules.NONE, 1);
     }
 
     /**

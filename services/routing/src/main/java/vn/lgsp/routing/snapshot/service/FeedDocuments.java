@@ -39,7 +39,8 @@ public final class FeedDocuments {
     public record RouteDoc(String serviceCode, String version, String status, String providerSystem,
             String providerAgency, Map<String, String> upstreams, Long timeoutMs, Long maxRequestBytes, Integer maxConnections,
             Instant deprecatedAt, Instant sunsetAt, Instant retiredAt, UpstreamAuthDoc upstreamAuth,
-            String requestFormat, String responseFormat, Boolean convert, List<AccessRuleDoc> accessRules) {
+            String requestFormat, String responseFormat, Boolean convert, List<AccessRuleDoc> accessRules,
+            Integer pipelining) {
     }
 
     /**

@@ -34,6 +34,8 @@ public final class RouteTable {
     private static final Logger LOG = Logger.getLogger(RouteTable.class);
     /** REQUIREMENTS P1: no answer may take longer than 30 s. */
     public static final long MAX_TIMEOUT_MS = 30_000;
+    /** catalog allows 1..16; a newer catalog offering more is held to what this gateway was built for */
+    static final int MAX_PIPELINING = 16;
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
@@ -64,7 +66,7 @@ public final class RouteTable {
                         d.deprecatedAt(), d.sunsetAt(), d.retiredAt(),
                         d.deprecatedAt() == null ? null : "@" + d.deprecatedAt().getEpochSecond(),
                         d.sunsetAt() == null ? null : httpDate(d.sunsetAt()), null, upstreamAuth(d.upstreamAuth()),
-                        conversion(d), accessRules(d));
+                        conversion(d), accessRules(d), d.pipelining() == null ? 1 : Math.min(d.pipelining(), MAX_PIPELINING));
                 routes.put(r.key(), r);
             } catch (RuntimeException e) {
                 LOG.warnf("Skipping route %s/%s from the catalog snapshot: %s", d.serviceCode(), d.version(), e.getMessage());
@@ -91,7 +93,7 @@ public final class RouteTable {
             linked.put(r.key(), link == null ? r : new Route(r.serviceCode(), r.version(), r.status(),
                     r.providerSystem(), r.providerAgency(), r.upstreams(), r.timeoutMs(), r.maxRequestBytes(), r.maxConnections(),
                     r.deprecatedAt(), r.sunsetAt(), r.retiredAt(), r.deprecationHeader(), r.sunsetHeader(), link,
-                    r.upstreamAuth(), r.conversion(), r.accessRules()));
+                    r.upstreamAuth(), r.conversion(), r.accessRules(), r.pipelining()));
         }
         return Map.copyOf(linked);
     }

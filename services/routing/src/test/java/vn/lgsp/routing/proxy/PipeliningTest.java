@@ -1,0 +1,200 @@
+package vn.lgsp.routing.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.lgsp.routing.support.Gateway;
+import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.StubPlatform;
+import vn.lgsp.routing.support.Tokens;
+
+/**
+ * A version whose provider declared HTTP/1.1 pipelining (catalog {@code pipelining}): concurrent GETs share
+ * connections, a request sent before the previous answer, and each caller still gets its own answer; POSTs never
+ * go ahead of an answer. The provider is a raw socket server that sees exactly what arrives on each connection.
+ */
+@QuarkusTest
+@QuarkusTestResource(RoutingTestResource.class)
+class PipeliningTest {
+
+    private static final String SERVICE = "noi-tiep";
+    private static RawUpstream upstream;
+    /** Per event loop: 4 connections, 2 of them for the pipelined GETs (UpstreamClients.shape). */
+    private static int loops;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new RawUpstream();
+        loops = io.quarkus.arc.Arc.container().instance(UpstreamClients.class).get().eventLoops();
+        StubPlatform platform = RoutingTestResource.platform();
+        platform.change("route", RoutingTestResource.route(SERVICE, "v1", "published", upstream.url())
+                .put("maxConnections", 4 * loops).put("pipelining", 4));
+        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, SERVICE, "v1",
+                "production", null, null, null));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (send("GET", "/warm").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        upstream.close();
+    }
+
+    private static HttpResponse<String> send(String method, String id) throws Exception {
+        return client().send(request(method, id), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private static HttpRequest request(String method, String id) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Gateway.port() + "/" + SERVICE + "/v1" + id))
+                .header("Authorization", Tokens.bearer(Tokens.consumer()))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    /** Sends {@code n} requests at once, each on a connection of its own, and checks each got its own answer. */
+    private static void concurrently(String method, int n) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(client().sendAsync(request(method, "/item-" + i), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = answers.get(i).get();
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(method + " /item-" + i, r.body(), "each caller gets the answer to its own request");
+        }
+    }
+
+    @Test
+    void safeRequestsShareConnectionsAndOthersWaitForTheirAnswer() throws Exception {
+        upstream.reset();
+        concurrently("POST", 12);
+        assertFalse(upstream.pipelined.get(), "a POST is never sent before the previous answer");
+
+        upstream.reset();
+        concurrently("GET", 24);
+        assertTrue(upstream.pipelined.get(), "GETs are sent ahead of earlier answers on one connection");
+        assertTrue(upstream.connections.get() <= 2 * loops, "at most half the version's cap for the pipelined GETs: "
+                + upstream.connections.get());
+    }
+
+    /**
+     * An HTTP/1.1 server that answers bodiless requests in order, each after 30 ms, and notes whether another
+     * request had already arrived on the connection when it answered one.
+     */
+    static final class RawUpstream implements AutoCloseable {
+        final AtomicBoolean pipelined = new AtomicBoolean();
+        final AtomicInteger connections = new AtomicInteger();
+        private final ServerSocket server;
+
+        RawUpstream() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(this::accept, "raw-upstream");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        void reset() {
+            pipelined.set(false);
+            connections.set(0);
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    connections.incrementAndGet();
+                    Thread t = new Thread(() -> serve(s), "raw-upstream-connection");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket socket) {
+            try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
+                    OutputStream out = socket.getOutputStream()) {
+                String head;
+                while ((head = readHead(in)) != null) {
+                    String[] line = head.split("\r\n", 2)[0].split(" ");
+                    skipBody(in, head);
+                    Thread.sleep(30);
+                    if (in.available() > 0) {
+                        pipelined.set(true);
+                    }
+                    String path = line[1].substring(line[1].indexOf("/item") >= 0 ? line[1].indexOf("/item")
+                            : line[1].lastIndexOf('/'));
+                    byte[] body = (line[0] + " " + path).getBytes(StandardCharsets.UTF_8);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the gateway closed the connection
+            }
+        }
+
+        private static String readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1) {
+                head.write(b);
+                int n = head.size();
+                byte[] h = head.toByteArray();
+                if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                    return head.toString(StandardCharsets.US_ASCII);
+                }
+            }
+            return null;
+        }
+
+        private static void skipBody(InputStream in, String head) throws IOException {
+            for (String h : head.split("\r\n")) {
+                if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    in.readNBytes(Integer.parseInt(h.substring(15).strip()));
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
