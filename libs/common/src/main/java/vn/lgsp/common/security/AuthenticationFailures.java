@@ -59,7 +59,13 @@ public class AuthenticationFailures {
 
     void failed(@Observes AuthenticationFailureEvent event) {
         if (event.getEventProperties().get(RoutingContext.class.getName()) instanceof RoutingContext context) {
-            record(context, event.getAuthenticationFailure());
+            try {
+                record(context, event.getAuthenticationFailure());
+            } catch (RuntimeException e) {
+                // fired inside the authentication chain: a record that cannot be made must not turn a 401 into a 500
+                org.jboss.logging.Logger.getLogger(AuthenticationFailures.class)
+                        .warnf("Authentication failure not recorded: %s", e.getClass().getSimpleName());
+            }
         }
     }
 
@@ -76,10 +82,11 @@ public class AuthenticationFailures {
         String claimed;
         String reason;
         ProblemException problem = problemIn(failure);
-        if (authorization == null && problem != null) {
+        if (authorization == null && (request.headers().contains("Signature-Input")
+                || request.headers().contains("Signature"))) {
             errorType = SIGNATURE_REFUSED;
             claimed = keyId(request.getHeader("Signature-Input"));
-            reason = "signature refused: " + problem.detail();
+            reason = "signature refused: " + (problem == null ? "the signature could not be checked" : problem.detail());
         } else {
             JsonNode claims = claims(authorization);
             claimed = claims == null ? null : text(claims.hasNonNull("client_id") ? claims.get("client_id") : claims.get("sub"));
@@ -90,6 +97,7 @@ public class AuthenticationFailures {
                 errorType = INVALID_TOKEN;
                 JsonNode exp = claims == null ? null : claims.get("exp");
                 reason = exp != null && exp.canConvertToLong() && exp.asLong() < now.getEpochSecond()
+                        && exp.asLong() > 0
                         ? "bearer token expired at " + Instant.ofEpochSecond(exp.asLong())
                         : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                                 ? "bearer token not valid (malformed, signature, issuer or claims)"

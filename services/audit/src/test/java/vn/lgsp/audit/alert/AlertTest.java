@@ -428,6 +428,11 @@ class AlertTest {
         assertEquals(null, open.get("agencyCode"), "an operators' alert: the identity is as claimed");
         assertEquals(null, alertOf(name, "credentials of " + other), "another identity with two refusals is not alerted");
 
+        // identities that differ only in what PostgreSQL's encoding keeps, and one claiming none, in one batch: stored
+        // (a batch audit refused would be sent again forever)
+        Fixtures.ingest(List.of(authFailure(now, "auth", "\u0001" + guessed), authFailure(now, "auth", null),
+                authFailure(now, "auth", "\ud800"), authFailure(now, "auth", "\udbff")));
+
         // the window moves past them: resolved
         evaluator.evaluate(Instant.now().plusSeconds(11 * 60));
         assertEquals("resolved", alertOf(name, subject).get("state"));

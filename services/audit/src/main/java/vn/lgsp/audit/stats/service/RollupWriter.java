@@ -65,7 +65,8 @@ public class RollupWriter {
 
     private static final String AUTH_MINUTE = """
             INSERT INTO audit_stat_auth_minute AS s (minute, source, client_id, failures)
-            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bigint[])
+            SELECT m, src, c, sum(f) FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bigint[]) AS t(m, src, c, f)
+            GROUP BY 1, 2, 3
             ON CONFLICT (minute, client_id, source) DO UPDATE SET failures = s.failures + EXCLUDED.failures""";
 
     /** routing's errorType for calls refused during an announced maintenance window. */
@@ -128,7 +129,9 @@ public class RollupWriter {
                     m[2]++;
                 }
             } else if (AuditEvent.AUTH_FAILURE.equals(e.type())) {
-                // Counted per claimed identity for the auth-failures alert rules.
+                // Counted per claimed identity for the auth-failures alert rules. The identity is the caller's own text:
+                // rows that only PostgreSQL's encoding makes equal are summed in SQL (GROUP BY), since one upsert
+                // touching a row twice fails the whole batch, and the batch would be retried forever.
                 refused.computeIfAbsent(e.occurredAt().truncatedTo(ChronoUnit.MINUTES) + "\u0001" + nz(e.source())
                         + "\u0001" + nz(e.clientId()), k -> new long[1])[0]++;
             } else if (AuditEvent.ALERT.equals(e.type())
@@ -184,7 +187,8 @@ public class RollupWriter {
         if (!refused.isEmpty()) {
             Columns c = new Columns(4, refused.size());
             refused.forEach((k, n) -> {
-                String[] p = k.split("\u0001", -1);
+                // at most three parts: the claimed identity (last) may itself contain the separator
+                String[] p = k.split("\u0001", 3);
                 c.add(Db.utc(Instant.parse(p[0])));
                 c.add(p[1], p[2]);
                 c.add(n[0]);

@@ -22,7 +22,7 @@ public record Route(
         int timeoutMs,
         long maxRequestBytes,
         int maxConnections,
-        /** GET/HEAD requests sent ahead on one upstream connection (HTTP/1.1 pipelining); 1 = none */
+        /** bodiless GET/HEAD/OPTIONS requests sent ahead on one upstream connection (HTTP/1.1 pipelining); 1 = none */
         int pipelining,
         Instant deprecatedAt,
         Instant sunsetAt,

@@ -21,7 +21,7 @@ public record VersionRequest(
         Boolean convert,
         @Min(1) @Max(MAX_REQUEST_BYTES) Long maxRequestBytes,
         @Min(1) @Max(MAX_CONNECTIONS) Integer maxConnections,
-        /** GET/HEAD requests routing may send ahead on one upstream connection (RFC 9112 pipelining); 1 = none */
+        /** bodiless GET/HEAD/OPTIONS requests routing may send ahead on one upstream connection (RFC 9112 pipelining); 1 = none */
         @Min(1) @Max(MAX_PIPELINING) Integer pipelining,
         @Valid RateLimit rateLimit,
         /** REQUIREMENTS A3: first match wins; an operation no rule names needs its method's default level */

@@ -162,6 +162,8 @@ public class ProxyStep implements Step {
         private long streamedBytes;
         private boolean pausedForCaller;
         private boolean settled;
+        /** Whether this attempt went to a pipelined pool: other callers' requests may wait behind it on its connection. */
+        private boolean pipelined;
         /** This version's provider meters; when the attempt started and when its request went out (0: not yet). */
         private final UpstreamMeters.Version providerMeters;
         private long attemptNanos;
@@ -194,9 +196,7 @@ public class ProxyStep implements Step {
                     // The caller went away before its answer was complete.
                     exchange.errorType("client-closed");
                     settle(null);
-                    if (upstreamRequest != null) {
-                        upstreamRequest.reset();
-                    }
+                    abandonUpstream();
                 }
             });
             attempt();
@@ -219,6 +219,7 @@ public class ProxyStep implements Step {
             attemptNanos = System.nanoTime();
             sentNanos = 0;
             boolean pipelinable = UpstreamClients.pipelinable(request.method(), hasBody);
+            pipelined = clients.pipelined(route, pipelinable);
             clients.forRoute(route, pipelinable).request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     onTransportFailure(ar.cause());
@@ -295,7 +296,11 @@ public class ProxyStep implements Step {
 
         private void onResponse(HttpClientResponse upstream) {
             if (settled) {
-                upstream.request().reset();
+                if (pipelined) {
+                    drop(upstream);
+                } else {
+                    upstream.request().reset();
+                }
                 return;
             }
             breaker.onSuccess();
@@ -445,6 +450,29 @@ public class ProxyStep implements Step {
             settle(null);
         }
 
+        /**
+         * The caller left: on a pipelined connection other callers' requests follow this one, and closing it would
+         * fail them all (and count against the provider's circuit), so the answer is read and dropped; otherwise the
+         * request is reset, closing its connection, as the provider's work for nobody should stop.
+         */
+        private void abandonUpstream() {
+            if (pipelined) {
+                if (upstreamResponse != null) {
+                    drop(upstreamResponse);
+                }
+                // not answered yet: onResponse drops the answer when it comes
+                return;
+            }
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+        }
+
+        private static void drop(HttpClientResponse answer) {
+            answer.handler(null).exceptionHandler(t -> { }).endHandler(null);
+            answer.resume();
+        }
+
         private void onTimer(long attempt) {
             if (settled || attempt != attempts) {
                 return;
@@ -482,7 +510,12 @@ public class ProxyStep implements Step {
             if (settled) {
                 return;
             }
-            breaker.onFailure();
+            // A pipelined request whose connection closed may have been behind another caller's timed-out request
+            // (the gateway closes a connection stuck behind a slow answer): retried, not counted against the provider.
+            boolean closedUnderIt = pipelined && cause instanceof io.vertx.core.http.HttpClosedException;
+            if (!closedUnderIt) {
+                breaker.onFailure();
+            }
             providerMeters.failed(System.nanoTime() - (sentNanos != 0 ? sentNanos : attemptNanos));
             if (attempts == 1 && IDEMPOTENT.contains(request.method()) && requestBytes == 0 && !responseStarted
                     && breaker.tryAcquire()) {
