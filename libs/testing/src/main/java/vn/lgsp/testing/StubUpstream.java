@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * there; {@code /delay/300/anything} delays 300 ms too);</li>
  * <li>{@code /stall/{millis}} starts a chunked answer at once, then sends nothing more for that long before
  * finishing it (a provider that stalls mid-body);</li>
+ * <li>{@code /hangup/{millis}} takes the request, then closes the connection after that long without answering (a
+ * provider that dies or drops connections mid-request);</li>
  * <li>{@code /drip/{chunks}} sends that many chunks of {@code "chunk;"}, one every 200 ms (a slow but steady
  * provider);</li>
  * <li>{@code /xml/…} answers 200 in XML, as a SOAP-era provider would: the Content-Type it received, the body
@@ -152,6 +154,11 @@ public final class StubUpstream implements AutoCloseable {
                         req.response().end("rest");
                     }
                 });
+                return;
+            }
+            if (path.startsWith("/hangup/")) {
+                long millis = Math.max(1, parse(path.substring("/hangup/".length()), 0));
+                vertx.setTimer(millis, t -> req.connection().close());
                 return;
             }
             if (path.startsWith("/drip/")) {

@@ -56,8 +56,14 @@ class PipeliningTest {
                 .put("maxConnections", 4 * loops).put("pipelining", 4));
         platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, SERVICE, "v1",
                 "production", null, null, null));
+        // v2: the same provider with a short timeout, its own pools and circuit
+        platform.change("route", RoutingTestResource.route(SERVICE, "v2", "published", upstream.url())
+                .put("maxConnections", 4 * loops).put("pipelining", 4).put("timeoutMs", 1500));
+        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, SERVICE, "v2",
+                "production", null, null, null));
         long deadline = System.currentTimeMillis() + 5000;
-        while (send("GET", "/warm").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+        while ((send("GET", "/warm").statusCode() != 200 || send("GET", "/warm", "v2").statusCode() != 200)
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
     }
@@ -68,7 +74,11 @@ class PipeliningTest {
     }
 
     private static HttpResponse<String> send(String method, String id) throws Exception {
-        return client().send(request(method, id), HttpResponse.BodyHandlers.ofString());
+        return send(method, id, "v1");
+    }
+
+    private static HttpResponse<String> send(String method, String id, String version) throws Exception {
+        return client().send(request(method, id, version), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpClient client() {
@@ -76,16 +86,24 @@ class PipeliningTest {
     }
 
     private static HttpRequest request(String method, String id) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Gateway.port() + "/" + SERVICE + "/v1" + id))
+        return request(method, id, "v1");
+    }
+
+    private static HttpRequest request(String method, String id, String version) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Gateway.port() + "/" + SERVICE + "/" + version + id))
                 .header("Authorization", Tokens.bearer(Tokens.consumer()))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
     }
 
     /** Sends {@code n} requests at once, each on a connection of its own, and checks each got its own answer. */
     private static void concurrently(String method, int n) throws Exception {
+        concurrently(method, n, "v1");
+    }
+
+    private static void concurrently(String method, int n, String version) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            answers.add(client().sendAsync(request(method, "/item-" + i), HttpResponse.BodyHandlers.ofString()));
+            answers.add(client().sendAsync(request(method, "/item-" + i, version), HttpResponse.BodyHandlers.ofString()));
         }
         for (int i = 0; i < n; i++) {
             HttpResponse<String> r = answers.get(i).get();
@@ -105,15 +123,61 @@ class PipeliningTest {
         assertTrue(upstream.pipelined.get(), "GETs are sent ahead of earlier answers on one connection");
         assertTrue(upstream.connections.get() <= 2 * loops, "at most half the version's cap for the pipelined GETs: "
                 + upstream.connections.get());
+
+        io.restassured.response.ValidatableResponse status = io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + vn.lgsp.testing.TestJwt.operator()).get("/api/v1/routing/status")
+                .then().statusCode(200);
+        assertEquals(4, status.extract().<Integer>path("upstreamPools.pipelining.'" + SERVICE + "/v1'"),
+                "the status shows the depth of the version's GET lane");
+        assertEquals(4, status.extract().<Integer>path("upstreamPools.connectionsPerEventLoop.'" + SERVICE + "/v1'"));
+    }
+
+    @Test
+    void aProviderClosingConnectionsAtItsKeepAliveLimitCostsNoCallerItsAnswer() throws Exception {
+        // As nginx' keepalive_requests or Tomcat's maxKeepAliveRequests do: the second answer on a connection says
+        // Connection: close and the connection ends, whatever was pipelined behind it. Those requests are retried
+        // on a one-at-a-time connection, where no other request's fate can take them down again.
+        upstream.reset();
+        upstream.keepAliveLimit = 2;
+        try {
+            concurrently("GET", 12 * loops);
+        } finally {
+            upstream.keepAliveLimit = 0;
+        }
+        assertTrue(upstream.unanswered.get() > 0, "requests were pipelined behind a closing answer");
+    }
+
+    @Test
+    void aRequestTimingOutOnASharedConnectionReleasesTheOnesBehindIt() throws Exception {
+        // The provider never answers /hang, nor anything sent after it on that connection. Its caller gets 504 at
+        // the version's 1.5 s timeout; the gateway then closes that connection, and the requests sent behind it
+        // 300 ms later are retried elsewhere within their own time left: each gets its answer.
+        upstream.reset();
+        CompletableFuture<HttpResponse<String>> hung = client().sendAsync(request("GET", "/hang", "v2"),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        concurrently("GET", 8 * loops, "v2");
+        HttpResponse<String> timedOut = hung.get();
+        assertEquals(504, timedOut.statusCode(), timedOut.body());
+        assertTrue(timedOut.body().contains("gateway-timeout"), timedOut.body());
+        assertTrue(upstream.behindHang.get() > 0, "requests were pipelined behind the one the provider never answered");
     }
 
     /**
      * An HTTP/1.1 server that answers bodiless requests in order, each after 30 ms, and notes whether another
-     * request had already arrived on the connection when it answered one.
+     * request had already arrived on the connection when it answered one. With a keep-alive limit, the answer that
+     * reaches it says Connection: close and the connection ends; a request for {@code /hang} is never answered,
+     * nor any request after it on its connection.
      */
     static final class RawUpstream implements AutoCloseable {
         final AtomicBoolean pipelined = new AtomicBoolean();
         final AtomicInteger connections = new AtomicInteger();
+        /** Requests already sent when a connection closed at its keep-alive limit, so never answered there. */
+        final AtomicInteger unanswered = new AtomicInteger();
+        /** Requests that arrived behind an unanswered /hang. */
+        final AtomicInteger behindHang = new AtomicInteger();
+        /** Answers per connection, the last one saying Connection: close (0: unlimited). */
+        volatile int keepAliveLimit;
         private final ServerSocket server;
 
         RawUpstream() throws IOException {
@@ -130,6 +194,8 @@ class PipeliningTest {
         void reset() {
             pipelined.set(false);
             connections.set(0);
+            unanswered.set(0);
+            behindHang.set(0);
         }
 
         private void accept() {
@@ -150,9 +216,19 @@ class PipeliningTest {
             try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
                     OutputStream out = socket.getOutputStream()) {
                 String head;
+                int answered = 0;
+                boolean hanging = false;
                 while ((head = readHead(in)) != null) {
                     String[] line = head.split("\r\n", 2)[0].split(" ");
                     skipBody(in, head);
+                    if (hanging) {
+                        behindHang.incrementAndGet();
+                        continue;
+                    }
+                    if (line[1].endsWith("/hang")) {
+                        hanging = true;
+                        continue;
+                    }
                     Thread.sleep(30);
                     if (in.available() > 0) {
                         pipelined.set(true);
@@ -160,10 +236,18 @@ class PipeliningTest {
                     String path = line[1].substring(line[1].indexOf("/item") >= 0 ? line[1].indexOf("/item")
                             : line[1].lastIndexOf('/'));
                     byte[] body = (line[0] + " " + path).getBytes(StandardCharsets.UTF_8);
+                    int limit = keepAliveLimit;
+                    boolean last = limit > 0 && ++answered >= limit;
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + (last ? "\r\nConnection: close" : "") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
+                    if (last) {
+                        if (in.available() > 0) {
+                            unanswered.incrementAndGet();
+                        }
+                        return;
+                    }
                 }
             } catch (IOException | InterruptedException e) {
                 // the gateway closed the connection

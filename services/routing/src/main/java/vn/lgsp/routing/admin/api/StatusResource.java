@@ -89,9 +89,15 @@ public class StatusResource {
 
     private PoolStatus pools(Snapshot s) {
         Map<String, Integer> perVersion = new java.util.TreeMap<>();
-        s.routes().values().forEach(r -> perVersion.put(r.serviceCode() + "/" + r.version(),
-                clients.connectionsPerEventLoop(r.maxConnections())));
-        return new PoolStatus(clients.eventLoops(), clients.pools(), perVersion);
+        Map<String, Integer> pipelined = new java.util.TreeMap<>();
+        s.routes().values().forEach(r -> {
+            String key = r.serviceCode() + "/" + r.version();
+            perVersion.put(key, clients.connectionsPerEventLoop(r.maxConnections()));
+            if (clients.pipelined(r, true)) {
+                pipelined.put(key, r.pipelining());
+            }
+        });
+        return new PoolStatus(clients.eventLoops(), clients.pools(), perVersion, pipelined);
     }
 
     public record RoutingStatus(SnapshotStatus snapshot, Map<String, String> circuits, Map<String, Boolean> upstreams,
@@ -119,9 +125,12 @@ public class StatusResource {
     /**
      * Connection pools towards providers: this replica's event loops, the pools open on them, and per version
      * ({@code serviceCode/version}) the connections each event loop may open — its catalog maxConnections split
-     * over the live replicas and the event loops (proxy.UpstreamClients).
+     * over the live replicas and the event loops (proxy.UpstreamClients); and per version whose provider declared
+     * pipelining (and whose share allows two lanes), the requests sent at once on each connection of its GET lane:
+     * half the connections carry up to that many bodiless GET/HEAD/OPTIONS each, the other half one request each.
      */
-    public record PoolStatus(int eventLoops, int open, Map<String, Integer> connectionsPerEventLoop) {
+    public record PoolStatus(int eventLoops, int open, Map<String, Integer> connectionsPerEventLoop,
+            Map<String, Integer> pipelining) {
     }
 
     public record SnapshotStatus(boolean ready, long catalogRevision, long revocationRevision, Instant confirmedAt,

@@ -42,7 +42,8 @@ import vn.lgsp.routing.transform.BodyConverter;
  * (nothing is buffered whole; REQUIREMENTS X3). The provider's answer, whatever its status, passes through
  * untouched but for hop-by-hop headers. The gateway answers itself only when the provider could not: 413 (body
  * over the version's limit), 502 (refused or reset), 503 (circuit open), 504 (no answer within the version's
- * timeout). One retry, only for idempotent methods and only while no body byte has been sent. A provider that
+ * timeout). One retry, only for idempotent methods, only while no body byte has been sent, and only within what is
+ * left of the version's timeout (which bounds the whole call). A provider that
  * stalls mid-body for longer than the version's timeout is cut off (the caller sees the connection break, as
  * headers are gone already).
  */
@@ -168,6 +169,8 @@ public class ProxyStep implements Step {
         private final UpstreamMeters.Version providerMeters;
         private long attemptNanos;
         private long sentNanos;
+        /** When the first attempt started: the version's timeout bounds the whole call, a retry included. */
+        private long startNanos;
 
         Call(GatewayExchange exchange, CircuitBreaker breaker) {
             this.exchange = exchange;
@@ -199,6 +202,7 @@ public class ProxyStep implements Step {
                     abandonUpstream();
                 }
             });
+            startNanos = System.nanoTime();
             attempt();
             return done.future();
         }
@@ -215,10 +219,13 @@ public class ProxyStep implements Step {
                     .setHeaders(exchange.upstreamHeaders())
                     .setFollowRedirects(false);
             long thisAttempt = attempts;
-            timer = vertx.setTimer(route.timeoutMs(), id -> onTimer(thisAttempt));
+            timer = vertx.setTimer(Math.max(1, remainingMs()), id -> onTimer(thisAttempt));
             attemptNanos = System.nanoTime();
             sentNanos = 0;
-            boolean pipelinable = UpstreamClients.pipelinable(request.method(), hasBody);
+            // A retry never goes on a pipelined connection: the first attempt failed because its connection closed
+            // under it (a provider's keep-alive limit, another caller's timed-out request ahead of it), and on the
+            // one-at-a-time connections nothing else's fate can take the retry down with it.
+            boolean pipelinable = attempts == 1 && UpstreamClients.pipelinable(request.method(), hasBody);
             pipelined = clients.pipelined(route, pipelinable);
             clients.forRoute(route, pipelinable).request(options).onComplete(ar -> {
                 if (ar.failed()) {
@@ -518,7 +525,7 @@ public class ProxyStep implements Step {
             }
             providerMeters.failed(System.nanoTime() - (sentNanos != 0 ? sentNanos : attemptNanos));
             if (attempts == 1 && IDEMPOTENT.contains(request.method()) && requestBytes == 0 && !responseStarted
-                    && breaker.tryAcquire()) {
+                    && remainingMs() > 0 && breaker.tryAcquire()) {
                 attempt();
                 return;
             }
@@ -529,6 +536,11 @@ public class ProxyStep implements Step {
                     : "connection failed";
             fail(new ProblemException(ProblemType.BAD_GATEWAY, "The provider of " + exchange.serviceCode() + " "
                     + exchange.version() + " could not be reached (" + reason + ")"));
+        }
+
+        /** What is left of the version's timeout for this call (the retry gets only the rest, never a fresh one). */
+        private long remainingMs() {
+            return route.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000;
         }
 
         private void fail(ProblemException problem) {

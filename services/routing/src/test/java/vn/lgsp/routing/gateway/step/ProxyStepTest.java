@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.routing.support.Recorded;
 import vn.lgsp.routing.support.RoutingTestResource;
+import vn.lgsp.routing.support.StubPlatform;
 import vn.lgsp.routing.support.Tokens;
 
 @QuarkusTest
@@ -140,6 +141,32 @@ class ProxyStepTest {
         String body = gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/drip/6").then()
                 .statusCode(200).extract().asString();
         assertEquals("chunk;".repeat(6), body);
+    }
+
+    @Test
+    void aRetryGetsOnlyWhatIsLeftOfTheVersionTimeout() throws Exception {
+        // A version of its own (other tests' failures must not open its circuit), timeout 500 ms. The provider
+        // takes each GET and hangs up 400 ms later without answering. The retry has the 100 ms left, not a fresh
+        // 500: the caller gets 504 at the version's timeout, where a fresh timeout would have let the retry be
+        // hung up on too, 800 ms in, and answered 502 — the caller waiting longer than the version allows.
+        StubPlatform platform = RoutingTestResource.platform();
+        platform.change("route", RoutingTestResource.route("goi-lai", "v1", "published",
+                RoutingTestResource.upstream().baseUrl()).put("timeoutMs", 500));
+        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, "goi-lai", "v1",
+                "production", null, null, null));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/goi-lai/v1/x").statusCode() != 200
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        String requestId = "retry-" + System.nanoTime();
+        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+                .get("/goi-lai/v1/hangup/400").then().statusCode(504).contentType("application/problem+json")
+                .body("type", equalTo("urn:lgsp:problem:gateway-timeout"))
+                .body("detail", containsString("500 ms"));
+        long attempts = RoutingTestResource.upstream().received().stream()
+                .filter(h -> requestId.equals(h.get("x-request-id"))).count();
+        assertEquals(2, attempts, "the GET was retried once after the provider hung up");
     }
 
     private AuditEvent recorded(String requestId) throws InterruptedException {
