@@ -71,11 +71,24 @@ public class AuthenticationFailures {
 
     /** For a credential refused after authentication (a signed request whose body its digest does not vouch for). */
     public void record(RoutingContext context, Throwable failure) {
-        sink.record(describe(context, failure, Instant.now()));
+        record(context, failure, context.response().headers().get(RequestIds.HEADER));
+    }
+
+    /**
+     * For a credential refused outside Quarkus' security (routing's data plane), whose request id is not on the
+     * response yet. A {@link TokenRevokedException} as {@code failure} records a revoked bearer token; a
+     * {@link ProblemException} in it gives its detail as the reason.
+     */
+    public void record(RoutingContext context, Throwable failure, String requestId) {
+        sink.record(describe(context, failure, Instant.now(), requestId));
+    }
+
+    AuditEvent describe(RoutingContext context, Throwable failure, Instant now) {
+        return describe(context, failure, now, context.response().headers().get(RequestIds.HEADER));
     }
 
     /** The record of one refused credential: who it claimed to be, why it was refused, where it came from. */
-    AuditEvent describe(RoutingContext context, Throwable failure, Instant now) {
+    AuditEvent describe(RoutingContext context, Throwable failure, Instant now, String requestId) {
         HttpServerRequest request = context.request();
         String authorization = request.getHeader("Authorization");
         String errorType;
@@ -99,20 +112,20 @@ public class AuthenticationFailures {
                 reason = exp != null && exp.canConvertToLong() && exp.asLong() < now.getEpochSecond()
                         && exp.asLong() > 0
                         ? "bearer token expired at " + Instant.ofEpochSecond(exp.asLong())
-                        : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                                ? "bearer token not valid (malformed, signature, issuer or claims)"
-                                : "credentials not accepted";
+                        : authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                                ? "credentials not accepted"
+                                : problem != null ? "bearer token refused: " + problem.detail()
+                                : "bearer token not valid (malformed, signature, issuer or claims)";
             }
         }
         SocketAddress peer = request.remoteAddress();
         String detail = reason + (claimed == null ? "" : "; the identity is as claimed, not verified")
                 + (peer == null ? "" : " (from " + peer.hostAddress() + ")");
-        String requestId = context.response().headers().get(RequestIds.HEADER);
         return new AuditEvent(UUID.randomUUID(), AuditEvent.AUTH_FAILURE, now.truncatedTo(ChronoUnit.MICROS), source,
                 requestId == null || requestId.length() > 64 ? null : requestId, null, null, null, null, null, null, null,
-                null, request.method().name(), Texts.clip(printable(request.path()), 512), 401, null, null, null, null,
-                null, null, Texts.clip(printable(claimed), 128), errorType, null, null, null, null, null, null, null,
-                Texts.clip(printable(detail), 1024));
+                null, request.method().name(), Texts.clip(Texts.printable(request.path()), 512), 401, null, null, null, null,
+                null, null, Texts.clip(Texts.printable(claimed), 128), errorType, null, null, null, null, null, null, null,
+                Texts.clip(Texts.printable(detail), 1024));
     }
 
     private static ProblemException problemIn(Throwable failure) {
@@ -151,10 +164,5 @@ public class AuthenticationFailures {
 
     private static String text(JsonNode node) {
         return node == null || !node.isValueNode() ? null : node.asText();
-    }
-
-    /** Claimed values are the caller's own text: no control characters into the log. */
-    private static String printable(String s) {
-        return s == null ? null : s.replaceAll("\\p{Cntrl}", "?");
     }
 }

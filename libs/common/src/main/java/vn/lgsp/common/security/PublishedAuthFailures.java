@@ -3,6 +3,7 @@ package vn.lgsp.common.security;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
@@ -17,10 +18,17 @@ public class PublishedAuthFailures implements AuthFailureSink {
     @Inject
     AuditPublisher publisher;
 
+    /** Records not queued: a flood of refused credentials while audit is behind must not flood the log as well. */
+    private final AtomicLong lost = new AtomicLong();
+
     @Override
     public void record(AuditEvent event) {
         if (!publisher.offer(event)) {
-            LOG.errorf("Audit buffer full: authentication failure (%s) on %s not queued", event.errorType(), event.path());
+            long n = lost.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.errorf("Audit buffer full: %d authentication failure records not queued (latest %s on %s)", n,
+                        event.errorType(), event.path());
+            }
         }
     }
 }

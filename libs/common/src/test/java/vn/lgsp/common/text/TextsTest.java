@@ -21,4 +21,21 @@ class TextsTest {
         assertEquals("abc…", Texts.clipMarked("abcdef", 4));
         assertEquals(2000, Texts.clipMarked("x".repeat(2001), 2000).length());
     }
+
+    @Test
+    void aCutNeverSplitsACharacterOutsideTheBasicPlane() {
+        String emoji = "ab\uD83D\uDE00"; // "ab😀": four chars, the last two one code point
+        assertEquals("ab", Texts.clip(emoji, 3), "not a lone high surrogate");
+        assertEquals(emoji, Texts.clip(emoji, 4));
+        assertEquals("ab…", Texts.clipMarked(emoji + "c", 4));
+    }
+
+    @Test
+    void printableReplacesWhatWouldChangeHowARecordReads() {
+        assertNull(Texts.printable(null));
+        assertEquals("Sở Tư pháp 0.9", Texts.printable("Sở Tư pháp 0.9"), "Vietnamese text is left alone");
+        assertEquals("a?b??c?d?e", Texts.printable("a\nb\r\u001bc\u202Ed\u2028e"),
+                "line breaks, escapes, a bidi override and a line separator");
+        assertEquals("x?y", Texts.printable("x\u200By"), "a zero-width space");
+    }
 }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import vn.lgsp.auth.config.AuthConfig;
 import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.text.Texts;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.common.web.RequestIds;
 
@@ -104,7 +105,8 @@ public class AuthGuard {
         }
     }
 
+    /** Claimed client ids and usernames are the caller's own text: made printable, then cut to their field. */
     private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        return Texts.clip(Texts.printable(s), max);
     }
 }

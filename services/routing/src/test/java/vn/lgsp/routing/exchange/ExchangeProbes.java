@@ -34,18 +34,4 @@ final class ExchangeProbes {
         }
         throw new AssertionError("only " + found.size() + " audit records for " + id);
     }
-
-    /** The auth_failure records of one request id, waiting up to 5 s until there are at least {@code atLeast}. */
-    static List<AuditEvent> authFailures(AuditPublisher publisher, String requestId, int atLeast)
-            throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (true) {
-            List<AuditEvent> found = publisher.snapshot().stream()
-                    .filter(e -> AuditEvent.AUTH_FAILURE.equals(e.type()) && requestId.equals(e.requestId())).toList();
-            if (found.size() >= atLeast || System.currentTimeMillis() > deadline) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -256,12 +256,12 @@ class SignedExchangeTest {
         String good = "req-good-" + UUID.randomUUID();
         given().headers(signed("GET", path, null, SOURCE_KEY, SOURCE_SECRET)).header("X-Request-Id", good).get(path)
                 .then().statusCode(200);
-        assertEquals(List.of(), ExchangeProbes.authFailures(publisher, anonymous, 0));
-        assertEquals(List.of(), ExchangeProbes.authFailures(publisher, good, 0));
+        assertEquals(List.of(), vn.lgsp.routing.support.Recorded.authFailures(publisher, anonymous, 0));
+        assertEquals(List.of(), vn.lgsp.routing.support.Recorded.authFailures(publisher, good, 0));
     }
 
     private AuditEvent single(String requestId) throws InterruptedException {
-        List<AuditEvent> found = ExchangeProbes.authFailures(publisher, requestId, 1);
+        List<AuditEvent> found = vn.lgsp.routing.support.Recorded.authFailures(publisher, requestId, 1);
         assertEquals(1, found.size(), "one auth_failure record for " + requestId + ": " + found);
         return found.get(0);
     }

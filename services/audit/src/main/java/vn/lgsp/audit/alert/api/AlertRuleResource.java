@@ -46,7 +46,8 @@ public class AlertRuleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Create a rule: error-rate (threshold 0..1 of 5xx over windowMinutes, minCalls), "
-            + "provider-unreachable, no-traffic (serviceCode required), async-failures (threshold = count)")
+            + "provider-unreachable, no-traffic (serviceCode required), async-failures (threshold = count), "
+            + "auth-failures (threshold = refusals per claimed identity, default 10; no service filters)")
     public Response create(RuleRequest body) {
         return answer(Response.status(201), service.create(caller.actor(), body));
     }

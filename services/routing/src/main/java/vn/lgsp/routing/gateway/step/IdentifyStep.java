@@ -6,8 +6,11 @@ import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
+import vn.lgsp.common.security.AuthenticationFailures;
+import vn.lgsp.common.security.TokenRevokedException;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
 import vn.lgsp.routing.identity.HmacSignatureVerifier;
@@ -21,8 +24,13 @@ public class IdentifyStep implements Step {
 
     private static final String BEARER = TokenVerifier.BEARER;
 
+    private static final Logger LOG = Logger.getLogger(IdentifyStep.class);
+
     @Inject
     TokenVerifier tokens;
+
+    @Inject
+    AuthenticationFailures failures;
 
     @Inject
     RequestSignatureVerifier signatures;
@@ -46,21 +54,41 @@ public class IdentifyStep implements Step {
             return Future.failedFuture(missing());
         }
         if (identity.isComplete()) {
-            return identity.succeeded() ? accept(exchange, identity.result(), signed) : Future.failedFuture(identity.cause());
+            return identity.succeeded() ? accept(exchange, identity.result(), signed) : refused(exchange, identity.cause(), null);
         }
         boolean bySignature = signed;
-        return identity.compose(id -> accept(exchange, id, bySignature));
+        return identity.transform(ar -> ar.succeeded() ? accept(exchange, ar.result(), bySignature)
+                : refused(exchange, ar.cause(), null));
     }
 
-    private static Future<Void> accept(GatewayExchange exchange, SystemIdentity id, boolean signed) {
+    private Future<Void> accept(GatewayExchange exchange, SystemIdentity id, boolean signed) {
         // Revocation is checked on every call against the current snapshot, cached token or not.
         if (exchange.snapshot().revoked(id.clientId(), id.tokenId())) {
-            return Future.failedFuture(signed ? HmacSignatureVerifier.revokedKey()
+            ProblemException problem = signed ? HmacSignatureVerifier.revokedKey()
                     : new ProblemException(ProblemType.UNAUTHENTICATED, "The credential behind this token has been revoked",
-                            List.of(), Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+                            List.of(), Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+            return refused(exchange, problem, signed ? null : new TokenRevokedException());
         }
         exchange.caller(id);
         return Step.proceed();
+    }
+
+    /**
+     * A presented credential was refused: besides the call's transaction record, an auth_failure record naming the
+     * identity it claimed, as every service's API makes (libs AuthenticationFailures), so audit's auth-failures
+     * alert sees guessing on the data plane too. Only 401s: a verifier that could not decide (e.g. auth's keys
+     * unreachable) is not the caller's failure.
+     */
+    private Future<Void> refused(GatewayExchange exchange, Throwable cause, Throwable recorded) {
+        if (cause instanceof ProblemException p && p.type() == ProblemType.UNAUTHENTICATED) {
+            try {
+                failures.record(exchange.context(), recorded != null ? recorded : cause, exchange.requestId());
+            } catch (RuntimeException e) {
+                // the 401 must go out whatever happens to its record (the transaction record still says 401)
+                LOG.warnf("Authentication failure not recorded: %s", e.getClass().getSimpleName());
+            }
+        }
+        return Future.failedFuture(cause);
     }
 
     /** Whether nothing but white space follows the scheme (without copying the token). */

@@ -3,12 +3,23 @@ package vn.lgsp.routing.gateway.step;
 import static vn.lgsp.routing.support.Gateway.gateway;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import jakarta.inject.Inject;
+import vn.lgsp.common.audit.AuditEvent;
+import vn.lgsp.common.audit.AuditPublisher;
+import vn.lgsp.routing.support.Recorded;
+import vn.lgsp.routing.support.Signer;
 import org.junit.jupiter.api.Test;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.Tokens;
@@ -17,6 +28,9 @@ import vn.lgsp.testing.TestJwt;
 @QuarkusTest
 @QuarkusTestResource(RoutingTestResource.class)
 class IdentifyStepTest {
+
+    @Inject
+    AuditPublisher publisher;
 
     private static final String URL = "/ho-tich/v1/echo";
 
@@ -44,6 +58,71 @@ class IdentifyStepTest {
                 .get(URL).then().statusCode(401).body("detail", equalTo("The bearer token has expired"));
         gateway().header("Authorization", Tokens.bearer(TestJwt.signedByStranger(RoutingTestResource.CONSUMER, Set.of("system"))))
                 .get(URL).then().statusCode(401).body("type", equalTo("urn:lgsp:problem:unauthenticated"));
+    }
+
+    @Test
+    void refusedCredentialsAreAuthFailureRecordsNamingTheClaimedIdentity() throws Exception {
+        // a token signed by a stranger: the identity it claimed, marked as claimed, and why
+        String claimed = "HTTT-GIA-" + UUID.randomUUID().toString().substring(0, 8);
+        AuditEvent forged = refused(Tokens.bearer(TestJwt.signedByStranger(claimed, Set.of("system"))), Map.of());
+        assertEquals("routing", forged.source());
+        assertEquals(claimed, forged.clientId(), "the subject the token claimed");
+        assertEquals("invalid-token", forged.errorType());
+        assertEquals("GET", forged.method());
+        assertEquals(URL, forged.path());
+        assertEquals(401, forged.status());
+        assertTrue(forged.detail().startsWith("bearer token refused: "), forged.detail());
+        assertTrue(forged.detail().contains("as claimed, not verified"), forged.detail());
+
+        AuditEvent expired = refused(Tokens.bearer(TestJwt.expired(RoutingTestResource.CONSUMER, Set.of("system"))), Map.of());
+        assertEquals(RoutingTestResource.CONSUMER, expired.clientId());
+        assertTrue(expired.detail().startsWith("bearer token expired at "), expired.detail());
+
+        // an RFC 9421 signature made with the wrong secret: the access key it named, never the secret
+        AuditEvent signature = refused(null, Signer.sign("GET", URL, null, RoutingTestResource.ACCESS_KEY,
+                "a-wrong-secret-0123456789", System.currentTimeMillis() / 1000, "n-" + UUID.randomUUID()));
+        assertEquals(RoutingTestResource.ACCESS_KEY, signature.clientId());
+        assertEquals("signature-refused", signature.errorType());
+        assertFalse(signature.detail().contains("a-wrong-secret"), signature.detail());
+
+        // a revoked credential's token verifies, then is refused: token-revoked (a system of this test's own, as
+        // revocations stay for the whole run)
+        String system = "HTTT-THUHOI-" + UUID.randomUUID().toString().substring(0, 8);
+        String revoked = Tokens.bearer(TestJwt.system(system, RoutingTestResource.CONSUMER_AGENCY, "production"));
+        RoutingTestResource.platform().revokeClient("ck-" + system);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (gateway().header("Authorization", revoked).get(URL).statusCode() != 401 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        AuditEvent token = refused(revoked, Map.of());
+        assertEquals("ck-" + system, token.clientId());
+        assertEquals("token-revoked", token.errorType());
+
+        // no credential is a challenge, and a good one a call: neither is an authentication failure
+        for (String authorization : new String[] {null, Tokens.bearer(Tokens.consumer())}) {
+            String requestId = "id-" + UUID.randomUUID();
+            var call = gateway().header("X-Request-Id", requestId);
+            if (authorization != null) {
+                call.header("Authorization", authorization);
+            }
+            call.get(URL).then().statusCode(authorization == null ? 401 : 200);
+            Recorded.transaction(publisher, requestId); // recorded after the refusal would have been
+            assertEquals(List.of(), Recorded.authFailures(publisher, requestId, 0));
+        }
+    }
+
+    /** Calls with these credentials, expects 401, and returns the call's one auth_failure record (besides its transaction). */
+    private AuditEvent refused(String authorization, Map<String, String> headers) throws InterruptedException {
+        String requestId = "id-" + UUID.randomUUID();
+        var call = gateway().header("X-Request-Id", requestId).headers(headers);
+        if (authorization != null) {
+            call.header("Authorization", authorization);
+        }
+        call.get(URL).then().statusCode(401);
+        assertEquals(401, Recorded.transaction(publisher, requestId).status(), "the call is recorded as ever");
+        List<AuditEvent> found = Recorded.authFailures(publisher, requestId, 1);
+        assertEquals(1, found.size(), "one auth_failure record: " + found);
+        return found.get(0);
     }
 
     @Test
