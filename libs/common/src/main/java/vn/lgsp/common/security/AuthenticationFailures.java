@@ -95,8 +95,9 @@ public class AuthenticationFailures {
         String claimed;
         String reason;
         ProblemException problem = problemIn(failure);
-        if (authorization == null && (request.headers().contains("Signature-Input")
-                || request.headers().contains("Signature"))) {
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        // as the gateway decides: a bearer token takes precedence, any other Authorization leaves the signature judged
+        if (!bearer && (request.headers().contains("Signature-Input") || request.headers().contains("Signature"))) {
             errorType = SIGNATURE_REFUSED;
             claimed = keyId(request.getHeader("Signature-Input"));
             reason = "signature refused: " + (problem == null ? "the signature could not be checked" : problem.detail());
@@ -112,8 +113,7 @@ public class AuthenticationFailures {
                 reason = exp != null && exp.canConvertToLong() && exp.asLong() < now.getEpochSecond()
                         && exp.asLong() > 0
                         ? "bearer token expired at " + Instant.ofEpochSecond(exp.asLong())
-                        : authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                                ? "credentials not accepted"
+                        : !bearer ? "credentials not accepted"
                                 : problem != null ? "bearer token refused: " + problem.detail()
                                 : "bearer token not valid (malformed, signature, issuer or claims)";
             }

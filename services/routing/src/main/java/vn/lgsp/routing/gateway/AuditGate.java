@@ -46,6 +46,14 @@ public class AuditGate {
         return config.refuseWhenAuditUnavailable() ? publisher.offerAdmitted(event) : publisher.offer(event);
     }
 
+    /**
+     * Whether a record beyond the admitted calls' own (an auth_failure alongside a refused call's transaction) fits
+     * without taking the room their records were admitted against.
+     */
+    public boolean roomBeyondAdmitted() {
+        return !config.refuseWhenAuditUnavailable() || publisher.room() > inFlight.get();
+    }
+
     public void release() {
         inFlight.decrementAndGet();
     }

@@ -119,9 +119,17 @@ public class TokenVerifier {
         if (keyFor(kid) != null) {
             return verifyNow(authorization, token);
         }
-        // Auth may have rotated its keys since the last load: refresh (rate-limited) and try once more.
+        // Auth may have rotated its keys since the last load: refresh (rate-limited) and try once more. If auth could
+        // not be asked, the key may well be real: 503, not a 401 blaming the caller (nor a refused credential on record).
         return loader.refreshKeys().transform(ar -> keyFor(kid) != null ? verifyNow(authorization, token)
-                : Future.failedFuture(invalid("The bearer token is signed with an unknown key")));
+                : Future.failedFuture(loader.keysFailing() ? keysUnavailable()
+                        : invalid("The bearer token is signed with an unknown key")));
+    }
+
+    private static ProblemException keysUnavailable() {
+        return new ProblemException(ProblemType.UNAVAILABLE, "The bearer token is signed with a key the gateway does "
+                + "not know yet, and auth cannot be reached to learn it; try again shortly", List.of(),
+                Map.of("Retry-After", "5"));
     }
 
     /** Test and status support. */

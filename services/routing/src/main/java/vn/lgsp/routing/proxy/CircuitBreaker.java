@@ -5,11 +5,16 @@ import java.util.function.LongSupplier;
 /**
  * One upstream's breaker: closed while calls succeed; after {@code threshold} consecutive transport failures it
  * opens and refuses calls for {@code openMillis}; then one probe call is let through (half-open) whose outcome
- * closes or re-opens it. Provider answers of any status are successes: only the transport counts.
+ * closes or re-opens it. Provider answers of any status are successes: only the transport counts. A probe that
+ * ends with no outcome (its caller left, its connection was closed under it by the gateway) must not hold the
+ * circuit half-open for good: after {@link #PROBE_LEASE_MILLIS} another call may probe.
  */
 public final class CircuitBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /** Longer than any call may wait for a provider (a version's timeout is at most 30 s, REQUIREMENTS X2). */
+    static final long PROBE_LEASE_MILLIS = 31_000;
 
     private final int threshold;
     private final long openMillis;
@@ -20,6 +25,7 @@ public final class CircuitBreaker {
     private volatile int failures;
     private long openedAt;
     private boolean probeInFlight;
+    private long probeStartedAt;
 
     public CircuitBreaker(int threshold, long openMillis, LongSupplier clock) {
         this.threshold = Math.max(1, threshold);
@@ -40,8 +46,10 @@ public final class CircuitBreaker {
             state = State.HALF_OPEN;
             probeInFlight = false;
         }
-        if (state == State.HALF_OPEN && !probeInFlight) {
+        long now = clock.getAsLong();
+        if (state == State.HALF_OPEN && (!probeInFlight || now - probeStartedAt >= PROBE_LEASE_MILLIS)) {
             probeInFlight = true;
+            probeStartedAt = now;
             return true;
         }
         return false;

@@ -37,4 +37,21 @@ class CircuitBreakerTest {
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
         assertTrue(breaker.tryAcquire());
     }
+
+    @Test
+    void aProbeThatEndsWithoutAnOutcomeDoesNotHoldTheCircuitHalfOpenForGood() {
+        for (int i = 0; i < 3; i++) {
+            breaker.onFailure();
+        }
+        now.addAndGet(10_000);
+        assertTrue(breaker.tryAcquire(), "the probe");
+        // its caller left, or its connection was closed under it: neither onSuccess nor onFailure
+        now.addAndGet(CircuitBreaker.PROBE_LEASE_MILLIS - 1);
+        assertFalse(breaker.tryAcquire(), "the probe may still be waiting for its answer");
+        now.addAndGet(1);
+        assertTrue(breaker.tryAcquire(), "past any call's timeout another call probes");
+        assertFalse(breaker.tryAcquire(), "still one at a time");
+        breaker.onSuccess();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+    }
 }

@@ -56,7 +56,7 @@ class PipeliningTest {
                 .put("maxConnections", 4 * loops).put("pipelining", 4));
         platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, SERVICE, "v1",
                 "production", null, null, null));
-        // v2: the same provider with a short timeout, its own pools and circuit
+        // v2: the same provider with a short timeout and pools of its own (the circuit is the provider's, shared)
         platform.change("route", RoutingTestResource.route(SERVICE, "v2", "published", upstream.url())
                 .put("maxConnections", 4 * loops).put("pipelining", 4).put("timeoutMs", 1500));
         platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, SERVICE, "v2",

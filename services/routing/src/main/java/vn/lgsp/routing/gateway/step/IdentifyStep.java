@@ -11,6 +11,7 @@ import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
 import vn.lgsp.common.security.AuthenticationFailures;
 import vn.lgsp.common.security.TokenRevokedException;
+import vn.lgsp.routing.gateway.AuditGate;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.Step;
 import vn.lgsp.routing.identity.HmacSignatureVerifier;
@@ -31,6 +32,9 @@ public class IdentifyStep implements Step {
 
     @Inject
     AuthenticationFailures failures;
+
+    @Inject
+    AuditGate auditGate;
 
     @Inject
     RequestSignatureVerifier signatures;
@@ -76,11 +80,12 @@ public class IdentifyStep implements Step {
     /**
      * A presented credential was refused: besides the call's transaction record, an auth_failure record naming the
      * identity it claimed, as every service's API makes (libs AuthenticationFailures), so audit's auth-failures
-     * alert sees guessing on the data plane too. Only 401s: a verifier that could not decide (e.g. auth's keys
-     * unreachable) is not the caller's failure.
+     * alert sees guessing on the data plane too. Only 401s: a verifier that could not decide (auth's keys
+     * unreachable: 503) is not the caller's failure. Only while audit's buffer has room beyond the admitted calls'
+     * records: a flood of forged tokens while audit is down must not crowd out the record of a call served.
      */
     private Future<Void> refused(GatewayExchange exchange, Throwable cause, Throwable recorded) {
-        if (cause instanceof ProblemException p && p.type() == ProblemType.UNAUTHENTICATED) {
+        if (cause instanceof ProblemException p && p.type() == ProblemType.UNAUTHENTICATED && auditGate.roomBeyondAdmitted()) {
             try {
                 failures.record(exchange.context(), recorded != null ? recorded : cause, exchange.requestId());
             } catch (RuntimeException e) {

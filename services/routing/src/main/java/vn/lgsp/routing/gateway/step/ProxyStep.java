@@ -43,13 +43,18 @@ import vn.lgsp.routing.transform.BodyConverter;
  * untouched but for hop-by-hop headers. The gateway answers itself only when the provider could not: 413 (body
  * over the version's limit), 502 (refused or reset), 503 (circuit open), 504 (no answer within the version's
  * timeout). One retry, only for idempotent methods, only while no body byte has been sent, and only within what is
- * left of the version's timeout (which bounds the whole call). A provider that
- * stalls mid-body for longer than the version's timeout is cut off (the caller sees the connection break, as
- * headers are gone already).
+ * left of the version's timeout (which bounds the whole wait for the answer to start, the retry included). A
+ * provider that stalls mid-body for longer than the version's timeout is cut off (the caller sees the connection
+ * break, as headers are gone already).
  */
 @Singleton
 public class ProxyStep implements Step {
 
+    /**
+     * A retry needs at least this much of the version's timeout left; with less, the caller learns the provider's
+     * failure (502) rather than a 504 for a retry that had no chance.
+     */
+    static final long MIN_RETRY_MS = 50;
     static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.PUT, HttpMethod.DELETE);
     public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -169,7 +174,7 @@ public class ProxyStep implements Step {
         private final UpstreamMeters.Version providerMeters;
         private long attemptNanos;
         private long sentNanos;
-        /** When the first attempt started: the version's timeout bounds the whole call, a retry included. */
+        /** When the first attempt started: the version's timeout bounds the wait for the answer, a retry included. */
         private long startNanos;
 
         Call(GatewayExchange exchange, CircuitBreaker breaker) {
@@ -525,7 +530,7 @@ public class ProxyStep implements Step {
             }
             providerMeters.failed(System.nanoTime() - (sentNanos != 0 ? sentNanos : attemptNanos));
             if (attempts == 1 && IDEMPOTENT.contains(request.method()) && requestBytes == 0 && !responseStarted
-                    && remainingMs() > 0 && breaker.tryAcquire()) {
+                    && remainingMs() >= MIN_RETRY_MS && breaker.tryAcquire()) {
                 attempt();
                 return;
             }

@@ -187,6 +187,11 @@ public class SnapshotLoader {
         poll(hmacKeyFeed, platform.authUrl() + "/api/v1/feed/hmac-keys", this::applyHmacKeys, () -> { });
     }
 
+    /** Whether the last attempt to load auth's verification keys failed (auth unreachable or answering errors). */
+    public boolean keysFailing() {
+        return keysFeed.failing;
+    }
+
     /**
      * Reloads auth's verification keys; called routinely and when a token names an unknown key id. Calls closer
      * together than the configured minimum share the previous attempt, so a flood of forged key ids cannot

@@ -145,28 +145,29 @@ class ProxyStepTest {
 
     @Test
     void aRetryGetsOnlyWhatIsLeftOfTheVersionTimeout() throws Exception {
-        // A version of its own (other tests' failures must not open its circuit), timeout 500 ms. The provider
-        // takes each GET and hangs up 400 ms later without answering. The retry has the 100 ms left, not a fresh
-        // 500: the caller gets 504 at the version's timeout, where a fresh timeout would have let the retry be
-        // hung up on too, 800 ms in, and answered 502 — the caller waiting longer than the version allows.
-        StubPlatform platform = RoutingTestResource.platform();
-        platform.change("route", RoutingTestResource.route("goi-lai", "v1", "published",
-                RoutingTestResource.upstream().baseUrl()).put("timeoutMs", 500));
-        platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, "goi-lai", "v1",
-                "production", null, null, null));
-        long deadline = System.currentTimeMillis() + 5000;
-        while (gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/goi-lai/v1/x").statusCode() != 200
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+        // A provider of its own (its own circuit: breakers are per host and port), timeout 1000 ms. It takes each
+        // GET and hangs up 600 ms later without answering. The retry has the 400 ms left, not a fresh 1000: the
+        // caller gets 504 at the version's timeout, where a fresh timeout would have let the retry be hung up on
+        // too, 1200 ms in, and answered 502 — the caller waiting longer than the version allows.
+        try (vn.lgsp.testing.StubUpstream provider = vn.lgsp.testing.StubUpstream.start()) {
+            StubPlatform platform = RoutingTestResource.platform();
+            platform.change("route", RoutingTestResource.route("goi-lai", "v1", "published", provider.baseUrl())
+                    .put("timeoutMs", 1000));
+            platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, "goi-lai", "v1",
+                    "production", null, null, null));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/goi-lai/v1/x").statusCode() != 200
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            String requestId = "retry-" + System.nanoTime();
+            gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
+                    .get("/goi-lai/v1/hangup/600").then().statusCode(504).contentType("application/problem+json")
+                    .body("type", equalTo("urn:lgsp:problem:gateway-timeout"))
+                    .body("detail", containsString("1000 ms"));
+            long attempts = provider.received().stream().filter(h -> requestId.equals(h.get("x-request-id"))).count();
+            assertEquals(2, attempts, "the GET was retried once after the provider hung up");
         }
-        String requestId = "retry-" + System.nanoTime();
-        gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
-                .get("/goi-lai/v1/hangup/400").then().statusCode(504).contentType("application/problem+json")
-                .body("type", equalTo("urn:lgsp:problem:gateway-timeout"))
-                .body("detail", containsString("500 ms"));
-        long attempts = RoutingTestResource.upstream().received().stream()
-                .filter(h -> requestId.equals(h.get("x-request-id"))).count();
-        assertEquals(2, attempts, "the GET was retried once after the provider hung up");
     }
 
     private AuditEvent recorded(String requestId) throws InterruptedException {
