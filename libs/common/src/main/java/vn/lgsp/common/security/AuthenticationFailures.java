@@ -83,10 +83,6 @@ public class AuthenticationFailures {
         sink.record(describe(context, failure, Instant.now(), requestId));
     }
 
-    AuditEvent describe(RoutingContext context, Throwable failure, Instant now) {
-        return describe(context, failure, now, context.response().headers().get(RequestIds.HEADER));
-    }
-
     /** The record of one refused credential: who it claimed to be, why it was refused, where it came from. */
     AuditEvent describe(RoutingContext context, Throwable failure, Instant now, String requestId) {
         HttpServerRequest request = context.request();
