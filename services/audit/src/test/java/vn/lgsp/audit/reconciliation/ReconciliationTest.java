@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import vn.lgsp.common.time.ProvinceCalendar;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -104,7 +104,7 @@ class ReconciliationTest {
     @Test
     void csvExportMatchesTheRawEventsAndItsChecksum() throws Exception {
         seed();
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = ProvinceCalendar.dateOf(Instant.now()); // the report's days are the province's
         Response resp = given().auth().oauth2(TestJwt.agencyAdmin(P)).queryParam("agency", P)
                 .queryParam("from", today.toString()).queryParam("to", today.toString()).queryParam("format", "csv")
                 .get("/api/v1/reconciliation");
@@ -132,7 +132,7 @@ class ReconciliationTest {
     @Test
     void xlsxExportReadsBackToTheSameRowsAndChecksum() throws Exception {
         seed();
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = ProvinceCalendar.dateOf(Instant.now()); // the report's days are the province's
         Response resp = given().auth().oauth2(TestJwt.operator()).queryParam("agency", P)
                 .queryParam("from", today.minusDays(3).toString()).queryParam("to", today.toString())
                 .queryParam("format", "xlsx").get("/api/v1/reconciliation");
@@ -174,7 +174,7 @@ class ReconciliationTest {
     @Test
     void bothPartiesOfAPairGetTheSameChecksumAndJsonCarriesIt() {
         seed();
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = ProvinceCalendar.dateOf(Instant.now()); // the report's days are the province's
         Response mine = given().auth().oauth2(TestJwt.agencyAdmin(P)).queryParam("agency", P).queryParam("counterpart", Q)
                 .queryParam("from", today.toString()).queryParam("to", today.toString()).get("/api/v1/reconciliation");
         Response theirs = given().auth().oauth2(TestJwt.agencyAdmin(Q)).queryParam("agency", Q).queryParam("counterpart", P)
