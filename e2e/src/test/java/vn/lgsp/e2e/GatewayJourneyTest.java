@@ -29,7 +29,6 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import vn.lgsp.common.httpsig.ContentDigest;
 import vn.lgsp.e2e.PlatformClient.Reply;
+import vn.lgsp.testing.ClosedPort;
 import vn.lgsp.testing.StubUpstream;
 
 /**
@@ -70,7 +70,8 @@ class GatewayJourneyTest {
     static String token;
     static String accessKey;
     static String secretKey;
-    static int downPort;
+    /** The unreachable provider of DOWN_SERVICE, held closed until the test starts it there. */
+    static ClosedPort downPort;
 
     @BeforeAll
     static void world() {
@@ -86,8 +87,8 @@ class GatewayJourneyTest {
 
         publish(SERVICE, "v1", platform.providerUrl(), 1000);
         subscribe(SERVICE, "v1");
-        downPort = freePort();
-        publish(DOWN_SERVICE, "v1", "http://127.0.0.1:" + downPort, 2000);
+        downPort = ClosedPort.reserve();
+        publish(DOWN_SERVICE, "v1", downPort.url(), 2000);
         subscribe(DOWN_SERVICE, "v1");
 
         JsonNode jwtCred = client.post("auth", "/api/v1/credentials", op,
@@ -157,7 +158,8 @@ class GatewayJourneyTest {
         assertEquals(PROVIDER_SYSTEM, alert.path("providerSystem").asText());
         assertEquals(PROVIDER_AGENCY, alert.path("providerAgency").asText());
 
-        try (StubUpstream provider = StubUpstream.start(downPort)) {
+        downPort.close();
+        try (StubUpstream provider = StubUpstream.start(downPort.port())) {
             Reply recovered = eventually(Duration.ofSeconds(10), () -> client.get("audit",
                     "/api/v1/events?type=alert&service=" + DOWN_SERVICE, op), r -> hasAlert(r, "upstream-recovered"));
             assertTrue(hasAlert(recovered, "upstream-recovered"), "the recovery is recorded too: " + recovered.raw());
@@ -467,13 +469,5 @@ class GatewayJourneyTest {
         assertTrue(reply.contentType() != null && reply.contentType().startsWith("application/problem+json"),
                 "problem+json expected, got " + reply.contentType());
         assertEquals("urn:lgsp:problem:" + slug, reply.json().path("type").asText(), reply.raw());
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

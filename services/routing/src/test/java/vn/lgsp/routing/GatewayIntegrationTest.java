@@ -41,7 +41,7 @@ class GatewayIntegrationTest {
         assertTrue(snapshotAge("revocations") < 1.5 && snapshotAge("catalog") < 1.5, "fresh while the feeds answer");
         RoutingTestResource.platform().down(true);
         try {
-            Thread.sleep(1600); // a few failed polls
+            Thread.sleep(2000); // a few failed polls (a poll answered just before the outage may land late)
             gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).get("/ho-tich/v1/x").then().statusCode(200);
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
             // what SREs alert on (the chart's LgspGatewaySnapshotStale): how old what is enforced is, per feed
@@ -70,10 +70,12 @@ class GatewayIntegrationTest {
 
     @Test
     void statusIsForOperatorsAndAuditors() {
+        // every route catalog lists (RoutingTestResource.catalog, and those other test classes added before this one)
+        int routes = RoutingTestResource.platform().catalog().getJsonArray("routes").size();
         given().header("Authorization", "Bearer " + TestJwt.operator()).get("/api/v1/routing/status").then()
                 .statusCode(200)
                 .body("snapshot.ready", equalTo(true))
-                .body("snapshot.routes", equalTo(16)) // every route of RoutingTestResource.catalog
+                .body("snapshot.routes", equalTo(routes))
                 .body("audit.pending", notNullValue())
                 .body("audit.room", greaterThanOrEqualTo(1))
                 .body("audit.rejected", equalTo(0))
@@ -141,7 +143,7 @@ class GatewayIntegrationTest {
     void anUnreachableProviderRaisesOneAlert() throws Exception {
         long deadline = System.currentTimeMillis() + 5000;
         long alerts = 0;
-        while (alerts == 0 && System.currentTimeMillis() < deadline) {
+        while (alerts < 2 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
             alerts = publisher.snapshot().stream().filter(e -> AuditEvent.ALERT.equals(e.type())
                     && "dong".equals(e.serviceCode())).count();

@@ -9,8 +9,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lgsp.routing")
 public interface RoutingConfig {
 
-    /** How often catalog's snapshot feed and auth's revocation feed are polled (If-None-Match, so cheap). */
-    @WithDefault("1s")
+    /**
+     * How often catalog's snapshot feed and auth's revocation feed are polled (If-None-Match, so cheap). A revoked
+     * credential or suspended subscription must be refused within 2 s (issue 7's journey): half a second leaves that
+     * bound room for a slow poll, a GC pause or a busy node, where 1 s left it little.
+     */
+    @WithDefault("500ms")
     Duration snapshotPoll();
 
     /** Beyond this age readiness still says UP (serving from the last good snapshot is the point) but adds stale=true. */

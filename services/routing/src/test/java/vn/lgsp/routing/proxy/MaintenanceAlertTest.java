@@ -17,6 +17,7 @@ import vn.lgsp.common.audit.AuditEvent;
 import vn.lgsp.common.audit.AuditPublisher;
 import vn.lgsp.routing.support.RoutingTestResource;
 import vn.lgsp.routing.support.StubPlatform;
+import vn.lgsp.testing.ClosedPort;
 import vn.lgsp.testing.StubUpstream;
 import vn.lgsp.testing.TestJwt;
 
@@ -77,7 +78,8 @@ class MaintenanceAlertTest {
     @Test
     void noAlertWhileInsideTheWindowAndOneOnceItEndsWithTheProviderStillDown() throws Exception {
         String code = "bao-tri-dong";
-        String url = "http://127.0.0.1:" + RoutingTestResource.freePort();
+        ClosedPort closed = ClosedPort.reserve();
+        String url = closed.url();
         Instant endsAt = Instant.now().plusSeconds(8);
         JsonObject window = RoutingTestResource.maintenance("mw-alert", "Tắt máy chủ theo kế hoạch", List.of(code),
                 null, "unavailable", Instant.now().minus(1, ChronoUnit.MINUTES), endsAt);
@@ -105,20 +107,23 @@ class MaintenanceAlertTest {
             assertEquals(2, alerts(code).size());
         } finally {
             retire(code, url);
+            closed.close();
         }
     }
 
     @Test
     void aProviderBackAfterItsWindowWithoutAnAlertSendsNoRecovery() throws Exception {
         String code = "bao-tri-hoi";
-        int port = RoutingTestResource.freePort();
-        String url = "http://127.0.0.1:" + port;
+        ClosedPort closed = ClosedPort.reserve();
+        int port = closed.port();
+        String url = closed.url();
         JsonObject window = RoutingTestResource.maintenance("mw-recover", "Khởi động lại", List.of(code), null,
                 "unavailable", Instant.now().minus(1, ChronoUnit.MINUTES), Instant.now().plus(10, ChronoUnit.MINUTES));
         publish(window, code, url);
         StubUpstream provider = null;
         try {
             awaitReachable(url, false, 5000);
+            closed.close();
             provider = StubUpstream.start(port);
             awaitReachable(url, true, 5000);
             Thread.sleep(1200); // one more round
@@ -126,6 +131,7 @@ class MaintenanceAlertTest {
         } finally {
             RoutingTestResource.platform().change("maintenance", window.copy().put("cancelled", true));
             retire(code, url);
+            closed.close();
             if (provider != null) {
                 provider.close();
             }

@@ -151,11 +151,12 @@ class PipeliningTest {
     void aRequestTimingOutOnASharedConnectionReleasesTheOnesBehindIt() throws Exception {
         // The provider never answers /hang, nor anything sent after it on that connection. Its caller gets 504 at
         // the version's 1.5 s timeout; the gateway then closes that connection, and the requests sent behind it
-        // 300 ms later are retried elsewhere within their own time left: each gets its answer.
+        // 800 ms later are retried elsewhere within their own time left (~800 ms, room for a slow CI box): each
+        // gets its answer.
         upstream.reset();
         CompletableFuture<HttpResponse<String>> hung = client().sendAsync(request("GET", "/hang", "v2"),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(300);
+        Thread.sleep(800);
         concurrently("GET", 8 * loops, "v2");
         HttpResponse<String> timedOut = hung.get();
         assertEquals(504, timedOut.statusCode(), timedOut.body());

@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -66,7 +65,8 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
 
     private static StubPlatform platform;
     private static StubUpstream upstream;
-    private static int closedPort;
+    /** The unreachable provider of the "dong" route: held closed for the application's run. */
+    private static vn.lgsp.testing.ClosedPort closedPort;
     private final PlatformTestResource database = new PlatformTestResource();
 
     public static StubPlatform platform() {
@@ -83,8 +83,8 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         emptyAuditSpool();
         platform = new StubPlatform();
         upstream = StubUpstream.start();
-        closedPort = freePort();
-        platform.catalog(catalog(upstream.baseUrl(), "http://127.0.0.1:" + closedPort, platform.baseUrl()));
+        closedPort = vn.lgsp.testing.ClosedPort.reserve();
+        platform.catalog(catalog(upstream.baseUrl(), closedPort.url(), platform.baseUrl()));
         config.put("lgsp.routing.upstream-auth.secrets-dir", upstreamSecrets().toString());
         config.putAll(upstreamTls());
         platform.addHmacKey(ACCESS_KEY, SECRET_KEY, CONSUMER, CONSUMER_AGENCY, "production", null);
@@ -103,6 +103,8 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         config.put("lgsp.jwt.issuer", TestJwt.ISSUER);
         config.put("lgsp.routing.snapshot-poll", "200ms");
         config.put("lgsp.routing.identity.jwks-refresh-min-interval", "1s");
+        // No routine refresh during a run: tests count auth's JWKS calls that an unknown key id causes.
+        config.put("lgsp.routing.identity.jwks-refresh-interval", "1h");
         config.put("lgsp.routing.health-check.interval", "1s");
         config.put("lgsp.routing.health-check.timeout", "1s");
         return config;
@@ -112,6 +114,9 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
     public void stop() {
         if (upstream != null) {
             upstream.close();
+        }
+        if (closedPort != null) {
+            closedPort.close();
         }
         if (platform != null) {
             platform.close();
@@ -231,12 +236,7 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .add(sub(CONSUMER, "ndxp-sai", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "xml-ws", "v1", "production", null, null, null))
                 .add(sub(CONSUMER, "json-ws", "v1", "production", null, null, null))
-                .add(sub(PERIOD_OVER, "ho-tich", "v1", "production", null, null, null)
-                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.minusDays(1).toString()))
-                .add(sub(PERIOD_AHEAD, "ho-tich", "v1", "production", null, null, null)
-                        .put("periodStart", today.plusDays(1).toString()).put("periodEnd", today.plusDays(30).toString()))
-                .add(sub(PERIOD_LAST_DAY, "ho-tich", "v1", "production", null, null, null)
-                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.toString()))
+                .addAll(new JsonArray(periodSubscriptions(today)))
                 .add(sub(CONSUMER, RULED, "v1", "production", null, null, null));
         for (String[] level : new String[][] { { VIEWER, "view" }, { USER, "use" }, { EDITOR, "update" },
                 { SHARER, "share" } }) {
@@ -272,6 +272,17 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("deprecatedAt", null).put("sunsetAt", null).put("retiredAt", null);
     }
 
+    /** The subscriptions of PERIOD_OVER, PERIOD_AHEAD and PERIOD_LAST_DAY, their periods around {@code today}. */
+    public static java.util.List<JsonObject> periodSubscriptions(LocalDate today) {
+        return java.util.List.of(
+                sub(PERIOD_OVER, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.minusDays(1).toString()),
+                sub(PERIOD_AHEAD, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.plusDays(1).toString()).put("periodEnd", today.plusDays(30).toString()),
+                sub(PERIOD_LAST_DAY, "ho-tich", "v1", "production", null, null, null)
+                        .put("periodStart", today.minusDays(30).toString()).put("periodEnd", today.toString()));
+    }
+
     public static JsonObject sub(String system, String code, String version, String env, Integer rps, Integer burst,
             Long quota) {
         return new JsonObject().put("id", system + "-" + code + "-" + version + "-" + env).put("serviceCode", code)
@@ -289,13 +300,5 @@ public class RoutingTestResource implements QuarkusTestResourceLifecycleManager 
         return new JsonObject().put("id", id).put("title", title).put("serviceCodes", new JsonArray(serviceCodes))
                 .put("environment", environment).put("impact", impact).put("startsAt", startsAt.toString())
                 .put("endsAt", endsAt.toString()).put("cancelled", false);
-    }
-
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

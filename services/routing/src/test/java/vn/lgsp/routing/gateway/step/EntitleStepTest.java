@@ -63,7 +63,17 @@ class EntitleStepTest {
     }
 
     @Test
-    void onlyTheDaysOfThePeriodOfUseAreServed() {
+    void onlyTheDaysOfThePeriodOfUseAreServed() throws InterruptedException {
+        // The fixture's periods were set around the province's day the application started in; should midnight in
+        // Asia/Ho_Chi_Minh (17:00 UTC) have passed since, they are set again around today's.
+        java.time.LocalDate today = vn.lgsp.common.time.ProvinceCalendar.dateOf(java.time.Instant.now());
+        RoutingTestResource.periodSubscriptions(today).forEach(s -> RoutingTestResource.platform().change("subscription", s));
+        long deadline = System.currentTimeMillis() + 3000;
+        while (gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_LAST_DAY,
+                RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").statusCode() != 200
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
         gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_LAST_DAY,
                 RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").then().statusCode(200);
         gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_OVER,

@@ -150,6 +150,8 @@ class IdentifyStepTest {
                 .claim("env", "production").claim("agency", RoutingTestResource.CONSUMER_AGENCY)
                 .claim("client_id", "ck-" + RoutingTestResource.CONSUMER).expiresIn(Duration.ofMinutes(5))
                 .jws().keyId("rotated-key").sign(TestJwt.keys().getPrivate());
+        // A refresh within the last second (another test's unknown key) would be shared, not repeated: let it age.
+        Thread.sleep(1100);
         int before = RoutingTestResource.platform().jwksCalls();
         // Not published yet: refused, after asking auth.
         gateway().header("Authorization", Tokens.bearer(rotated)).get(URL).then().statusCode(401)

@@ -145,14 +145,15 @@ class ProxyStepTest {
 
     @Test
     void aRetryGetsOnlyWhatIsLeftOfTheVersionTimeout() throws Exception {
-        // A provider of its own (its own circuit: breakers are per host and port), timeout 1000 ms. It takes each
-        // GET and hangs up 600 ms later without answering. The retry has the 400 ms left, not a fresh 1000: the
+        // A provider of its own (its own circuit: breakers are per host and port), timeout 2000 ms. It takes each
+        // GET and hangs up 1200 ms later without answering. The retry has the 800 ms left, not a fresh 2000: the
         // caller gets 504 at the version's timeout, where a fresh timeout would have let the retry be hung up on
-        // too, 1200 ms in, and answered 502 — the caller waiting longer than the version allows.
+        // too, 2400 ms in, and answered 502 — the caller waiting longer than the version allows. (The hang-up may
+        // come up to 750 ms late on a busy box and still leave the 50 ms a retry needs.)
         try (vn.lgsp.testing.StubUpstream provider = vn.lgsp.testing.StubUpstream.start()) {
             StubPlatform platform = RoutingTestResource.platform();
             platform.change("route", RoutingTestResource.route("goi-lai", "v1", "published", provider.baseUrl())
-                    .put("timeoutMs", 1000));
+                    .put("timeoutMs", 2000));
             platform.change("subscription", RoutingTestResource.sub(RoutingTestResource.CONSUMER, "goi-lai", "v1",
                     "production", null, null, null));
             long deadline = System.currentTimeMillis() + 5000;
@@ -162,9 +163,9 @@ class ProxyStepTest {
             }
             String requestId = "retry-" + System.nanoTime();
             gateway().header("Authorization", Tokens.bearer(Tokens.consumer())).header("X-Request-Id", requestId)
-                    .get("/goi-lai/v1/hangup/600").then().statusCode(504).contentType("application/problem+json")
+                    .get("/goi-lai/v1/hangup/1200").then().statusCode(504).contentType("application/problem+json")
                     .body("type", equalTo("urn:lgsp:problem:gateway-timeout"))
-                    .body("detail", containsString("1000 ms"));
+                    .body("detail", containsString("2000 ms"));
             long attempts = provider.received().stream().filter(h -> requestId.equals(h.get("x-request-id"))).count();
             assertEquals(2, attempts, "the GET was retried once after the provider hung up");
         }
