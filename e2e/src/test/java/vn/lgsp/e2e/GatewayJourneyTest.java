@@ -103,6 +103,14 @@ class GatewayJourneyTest {
                 + hmacCred.path("accessKey"));
     }
 
+    /** Released if the test that starts the provider there did not get that far. */
+    @org.junit.jupiter.api.AfterAll
+    static void releasePort() {
+        if (downPort != null) {
+            downPort.close();
+        }
+    }
+
     @Test
     @Order(1)
     void aJwtCallerAndAnHmacCallerBothReachTheProviderAndAreRecorded() {

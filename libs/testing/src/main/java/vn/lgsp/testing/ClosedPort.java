@@ -25,7 +25,8 @@ public final class ClosedPort implements AutoCloseable {
     public static ClosedPort reserve() {
         Socket s = new Socket();
         try {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            // 127.0.0.1 by name, as url() says: the loopback address could be ::1 where IPv6 is preferred
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             return new ClosedPort(s);
         } catch (IOException e) {
             try {

@@ -10,7 +10,8 @@ import java.util.Optional;
 public interface RoutingConfig {
 
     /**
-     * How often catalog's snapshot feed and auth's revocation feed are polled (If-None-Match, so cheap). A revoked
+     * How often catalog's change feed ({@code ?since=}, only what changed) and auth's revocation and HMAC key
+     * feeds ({@code If-None-Match}) are polled: cheap requests, about six a second per gateway pod. A revoked
      * credential or suspended subscription must be refused within 2 s (issue 7's journey): half a second leaves that
      * bound room for a slow poll, a GC pause or a busy node, where 1 s left it little.
      */

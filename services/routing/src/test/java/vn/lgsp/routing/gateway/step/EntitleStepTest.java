@@ -68,6 +68,7 @@ class EntitleStepTest {
         // Asia/Ho_Chi_Minh (17:00 UTC) have passed since, they are set again around today's.
         java.time.LocalDate today = vn.lgsp.common.time.ProvinceCalendar.dateOf(java.time.Instant.now());
         RoutingTestResource.periodSubscriptions(today).forEach(s -> RoutingTestResource.platform().change("subscription", s));
+        // The feed applies changes in order and PERIOD_LAST_DAY's comes last: once it is served, all three are in.
         long deadline = System.currentTimeMillis() + 3000;
         while (gateway().header("Authorization", Tokens.bearer(TestJwt.system(RoutingTestResource.PERIOD_LAST_DAY,
                 RoutingTestResource.CONSUMER_AGENCY, "production"))).get("/ho-tich/v1/x").statusCode() != 200

@@ -21,12 +21,14 @@ class LimitStepTest {
     void callsWithinTheBurstPassAndTheNextIs429WithRetryAfterAndRateLimitHeaders() {
         String token = Tokens.bearer(TestJwt.system(RoutingTestResource.LIMITED, RoutingTestResource.CONSUMER_AGENCY, "production"));
         // rps 1, burst 2: two immediate calls pass, the third is refused.
+        long start = System.nanoTime();
         gateway().header("Authorization", token).get("/han-che/v1/a").then().statusCode(200);
         gateway().header("Authorization", token).get("/han-che/v1/b").then().statusCode(200);
-        // The bucket refills continuously: should the two calls above have taken a second (a GC pause, a starved
-        // CI box), a token is back and the next call passes; the refusal then comes a call or two later.
+        // The bucket refills one token a second: should the calls so far have taken that long (a GC pause, a starved
+        // CI box), a token is back and the next call may pass — but only then; the refusal comes a call later.
         Response refused = gateway().header("Authorization", token).get("/han-che/v1/c");
-        for (int i = 0; i < 3 && refused.statusCode() == 200; i++) {
+        for (int i = 0; i < 3 && refused.statusCode() == 200
+                && System.nanoTime() - start >= (i + 1) * 1_000_000_000L; i++) {
             refused = gateway().header("Authorization", token).get("/han-che/v1/c");
         }
         assertEquals(429, refused.statusCode());
