@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -104,7 +105,7 @@ class GatewayJourneyTest {
     }
 
     /** Released if the test that starts the provider there did not get that far. */
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void releasePort() {
         if (downPort != null) {
             downPort.close();

@@ -368,15 +368,20 @@ final class AuditSpool implements Backlog {
         if (out.position() == 0) {
             return;
         }
+        retrying("writing " + current.path.getFileName(), this::writeBuffer);
+    }
+
+    /** One attempt at writing the buffered lines; what a failure left unwritten stays buffered, never doubled. */
+    private void writeBuffer() throws IOException {
         out.flip();
-        // A failed write leaves the buffer's position after what did reach the file, so a retry never doubles a line.
-        retrying("writing " + current.path.getFileName(), () -> {
+        try {
             while (out.hasRemaining()) {
                 channel.write(out);
             }
-        });
-        out.clear();
-        unsynced = true;
+        } finally {
+            out.compact();
+            unsynced = true;
+        }
     }
 
     private void fsync() throws InterruptedException {
@@ -618,16 +623,10 @@ final class AuditSpool implements Backlog {
         synchronized (writing) {
             // Once, not retrying as the writer does: a test reading a failing disk should fail, not hang.
             if (out.position() > 0 && channel != null && channel.isOpen()) {
-                out.flip();
                 try {
-                    while (out.hasRemaining()) {
-                        channel.write(out);
-                    }
-                    unsynced = true;
+                    writeBuffer();
                 } catch (IOException e) {
                     LOG.warnf("Audit spool %s: flushing for a snapshot failed (%s); the writer retries", dir, e);
-                } finally {
-                    out.compact(); // keeps what did not reach the file, for the writer's next flush
                 }
             }
             return snapshotHeld();
