@@ -97,6 +97,10 @@ public class AuthStub implements QuarkusTestResourceLifecycleManager {
                     json(req, 500, new JsonObject().put("title", "boom"));
                     return;
                 }
+                if ("forbidden".equals(catalogMode)) {
+                    json(req, 403, new JsonObject().put("type", "urn:lgsp:problem:forbidden").put("status", 403));
+                    return;
+                }
                 String code = path.substring("/api/v1/services/".length(), path.length() - "/versions".length());
                 Map<String, String> versions = CATALOG.get(code);
                 if (versions == null) {

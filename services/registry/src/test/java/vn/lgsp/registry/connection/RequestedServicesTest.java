@@ -92,15 +92,18 @@ class RequestedServicesTest {
         submit(admin, system, contact, "[\"dan-cu:v1\"]").statusCode(503);
         assertEquals(open, AuthStub.CATALOG_CALLS.size(), "failed fast without calling catalog");
 
-        // Open for 3 s in tests (long enough that the calls above cannot outlast it on a slow box): once catalog is
-        // back, the first call after that lets a trial through, which succeeds and closes the breaker.
-        AuthStub.catalogMode = "ok";
+        // Open for 3 s in tests (long enough that the calls above cannot outlast it on a slow box). Then one trial
+        // goes through: catalog answers it, if only with a refusal (502 to the caller), so catalog is reachable and
+        // the breaker closes — a trial with neither outcome used to hold it open for good.
+        AuthStub.catalogMode = "forbidden";
         long deadline = System.currentTimeMillis() + 8000;
         int status;
         while ((status = submit(admin, system, contact, "[\"dan-cu:v1\"]").extract().statusCode()) == 503
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(250);
         }
-        assertEquals(201, status, "served again once the breaker let a call through");
+        assertEquals(502, status, "the trial reached catalog, which refused registry");
+        AuthStub.catalogMode = "ok";
+        submit(admin, system, contact, "[\"dan-cu:v1\"]").statusCode(201);
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import vn.lgsp.common.net.CircuitBreaker;
 import vn.lgsp.routing.config.RoutingConfig;
 
 /** One {@link CircuitBreaker} per upstream (scheme, host, port), shared by every service version it serves. */

@@ -25,7 +25,7 @@ import vn.lgsp.common.client.PlatformConfig;
 import vn.lgsp.common.client.ServiceTokens;
 import vn.lgsp.common.problem.ProblemException;
 import vn.lgsp.common.problem.ProblemType;
-import vn.lgsp.registry.support.CircuitBreaker;
+import vn.lgsp.common.net.CircuitBreaker;
 import vn.lgsp.registry.support.RegistryConfig;
 
 /**
@@ -57,7 +57,8 @@ public class CatalogClient {
 
     @PostConstruct
     void init() {
-        breaker = new CircuitBreaker(config.catalog().breakerFailures(), config.catalog().breakerOpenFor(), System::nanoTime);
+        breaker = new CircuitBreaker(config.catalog().breakerFailures(), config.catalog().breakerOpenFor().toMillis(),
+                () -> System.nanoTime() / 1_000_000); // monotonic: a wall-clock step must not open or close it
     }
 
     /** version → status of a data service's versions; empty when catalog does not know the service. */
@@ -65,14 +66,16 @@ public class CatalogClient {
     public Uni<Optional<Map<String, String>>> versions(String serviceCode) {
         Context context = Vertx.currentContext();
         Uni<Optional<Map<String, String>>> call = Uni.createFrom().deferred(() -> {
-            if (!breaker.allow()) {
+            if (!breaker.tryAcquire()) {
                 return Uni.createFrom().failure(unavailable("catalog has been failing; registry is not calling it for a moment"));
             }
             return Uni.createFrom().completionStage(() -> attempt(serviceCode, config.catalog().retries(), true))
-                    .invoke(breaker::success)
+                    .invoke(breaker::onSuccess)
                     .onFailure().invoke(e -> {
                         if (!(unwrap(e) instanceof ProblemException p) || p.type() == ProblemType.UNAVAILABLE) {
-                            breaker.failure();
+                            breaker.onFailure();
+                        } else {
+                            breaker.onSuccess(); // catalog answered (a refusal or unreadable JSON): it is reachable
                         }
                     });
         }).onFailure().transform(failure -> {

@@ -30,7 +30,7 @@ import vn.lgsp.routing.gateway.BodyReader;
 import vn.lgsp.routing.gateway.GatewayExchange;
 import vn.lgsp.routing.gateway.HopByHop;
 import vn.lgsp.routing.gateway.Step;
-import vn.lgsp.routing.proxy.CircuitBreaker;
+import vn.lgsp.common.net.CircuitBreaker;
 import vn.lgsp.routing.proxy.CircuitBreakers;
 import vn.lgsp.routing.proxy.UpstreamClients;
 import vn.lgsp.routing.proxy.UpstreamMeters;

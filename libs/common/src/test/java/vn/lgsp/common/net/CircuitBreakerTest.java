@@ -1,4 +1,4 @@
-package vn.lgsp.routing.proxy;
+package vn.lgsp.common.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The breaker's states with a clock the test moves: closed → open → one half-open probe → closed or open again. */
 class CircuitBreakerTest {
 
     private final AtomicLong now = new AtomicLong(0);
@@ -25,7 +26,9 @@ class CircuitBreakerTest {
         assertFalse(breaker.tryAcquire());
         assertEquals(10, breaker.retryAfterSeconds());
 
-        now.addAndGet(10_000);
+        now.addAndGet(9_999);
+        assertFalse(breaker.tryAcquire(), "still inside the open period");
+        now.addAndGet(1);
         assertTrue(breaker.tryAcquire(), "one probe after the open period");
         assertFalse(breaker.tryAcquire(), "only one probe at a time");
         breaker.onFailure();

@@ -1,20 +1,21 @@
-package vn.lgsp.routing.proxy;
+package vn.lgsp.common.net;
 
 import java.util.function.LongSupplier;
 
 /**
- * One upstream's breaker: closed while calls succeed; after {@code threshold} consecutive transport failures it
- * opens and refuses calls for {@code openMillis}; then one probe call is let through (half-open) whose outcome
- * closes or re-opens it. Provider answers of any status are successes: only the transport counts. A probe that
- * ends with no outcome (its caller left, its connection was closed under it by the gateway) must not hold the
- * circuit half-open for good: after {@link #PROBE_LEASE_MILLIS} another call may probe.
+ * One peer's breaker (routing: one per provider upstream; registry: catalog): closed while calls succeed; after
+ * {@code threshold} consecutive failures it opens and refuses calls for {@code openMillis}; then one probe call is
+ * let through (half-open) whose outcome closes or re-opens it. The caller says what a failure is (routing: only the
+ * transport, any provider answer is a success; registry: no answer or a 5xx). A probe that ends with no outcome
+ * (its caller left, its connection was closed under it) must not hold the circuit half-open for good: after
+ * {@link #PROBE_LEASE_MILLIS} another call may probe. {@code clock} counts milliseconds.
  */
 public final class CircuitBreaker {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    /** Longer than any call may wait for a provider (a version's timeout is at most 30 s, REQUIREMENTS X2). */
-    static final long PROBE_LEASE_MILLIS = 31_000;
+    /** Longer than any call may wait for a peer (a gateway call's timeout is at most 30 s, REQUIREMENTS X2). */
+    public static final long PROBE_LEASE_MILLIS = 31_000;
 
     private final int threshold;
     private final long openMillis;
